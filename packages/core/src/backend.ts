@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs';
+import { BackendError } from './errors.js';
+
+/** Backends seqgen can run on, in order of preference. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Environment variable that forces one backend (`tensorflow`, `node` as its alias, `wasm`, `cpu`). */
+export const BACKEND_ENV = 'SEQGEN_BACKEND';
+
+export interface BackendAttempt {
+  backend: BackendName;
+  status: 'active' | 'skipped' | 'failed' | 'not-tried';
+  reason: string;
+}
+
+export interface BackendReport {
+  /** The backend tfjs now runs on. */
+  active: BackendName;
+  /** Why this backend was chosen: forced by option/environment, or first that loaded. */
+  selectedBy: 'option' | 'environment' | 'preference';
+  /** One entry per backend, in preference order, saying what happened to it. */
+  attempts: BackendAttempt[];
+  /** wasm capabilities when wasm is active. */
+  wasm?: { simd: boolean; threads: boolean };
+}
+
+export interface InitBackendOptions {
+  /** Force a backend; otherwise `SEQGEN_BACKEND`, otherwise the first that loads. */
+  backend?: BackendName | 'node';
+}
+
+let current: Promise<BackendReport> | undefined;
+let currentKey: string | undefined;
+
+/**
+ * Picks and starts the fastest TensorFlow.js backend that loads here:
+ * `@tensorflow/tfjs-node` (native TensorFlow), else `@tensorflow/tfjs-backend-wasm`
+ * (SIMD), else the pure-JS cpu backend. A forced backend that cannot start is
+ * an error, never a silent fallback. Calling it again returns the same report.
+ */
+export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  const fromEnv = process.env[BACKEND_ENV]?.trim();
+  const requested = options.backend ?? (fromEnv ? fromEnv : undefined);
+  const key = requested ?? '';
+  if (current && currentKey === key) return current;
+  currentKey = key;
+  current = select(requested, options.backend ? 'option' : fromEnv ? 'environment' : 'preference');
+  current.catch(() => {
+    current = undefined;
+    currentKey = undefined;
+  });
+  return current;
+}
+
+function normalize(name: string): BackendName {
+  const lower = name.toLowerCase();
+  if (lower === 'node' || lower === 'tfjs-node' || lower === 'tensorflow') return 'tensorflow';
+  if (lower === 'wasm' || lower === 'cpu') return lower;
+  throw new BackendError(
+    'unknown-backend',
+    `unknown backend "${name}" (from ${BACKEND_ENV} or options.backend); expected one of: node, wasm, cpu`,
+  );
+}
+
+async function select(requested: string | undefined, selectedBy: BackendReport['selectedBy']): Promise<BackendReport> {
+  const forced = requested === undefined ? undefined : normalize(requested);
+  const attempts: BackendAttempt[] = [];
+  let active: BackendName | undefined;
+  for (const backend of BACKENDS) {
+    if (forced && backend !== forced) {
+      attempts.push({ backend, status: 'skipped', reason: `${forced} was forced by ${selectedBy}` });
+      continue;
+    }
+    if (active) {
+      attempts.push({ backend, status: 'not-tried', reason: `${active} loaded first` });
+      continue;
+    }
+    try {
+      await start(backend);
+      active = backend;
+      attempts.push({
+        backend,
+        status: 'active',
+        reason: forced ? `forced by ${selectedBy}` : 'first backend that loaded',
+      });
+    } catch (error) {
+      const reason = explainFailure(backend, error);
+      attempts.push({ backend, status: 'failed', reason });
+      if (forced) {
+        throw new BackendError(
+          'unavailable',
+          `backend ${forced} was forced by ${selectedBy} but cannot start: ${reason}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+  if (!active) throw new BackendError('unavailable', 'no TensorFlow.js backend could start');
+  const report: BackendReport = { active, selectedBy, attempts };
+  if (active === 'wasm') {
+    report.wasm = {
+      simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+      threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+    };
+  }
+  return report;
+}
+
+async function start(backend: BackendName): Promise<void> {
+  if (backend === 'tensorflow') {
+    // Optional dependency: absent, or present without its native library, both throw here.
+    // A variable specifier keeps bundlers and the type checker from requiring it.
+    const nodeBackend = '@tensorflow/tfjs-node';
+    await import(nodeBackend);
+  } else if (backend === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+  }
+  const ok = await tf.setBackend(backend);
+  if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') did not take effect`);
+  await tf.ready();
+  if (backend === 'cpu') {
+    // The cpu backend advertises tfjs-node on first use; seqgen's doctor already reports why it is not active.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
+}
+
+function explainFailure(backend: BackendName, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const first = (text.split('\n')[0] ?? '').trim() || 'unknown error';
+  if (backend === 'tensorflow') {
+    if (/Cannot find (module|package) '@tensorflow\/tfjs-node'/.test(text)) {
+      return '@tensorflow/tfjs-node is not installed (optional; install it for native TensorFlow speed)';
+    }
+    if (text.includes('tfjs_binding.node')) {
+      return `@tensorflow/tfjs-node is installed but its native library is missing (its install step could not download libtensorflow): ${first}`;
+    }
+  }
+  return first;
+}

@@ -1,0 +1,220 @@
+import { CheckpointError } from '../errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './safe-json.js';
+
+/** Tag written in every checkpoint manifest. */
+export const CHECKPOINT_FORMAT = 'seqgen-checkpoint';
+/** Newest manifest version this code writes and the only one it reads. */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Manifest file inside a checkpoint folder. */
+export const MANIFEST_FILE = 'checkpoint.json';
+/** Magic bytes opening a single-file checkpoint. */
+export const SINGLE_FILE_MAGIC = 'SEQGENCK';
+/** Extension that selects the single-file layout. */
+export const SINGLE_FILE_EXTENSION = '.seqgen';
+/** Name of the embedded weight payload in a single-file checkpoint manifest. */
+export const EMBEDDED_PAYLOAD = 'payload.bin';
+
+export const WEIGHT_DTYPES = ['float32', 'int32', 'bool'] as const;
+export type WeightDType = (typeof WEIGHT_DTYPES)[number];
+
+/** Bytes per element in the tfjs weights binary layout (bool is one byte). */
+export const DTYPE_BYTES: Record<WeightDType, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** One entry of a tfjs weights manifest group. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: WeightDType;
+}
+
+/** A tfjs weights-manifest group: weights laid end to end across the shard files in `paths`. */
+export interface WeightsManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export interface WeightFileInfo {
+  bytes: number;
+  sha256: string;
+}
+
+/** The JSON manifest of a checkpoint (`checkpoint.json`, or the header of a single file). */
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  createdAt: string;
+  /** The model's `type`-tagged config: what `fromConfig` factories rebuild the model from. */
+  config: ModelConfig;
+  /** The tokenizer's own JSON (`type`-tagged), or null. */
+  tokenizer: TokenizerJson | null;
+  /** Free-form JSON: training state, metrics, provenance. */
+  metadata: JsonObject;
+  weightsManifest: WeightsManifestGroup[];
+  /** Size and SHA-256 of every weight file named in `weightsManifest`. */
+  weightFiles: Record<string, WeightFileInfo>;
+}
+
+/** A `type`-tagged, plain-JSON configuration. */
+export interface ModelConfig {
+  type: string;
+  [key: string]: JsonValue;
+}
+
+/** A tokenizer's serialized form: `type`-tagged with a version. */
+export interface TokenizerJson {
+  type: string;
+  version: number;
+  [key: string]: JsonValue;
+}
+
+/** Limits enforced while loading; all of them can be raised by the caller. */
+export interface CheckpointLimits {
+  /** Largest manifest accepted, in bytes (default 64 MiB). */
+  maxManifestBytes: number;
+  /** Largest total weight payload accepted, in bytes (default 2 GiB). */
+  maxWeightBytes: number;
+  /** Most weights in one checkpoint (default 100,000). */
+  maxWeights: number;
+  /** Highest tensor rank (default 8). */
+  maxRank: number;
+}
+
+export const DEFAULT_LIMITS: CheckpointLimits = {
+  maxManifestBytes: 64 * 1024 * 1024,
+  maxWeightBytes: 2 * 1024 * 1024 * 1024,
+  maxWeights: 100_000,
+  maxRank: 8,
+};
+
+const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** File names a manifest may refer to: plain names inside the checkpoint, never paths. */
+export function isSafeFileName(name: string): boolean {
+  return SAFE_FILE_NAME.test(name) && !name.includes('..');
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Checks that parsed JSON is a well-formed manifest within `limits`, and
+ * returns it typed. Everything the loader later trusts is verified here:
+ * tag, version, config and tokenizer shape, weight names, dtypes, shapes,
+ * file names, and that the files' sizes add up to the weights' sizes.
+ */
+export function validateManifest(value: JsonValue, path: string, limits: CheckpointLimits): CheckpointManifest {
+  const fail = (message: string): never => {
+    throw new CheckpointError('invalid-manifest', path, message);
+  };
+  if (!isJsonObject(value)) return fail('manifest must be a JSON object');
+  if (value.format !== CHECKPOINT_FORMAT)
+    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(value.format)}`);
+  const version = value.formatVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version)) fail('"formatVersion" must be an integer');
+  if (version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(
+      'unsupported-version',
+      path,
+      `format version ${version} is not supported (this @seqgen/core reads version ${CHECKPOINT_FORMAT_VERSION})`,
+    );
+  }
+  if (typeof value.createdAt !== 'string') fail('"createdAt" must be a string');
+  const config = value.config;
+  if (!isJsonObject(config) || typeof config.type !== 'string' || config.type === '') {
+    fail('"config" must be an object with a non-empty string "type"');
+  }
+  const tokenizer = value.tokenizer;
+  if (
+    tokenizer !== null &&
+    !(isJsonObject(tokenizer) && typeof tokenizer.type === 'string' && typeof tokenizer.version === 'number')
+  ) {
+    fail('"tokenizer" must be null or an object with string "type" and number "version"');
+  }
+  if (!isJsonObject(value.metadata)) fail('"metadata" must be an object');
+  const files = value.weightFiles;
+  if (!isJsonObject(files)) return fail('"weightFiles" must be an object');
+  for (const [name, info] of Object.entries(files)) {
+    if (!isSafeFileName(name))
+      throw new CheckpointError(
+        'unsafe-path',
+        path,
+        `weight file name ${JSON.stringify(name)} is not a plain file name`,
+      );
+    if (
+      !isJsonObject(info) ||
+      !isByteCount(info.bytes) ||
+      typeof info.sha256 !== 'string' ||
+      !SHA256_HEX.test(info.sha256)
+    ) {
+      fail(`weightFiles["${name}"] must have integer "bytes" and a lowercase hex "sha256"`);
+    }
+  }
+  const groups = value.weightsManifest;
+  if (!Array.isArray(groups)) return fail('"weightsManifest" must be an array');
+  const names = new Set<string>();
+  const usedFiles = new Set<string>();
+  let totalBytes = 0;
+  groups.forEach((group, g) => {
+    if (!isJsonObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      fail(`weightsManifest[${g}] must have "paths" and "weights" arrays`);
+      return;
+    }
+    let fileBytes = 0;
+    for (const file of group.paths as JsonValue[]) {
+      if (typeof file !== 'string' || !isSafeFileName(file)) {
+        throw new CheckpointError(
+          'unsafe-path',
+          path,
+          `weightsManifest[${g}] names ${JSON.stringify(file)}, not a plain file name`,
+        );
+      }
+      const info = (files as Record<string, JsonObject>)[file];
+      if (!info) fail(`weightsManifest[${g}] names "${file}" but weightFiles has no entry for it`);
+      if (usedFiles.has(file)) fail(`weight file "${file}" is listed twice`);
+      usedFiles.add(file);
+      fileBytes += (info as { bytes: number }).bytes;
+    }
+    let weightBytes = 0;
+    (group.weights as JsonValue[]).forEach((spec, w) => {
+      const where = `weightsManifest[${g}].weights[${w}]`;
+      if (!isJsonObject(spec) || typeof spec.name !== 'string' || spec.name === '')
+        fail(`${where} needs a non-empty "name"`);
+      const { name, dtype, shape } = spec as JsonObject;
+      if (names.has(name as string)) fail(`weight "${name}" appears twice`);
+      names.add(name as string);
+      if (!WEIGHT_DTYPES.includes(dtype as WeightDType)) {
+        fail(`${where} ("${name}") has dtype ${JSON.stringify(dtype)}; expected one of ${WEIGHT_DTYPES.join(', ')}`);
+      }
+      if (!Array.isArray(shape) || shape.length > limits.maxRank || !shape.every(isByteCount)) {
+        fail(`${where} ("${name}") must have a shape of at most ${limits.maxRank} non-negative integers`);
+      }
+      const count = elementCount(shape as number[]);
+      weightBytes += count * DTYPE_BYTES[dtype as WeightDType];
+      if (!Number.isSafeInteger(weightBytes)) fail(`${where} ("${name}") is impossibly large`);
+    });
+    if (weightBytes !== fileBytes) {
+      fail(`weightsManifest[${g}] declares ${weightBytes} bytes of weights but its files hold ${fileBytes}`);
+    }
+    totalBytes += weightBytes;
+  });
+  if (names.size > limits.maxWeights) {
+    throw new CheckpointError('too-large', path, `${names.size} weights exceed the limit of ${limits.maxWeights}`);
+  }
+  if (totalBytes > limits.maxWeightBytes) {
+    throw new CheckpointError(
+      'too-large',
+      path,
+      `${totalBytes} weight bytes exceed the limit of ${limits.maxWeightBytes}`,
+    );
+  }
+  for (const name of Object.keys(files)) {
+    if (!usedFiles.has(name)) fail(`weightFiles lists "${name}" but no weightsManifest group uses it`);
+  }
+  return value as unknown as CheckpointManifest;
+}
+
+function isByteCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
