@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/doctor-cli.ts'],
+  // errors is its own entry so that tfjs-free packages (tokenizers) can use the typed errors.
+  entry: ['src/index.ts', 'src/errors.ts', 'src/doctor-cli.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
