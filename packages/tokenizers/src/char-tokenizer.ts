@@ -1,0 +1,103 @@
+import { TokenizerError } from '@seqgen/core/errors';
+import { BaseTokenizer } from './base-tokenizer.js';
+import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
+import { checkHeader, readOptional, readStringArray, TOKENIZER_FORMAT_VERSION, toJsonRecord } from './tokenizer-json.js';
+import type { TokenizerJson } from './types.js';
+import { resolveUnknown, type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
+import { Vocabulary } from './vocabulary.js';
+
+export interface CharTokenizerOptions {
+  /** Special tokens, ids 0..n-1. Default `['<pad>', '<unk>', '<bos>', '<eos>']`. */
+  specialTokens?: readonly string[];
+  /** Characters missing from the vocabulary: `'unk'` (default when `<unk>` exists) or `'throw'`. */
+  onUnknown?: UnknownPolicy;
+}
+
+/**
+ * One token per Unicode code point (not per UTF-16 unit, so an emoji is one
+ * token). A lone surrogate is a symbol of its own, exactly like any other code
+ * point: that keeps `decode(encode(x)) === x` for every JavaScript string.
+ */
+export class CharTokenizer extends BaseTokenizer {
+  readonly type = 'char';
+  readonly onUnknown: UnknownPolicy;
+  private readonly vocab: Vocabulary;
+  private readonly unknownId: number | undefined;
+  /** Code point → id; a Map over numbers avoids building a one-character string per input character. */
+  private readonly byCodePoint: Map<number, number>;
+
+  /** `chars` are the ordinary symbols (one code point each); their ids follow the special tokens. */
+  constructor(chars: readonly string[], options: CharTokenizerOptions = {}) {
+    const specials = validateSpecialTokens(options.specialTokens ?? DEFAULT_SPECIAL_TOKENS);
+    super(specials);
+    chars.forEach((c, i) => {
+      if (typeof c !== 'string' || c.length === 0 || String.fromCodePoint(c.codePointAt(0)!) !== c) {
+        throw new TokenizerError('corrupt', `char vocab[${i}] must be exactly one code point, got ${JSON.stringify(c)}`);
+      }
+    });
+    this.vocab = new Vocabulary([...specials, ...chars], 'char vocab');
+    this.unknownId = resolveUnknown(options.onUnknown, specials);
+    this.onUnknown = this.unknownId === undefined ? 'throw' : 'unk';
+    this.byCodePoint = new Map(chars.map((c, i) => [c.codePointAt(0)!, specials.length + i]));
+  }
+
+  /** Builds the vocabulary from every distinct code point of `text`, in code point order. */
+  static fromText(text: string, options: CharTokenizerOptions = {}): CharTokenizer {
+    if (typeof text !== 'string') {
+      throw new TokenizerError('invalid-input', `CharTokenizer.fromText: text must be a string, got ${typeof text}`);
+    }
+    const points = new Set<number>();
+    for (const c of text) points.add(c.codePointAt(0)!);
+    const chars = [...points].sort((a, b) => a - b).map((p) => String.fromCodePoint(p));
+    return new CharTokenizer(chars, options);
+  }
+
+  static fromJSON(input: unknown): CharTokenizer {
+    const json = toJsonRecord(input, 'char tokenizer JSON');
+    checkHeader(json, 'char');
+    const context = 'char tokenizer JSON';
+    const specialTokens = readStringArray(json, 'specialTokens', context);
+    const vocab = readStringArray(json, 'vocab', context);
+    const onUnknown = readOptional(json, 'onUnknown', 'string', context) as UnknownPolicy | undefined;
+    return new CharTokenizer(vocab, { specialTokens, onUnknown: onUnknown ?? 'throw' });
+  }
+
+  get vocabSize(): number {
+    return this.vocab.size;
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.vocab.tokenOf(id);
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.idOf(token);
+  }
+
+  toJSON(): TokenizerJson {
+    return {
+      type: this.type,
+      version: TOKENIZER_FORMAT_VERSION,
+      specialTokens: [...this.specialTokens],
+      vocab: this.vocab.tokens.slice(this.specialTokens.length),
+      onUnknown: this.onUnknown,
+    };
+  }
+
+  protected encodeText(text: string, offset: number, out: number[]): void {
+    // codePointAt returns the lone surrogate's own value when it is unpaired, so it maps like any code point.
+    for (let i = 0; i < text.length; ) {
+      const point = text.codePointAt(i)!;
+      const id = this.byCodePoint.get(point) ?? this.unknownId;
+      if (id === undefined) throw unknownTokenError('character', String.fromCodePoint(point), offset + i);
+      out.push(id);
+      i += point > 0xffff ? 2 : 1;
+    }
+  }
+
+  protected decodeOrdinary(ids: readonly number[]): string {
+    let out = '';
+    for (const id of ids) out += this.vocab.tokens[id];
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { compileSplitPattern, regexSplit } from './regex-split.js';
+import { describe } from './tokenizer-json.js';
+
+/**
+ * How a word tokenizer cuts text into words. Plain JSON so that it is saved
+ * with the vocabulary:
+ * - `whitespace`: runs of non-whitespace;
+ * - `whitespace-punctuation` (default): runs of letters/digits/marks (with inner
+ *   apostrophes, as in "don't"), and every other non-space character alone;
+ * - `regex`: every match of `pattern` (compiled with flags `gu`) is a word.
+ * Text between words (whitespace, usually) is dropped.
+ */
+export type PreTokenizerSpec =
+  | { type: 'whitespace' }
+  | { type: 'whitespace-punctuation' }
+  | { type: 'regex'; pattern: string };
+
+const PATTERNS: Record<'whitespace' | 'whitespace-punctuation', string> = {
+  whitespace: '\\S+',
+  'whitespace-punctuation': "[\\p{L}\\p{N}\\p{M}]+(?:['’][\\p{L}\\p{N}\\p{M}]+)*|[^\\s\\p{L}\\p{N}\\p{M}]",
+};
+
+export class PreTokenizer {
+  readonly spec: PreTokenizerSpec;
+  private readonly regex: RegExp;
+
+  constructor(spec: PreTokenizerSpec = { type: 'whitespace-punctuation' }) {
+    this.spec = validateSpec(spec);
+    const pattern = this.spec.type === 'regex' ? this.spec.pattern : PATTERNS[this.spec.type];
+    this.regex = compileSplitPattern(pattern, 'preTokenizer.pattern');
+  }
+
+  /** Calls `onWord(word, index)` for each word; `index` is its UTF-16 offset in `text`. */
+  forEachWord(text: string, onWord: (word: string, index: number) => void): void {
+    regexSplit(text, this.regex, (piece, start, matched) => {
+      if (matched) onWord(piece, start);
+    });
+  }
+
+  words(text: string): string[] {
+    const out: string[] = [];
+    this.forEachWord(text, (w) => out.push(w));
+    return out;
+  }
+}
+
+function validateSpec(spec: unknown): PreTokenizerSpec {
+  const s = spec as { type?: unknown; pattern?: unknown } | null;
+  if (s === null || typeof s !== 'object') throw new ConfigError('preTokenizer', `expected an object, got ${describe(s)}`);
+  if (s.type === 'whitespace' || s.type === 'whitespace-punctuation') return { type: s.type };
+  if (s.type === 'regex') {
+    if (typeof s.pattern !== 'string' || s.pattern.length === 0) {
+      throw new ConfigError('preTokenizer.pattern', `expected a non-empty string, got ${describe(s.pattern)}`);
+    }
+    return { type: 'regex', pattern: s.pattern };
+  }
+  throw new ConfigError(
+    'preTokenizer.type',
+    `expected 'whitespace', 'whitespace-punctuation' or 'regex', got ${describe(s.type)}`,
+  );
+}
+
+/** Reading a saved spec: a bad one is a corrupt file, not a caller's config mistake. */
+export function preTokenizerFromJSON(value: unknown, context: string): PreTokenizer {
+  try {
+    return new PreTokenizer(value as PreTokenizerSpec);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new TokenizerError('corrupt', `${context}: ${error.message}`);
+    throw error;
+  }
+}
