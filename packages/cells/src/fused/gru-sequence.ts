@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { timeOrder } from './time-order.js';
+
+/**
+ * Fused GRU over a whole sequence, reset gate applied after the recurrent
+ * matmul (PyTorch, cuDNN, Keras `reset_after=true`):
+ * r, z = σ(x·W_rz + b_rz + h·U_rz + c_rz), n = tanh(x·W_n + b_n + r⊙(h·U_n + c_n)),
+ * h' = (1 − z)⊙n + z⊙h. Gate layout `[r, z, n]`; same recipe as the LSTM
+ * kernel (one big input matmul, one recurrent matmul per step each way, weight
+ * gradients as single matmuls). Returns `[B, T + 1, H]`: outputs then final h.
+ */
+export function gruSequence(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  recurrentBias: tf.Tensor1D,
+  h0: tf.Tensor2D,
+  mask: tf.Tensor3D | undefined,
+  reverse: boolean,
+): { outputs: tf.Tensor3D; h: tf.Tensor2D } {
+  const [B, T] = x.shape;
+  const H = recurrentKernel.shape[0];
+  const run = tf.customGrad((...args: unknown[]) => {
+    const [xIn, W, U, b, rb, hInit] = args as tf.Tensor[];
+    const m = mask ? (args[6] as tf.Tensor3D) : undefined;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const I = xIn!.shape[2] as number;
+    const x2 = tf.reshape(xIn!, [B * T, I]);
+    const xs = tf.unstack(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, 3 * H]), 1);
+    const ms = m ? tf.unstack(m, 1) : undefined;
+    const rzs: tf.Tensor[] = new Array(T);
+    const ns: tf.Tensor[] = new Array(T);
+    const hns: tf.Tensor[] = new Array(T);
+    const hPrev: tf.Tensor[] = new Array(T);
+    const ys: tf.Tensor[] = new Array(T);
+    let h = hInit as tf.Tensor;
+    for (const t of timeOrder(T, reverse)) {
+      hPrev[t] = h;
+      const hu = tf.add(tf.matMul(h, U as tf.Tensor2D), rb!);
+      const [xrz, xn] = tf.split(xs[t]!, [2 * H, H], 1);
+      const [hrz, hn] = tf.split(hu, [2 * H, H], 1);
+      const rz = tf.sigmoid(tf.add(xrz!, hrz!));
+      const [r, z] = tf.split(rz, 2, 1);
+      const n = tf.tanh(tf.add(xn!, tf.mul(r!, hn!)));
+      const hNew = tf.add(n, tf.mul(z!, tf.sub(h, n)));
+      rzs[t] = rz;
+      ns[t] = n;
+      hns[t] = hn!;
+      ys[t] = hNew;
+      h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
+    }
+    let outputs = tf.stack(ys, 1);
+    if (m) outputs = tf.mul(outputs, m);
+    const value = tf.concat([outputs, tf.expandDims(h, 1)], 1);
+    save([x2, W!, U!, tf.stack(rzs, 1), tf.stack(ns, 1), tf.stack(hns, 1), tf.stack(hPrev, 1), ...(m ? [m] : [])]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
+        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
+        const [sx2, sW, sU, RZ, N, HN, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
+        const [dOut, dhT] = tf.split(dy, [T, 1], 1);
+        // Factors independent of the carried gradient, computed for all steps at once.
+        const [R, Z] = tf.split(RZ!, 2, 2);
+        const Q1 = tf.mul(tf.sub(HP!, N!), tf.mul(Z!, tf.sub(1, Z!))); // ∂h'/∂z_pre
+        const Q2 = tf.mul(tf.sub(1, Z!), tf.sub(1, tf.square(N!))); // ∂h'/∂n_pre
+        const Q3 = tf.mul(HN!, tf.mul(R!, tf.sub(1, R!))); // ∂n_pre/∂r_pre
+        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
+        const [q1, q2, q3, rs, zs] = [Q1, Q2, Q3, R!, Z!].map((q) => tf.unstack(q, 1));
+        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const UT = tf.transpose(sU);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
+        const dxs: tf.Tensor[] = new Array(T);
+        const dhs: tf.Tensor[] = new Array(T);
+        for (const t of timeOrder(T, !reverse)) {
+          const mt = ms2?.[t];
+          const dh = mt ? tf.add(tf.mul(dhC, mt), dys[t]!) : tf.add(dhC, dys[t]!);
+          const dzPre = tf.mul(dh, q1![t]!);
+          const dnPre = tf.mul(dh, q2![t]!);
+          const drPre = tf.mul(dnPre, q3![t]!);
+          dxs[t] = tf.concat([drPre, dzPre, dnPre], 1);
+          const dhu = tf.concat([drPre, dzPre, tf.mul(dnPre, rs![t]!)], 1);
+          dhs[t] = dhu;
+          let carry = tf.add(tf.mul(dh, zs![t]!), tf.matMul(dhu, UT));
+          if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
+          dhC = carry;
+        }
+        const dX3 = tf.reshape(tf.stack(dxs, 1), [B * T, 3 * H]);
+        const dHU = tf.reshape(tf.stack(dhs, 1), [B * T, 3 * H]);
+        const dX = tf.reshape(tf.matMul(dX3, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dW = tf.matMul(tf.transpose(sx2), dX3);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [B * T, H])), dHU);
+        const grads = [dX, dW, dU, tf.sum(dX3, 0), tf.sum(dHU, 0), dhC];
+        if (m) grads.push(tf.zerosLike(m));
+        return grads;
+      },
+    };
+  });
+  const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, recurrentBias, h0];
+  if (mask) inputs.push(mask);
+  const value = run(...inputs) as tf.Tensor3D;
+  const [outputs, h] = tf.split(value, [T, 1], 1);
+  return { outputs: outputs as tf.Tensor3D, h: tf.squeeze(h!, [1]) as tf.Tensor2D };
+}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import { timeOrder } from './time-order.js';
+
+/**
+ * Fused LSTM over a whole sequence (cuDNN's recipe in pure tfjs):
+ * - the input projection for all steps is one `[B·T, in] × [in, 4H]` matmul;
+ * - each step issues only the recurrent matmul and the gate math;
+ * - the backward pass keeps only one matmul per step, and the weight
+ *   gradients are one big matmul each over all steps;
+ * - transposes are explicit, because wasm matMul with transpose flags is slow.
+ *
+ * Gate layout is `[i, f, o, g]` so that one sigmoid covers three gates.
+ * Returns `[B, T + 2, H]`: the outputs, then the final h and c (one tensor,
+ * because tfjs custom gradients have a single output).
+ */
+export function lstmSequence(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  mask: tf.Tensor3D | undefined,
+  reverse: boolean,
+): { outputs: tf.Tensor3D; h: tf.Tensor2D; c: tf.Tensor2D } {
+  const [B, T] = x.shape;
+  const H = recurrentKernel.shape[0];
+  const run = tf.customGrad((...args: unknown[]) => {
+    const [xIn, W, U, b, hInit, cInit] = args as tf.Tensor[];
+    const m = mask ? (args[6] as tf.Tensor3D) : undefined;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const I = xIn!.shape[2] as number;
+    const x2 = tf.reshape(xIn!, [B * T, I]);
+    const xw = tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, 4 * H]);
+    const xs = tf.unstack(xw, 1);
+    const ms = m ? tf.unstack(m, 1) : undefined;
+    const sig: tf.Tensor[] = new Array(T);
+    const gs: tf.Tensor[] = new Array(T);
+    const cs: tf.Tensor[] = new Array(T);
+    const hPrev: tf.Tensor[] = new Array(T);
+    const cPrev: tf.Tensor[] = new Array(T);
+    const ys: tf.Tensor[] = new Array(T);
+    let h = hInit as tf.Tensor;
+    let c = cInit as tf.Tensor;
+    for (const t of timeOrder(T, reverse)) {
+      hPrev[t] = h;
+      cPrev[t] = c;
+      const z = tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D));
+      const [zs, zg] = tf.split(z, [3 * H, H], 1);
+      const s = tf.sigmoid(zs!);
+      const g = tf.tanh(zg!);
+      const [i, f, o] = tf.split(s, 3, 1);
+      const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
+      const hNew = tf.mul(o!, tf.tanh(cNew));
+      sig[t] = s;
+      gs[t] = g;
+      cs[t] = cNew;
+      ys[t] = hNew;
+      if (ms) {
+        // Padded steps keep the state: h = h + m·(hNew − h).
+        h = tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h)));
+        c = tf.add(c, tf.mul(ms[t]!, tf.sub(cNew, c)));
+      } else {
+        h = hNew;
+        c = cNew;
+      }
+    }
+    let outputs = tf.stack(ys, 1);
+    if (m) outputs = tf.mul(outputs, m);
+    const value = tf.concat([outputs, tf.expandDims(h, 1), tf.expandDims(c, 1)], 1);
+    save([
+      x2,
+      W!,
+      U!,
+      tf.stack(sig, 1),
+      tf.stack(gs, 1),
+      tf.stack(cs, 1),
+      tf.stack(hPrev, 1),
+      tf.stack(cPrev, 1),
+      ...(m ? [m] : []),
+    ]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
+        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
+        const [sx2, sW, sU, S, G, C, HP, CP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
+        const [dOut, dhT, dcT] = tf.split(dy, [T, 1, 1], 1);
+        // Everything that does not depend on the carried gradients, for all steps at once.
+        const [I3, F3, O3] = tf.split(S!, 3, 2);
+        const TC = tf.tanh(C!);
+        const A = tf.mul(O3!, tf.sub(1, tf.square(TC))); // ∂h/∂c through tanh
+        const dS = tf.mul(S!, tf.sub(1, S!));
+        const [dI, dF, dO] = tf.split(dS, 3, 2);
+        const P = tf.concat(
+          [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
+          2,
+        );
+        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
+        const As = tf.unstack(A, 1);
+        const Ps = tf.unstack(P, 1);
+        const Fs = tf.unstack(F3!, 1);
+        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const UT = tf.transpose(sU);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
+        let dcC: tf.Tensor = tf.squeeze(dcT!, [1]);
+        const dz: tf.Tensor[] = new Array(T);
+        for (const t of timeOrder(T, !reverse)) {
+          let dh: tf.Tensor;
+          let dc: tf.Tensor;
+          let keepH: tf.Tensor | undefined;
+          let keepC: tf.Tensor | undefined;
+          if (ms2) {
+            // Gradient reaching the new state only where the step was real; the rest passes through.
+            const mt = ms2[t]!;
+            dh = tf.add(tf.mul(dhC, mt), dys[t]!);
+            dc = tf.mul(dcC, mt);
+            keepH = tf.sub(dhC, tf.mul(dhC, mt));
+            keepC = tf.sub(dcC, dc);
+          } else {
+            dh = tf.add(dhC, dys[t]!);
+            dc = dcC;
+          }
+          dc = tf.add(dc, tf.mul(dh, As[t]!));
+          const dzt = tf.mul(tf.concat([dc, dc, dh, dc], 1), Ps[t]!);
+          dz[t] = dzt;
+          dcC = tf.mul(dc, Fs[t]!);
+          dhC = tf.matMul(dzt, UT);
+          if (keepH && keepC) {
+            dhC = tf.add(dhC, keepH);
+            dcC = tf.add(dcC, keepC);
+          }
+        }
+        const dZ = tf.reshape(tf.stack(dz, 1), [B * T, 4 * H]);
+        const dX = tf.reshape(tf.matMul(dZ, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dW = tf.matMul(tf.transpose(sx2), dZ);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [B * T, H])), dZ);
+        const db = tf.sum(dZ, 0);
+        const grads = [dX, dW, dU, db, dhC, dcC];
+        if (m) grads.push(tf.zerosLike(m));
+        return grads;
+      },
+    };
+  });
+  const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, h0, c0];
+  if (mask) inputs.push(mask);
+  const value = run(...inputs) as tf.Tensor3D;
+  const [outputs, h, c] = tf.split(value, [T, 1, 1], 1);
+  return {
+    outputs: outputs as tf.Tensor3D,
+    h: tf.squeeze(h!, [1]) as tf.Tensor2D,
+    c: tf.squeeze(c!, [1]) as tf.Tensor2D,
+  };
+}

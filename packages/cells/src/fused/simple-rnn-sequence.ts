@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import { timeOrder } from './time-order.js';
+
+/**
+ * Fused vanilla RNN, h' = act(x·W + b + h·U), with the same recipe as the
+ * LSTM kernel. Returns `[B, T + 1, H]`: outputs then the final h.
+ */
+export function simpleRnnSequence(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  h0: tf.Tensor2D,
+  activation: 'tanh' | 'relu',
+  mask: tf.Tensor3D | undefined,
+  reverse: boolean,
+): { outputs: tf.Tensor3D; h: tf.Tensor2D } {
+  const [B, T] = x.shape;
+  const H = recurrentKernel.shape[0];
+  const act = activation === 'tanh' ? tf.tanh : tf.relu;
+  const run = tf.customGrad((...args: unknown[]) => {
+    const [xIn, W, U, b, hInit] = args as tf.Tensor[];
+    const m = mask ? (args[5] as tf.Tensor3D) : undefined;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const I = xIn!.shape[2] as number;
+    const x2 = tf.reshape(xIn!, [B * T, I]);
+    const xs = tf.unstack(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, H]), 1);
+    const ms = m ? tf.unstack(m, 1) : undefined;
+    const ys: tf.Tensor[] = new Array(T);
+    const hPrev: tf.Tensor[] = new Array(T);
+    let h = hInit as tf.Tensor;
+    for (const t of timeOrder(T, reverse)) {
+      hPrev[t] = h;
+      const hNew = act(tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D)));
+      ys[t] = hNew;
+      h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
+    }
+    const Y = tf.stack(ys, 1);
+    const outputs = m ? tf.mul(Y, m) : Y;
+    save([x2, W!, U!, Y, tf.stack(hPrev, 1), ...(m ? [m] : [])]);
+    return {
+      value: tf.concat([outputs, tf.expandDims(h, 1)], 1),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
+        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
+        const [sx2, sW, sU, SY, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D, tf.Tensor3D];
+        const [dOut, dhT] = tf.split(dy, [T, 1], 1);
+        const D = activation === 'tanh' ? tf.sub(1, tf.square(SY)) : tf.cast(tf.greater(SY, 0), 'float32');
+        const ds = tf.unstack(D, 1);
+        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
+        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const UT = tf.transpose(sU);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
+        const dps: tf.Tensor[] = new Array(T);
+        for (const t of timeOrder(T, !reverse)) {
+          const mt = ms2?.[t];
+          const dh = mt ? tf.add(tf.mul(dhC, mt), dys[t]!) : tf.add(dhC, dys[t]!);
+          const dp = tf.mul(dh, ds[t]!);
+          dps[t] = dp;
+          let carry = tf.matMul(dp, UT);
+          if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
+          dhC = carry;
+        }
+        const dP = tf.reshape(tf.stack(dps, 1), [B * T, H]);
+        const dX = tf.reshape(tf.matMul(dP, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dW = tf.matMul(tf.transpose(sx2), dP);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP, [B * T, H])), dP);
+        const grads = [dX, dW, dU, tf.sum(dP, 0), dhC];
+        if (m) grads.push(tf.zerosLike(m));
+        return grads;
+      },
+    };
+  });
+  const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, h0];
+  if (mask) inputs.push(mask);
+  const value = run(...inputs) as tf.Tensor3D;
+  const [outputs, h] = tf.split(value, [T, 1], 1);
+  return { outputs: outputs as tf.Tensor3D, h: tf.squeeze(h!, [1]) as tf.Tensor2D };
+}

@@ -1,0 +1,10 @@
+export type { CellConfigJson, CellType, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
+export type { BaseCellOptions } from './cell-options.js';
+export type { GRUCellOptions } from './gru-cell.js';
+export { GRUCell } from './gru-cell.js';
+export type { LSTMCellOptions } from './lstm-cell.js';
+export { LSTMCell } from './lstm-cell.js';
+export type { ApplyOptions, LayerResult, RecurrentLayerOptions } from './recurrent-layer.js';
+export { lengthMask, RecurrentLayer } from './recurrent-layer.js';
+export type { SimpleRNNCellOptions } from './simple-rnn-cell.js';
+export { SimpleRNNCell } from './simple-rnn-cell.js';

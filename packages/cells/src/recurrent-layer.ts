@@ -1,0 +1,168 @@
+import { ConfigError, Rng, ShapeError } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import type { RecurrentCell } from './cell.js';
+import { dropoutRate, expectShape } from './checks.js';
+import { dropoutMask } from './dropout-mask.js';
+
+export interface RecurrentLayerOptions {
+  /** Return outputs for every step `[B, T, out]` (default true) or only the last valid one `[B, out]`. */
+  returnSequences?: boolean;
+  /** Walk time backwards (within each example's length). */
+  reverse?: boolean;
+  /** Dropout on the inputs, one mask per sequence (default 0). */
+  dropout?: number;
+  /** Variational dropout on the recurrent state (default 0). Uses the step loop instead of the fused kernel. */
+  recurrentDropout?: number;
+  /** Dropout on the outputs, one mask per sequence (default 0). */
+  outputDropout?: number;
+  /** Use the cell's fused kernel when it has one (default true). */
+  fused?: boolean;
+  /** Seed of the dropout masks (default 0). */
+  seed?: number;
+}
+
+export interface ApplyOptions {
+  /** Initial state (defaults to zeros). */
+  initialState?: tf.Tensor[];
+  /** Valid length of each example; steps past it are padding (state frozen, output zero). */
+  lengths?: readonly number[];
+  /** Apply dropout (default false). */
+  training?: boolean;
+  /** Return per-step gate activations and states in `trace` (uses the step loop). */
+  trace?: boolean;
+}
+
+export interface LayerResult {
+  /** `[B, T, out]` with `returnSequences`, else `[B, out]` (the last valid step in walking order). */
+  output: tf.Tensor;
+  /** Final state per example, frozen at its last valid step. */
+  state: tf.Tensor[];
+  /** With `trace`: each traced quantity stacked over time, `[B, T, size]`. */
+  trace?: Record<string, tf.Tensor>;
+}
+
+/**
+ * Runs a cell over a sequence `[batch, time, features]`. Uses the cell's fused
+ * whole-sequence kernel when it has one and no per-step feature (recurrent
+ * dropout, tracing) needs the step loop; both give the same numbers.
+ */
+export class RecurrentLayer {
+  readonly cell: RecurrentCell;
+  readonly returnSequences: boolean;
+  readonly reverse: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly outputDropout: number;
+  readonly fused: boolean;
+  private readonly rng: Rng;
+
+  constructor(cell: RecurrentCell, options: RecurrentLayerOptions = {}) {
+    this.cell = cell;
+    this.returnSequences = options.returnSequences ?? true;
+    this.reverse = options.reverse ?? false;
+    this.dropout = dropoutRate(options.dropout, 'dropout');
+    this.recurrentDropout = dropoutRate(options.recurrentDropout, 'recurrentDropout');
+    this.outputDropout = dropoutRate(options.outputDropout, 'outputDropout');
+    this.fused = options.fused ?? true;
+    this.rng = new Rng(options.seed ?? 0);
+  }
+
+  get outputSize(): number {
+    return this.cell.outputSize;
+  }
+
+  apply(x: tf.Tensor, options: ApplyOptions = {}): LayerResult {
+    expectShape(x, 'x', [undefined, undefined, this.cell.inputSize], 'RecurrentLayer.apply');
+    const [B, T] = x.shape as [number, number, number];
+    const state = options.initialState ?? this.cell.initialState(B);
+    if (state.length !== this.cell.stateSizes.length) {
+      throw new ShapeError(
+        'initialState',
+        `${this.cell.stateSizes.length} tensors`,
+        `${state.length}`,
+        'RecurrentLayer.apply',
+      );
+    }
+    state.forEach((s, k) => {
+      expectShape(s, `initialState[${k}]`, [B, this.cell.stateSizes[k]], 'RecurrentLayer.apply');
+    });
+    const mask = options.lengths ? lengthMask(options.lengths, B, T) : undefined;
+    const training = options.training ?? false;
+    let input = x;
+    if (training && this.dropout > 0)
+      input = tf.mul(input, dropoutMask(this.rng, [B, 1, this.cell.inputSize], this.dropout));
+    const recurrentMask =
+      training && this.recurrentDropout > 0
+        ? dropoutMask(this.rng, [B, this.cell.stateSizes[0] as number], this.recurrentDropout)
+        : undefined;
+
+    let outputs: tf.Tensor;
+    let finalState: tf.Tensor[];
+    let trace: Record<string, tf.Tensor> | undefined;
+    if (this.fused && this.cell.sequence && !recurrentMask && !options.trace) {
+      ({ outputs, state: finalState } = this.cell.sequence(input, state, mask, this.reverse));
+    } else {
+      ({ outputs, state: finalState, trace } = this.loop(input, state, mask, recurrentMask, options.trace ?? false));
+    }
+    if (training && this.outputDropout > 0) {
+      outputs = tf.mul(outputs, dropoutMask(this.rng, [B, 1, this.cell.outputSize], this.outputDropout));
+    }
+    const result: LayerResult = {
+      output: this.returnSequences ? outputs : (finalState[0] as tf.Tensor),
+      state: finalState,
+    };
+    if (trace) result.trace = trace;
+    return result;
+  }
+
+  private loop(
+    x: tf.Tensor,
+    initial: tf.Tensor[],
+    mask: tf.Tensor | undefined,
+    recurrentMask: tf.Tensor | undefined,
+    traceOn: boolean,
+  ): { outputs: tf.Tensor; state: tf.Tensor[]; trace?: Record<string, tf.Tensor> } {
+    const T = x.shape[1] as number;
+    const xs = tf.unstack(x, 1);
+    const ms = mask ? tf.unstack(mask, 1) : undefined;
+    const outs: tf.Tensor[] = new Array(T);
+    const traces: Array<Record<string, tf.Tensor>> = new Array(T);
+    let state = initial;
+    for (let k = 0; k < T; k++) {
+      const t = this.reverse ? T - 1 - k : k;
+      const stepOptions = recurrentMask ? { recurrentMask, trace: traceOn } : { trace: traceOn };
+      const res = this.cell.step(xs[t] as tf.Tensor, state, stepOptions);
+      const m = ms?.[t];
+      outs[t] = m ? tf.mul(res.output, m) : res.output;
+      // Padded steps keep the previous state.
+      state = m
+        ? res.state.map((s, j) => tf.add(state[j] as tf.Tensor, tf.mul(m, tf.sub(s, state[j] as tf.Tensor))))
+        : res.state;
+      if (res.trace) traces[t] = res.trace;
+    }
+    const outputs = tf.stack(outs, 1);
+    if (!traceOn) return { outputs, state };
+    const trace: Record<string, tf.Tensor> = {};
+    for (const key of Object.keys(traces[0] ?? {}))
+      trace[key] = tf.stack(
+        traces.map((tr) => tr[key] as tf.Tensor),
+        1,
+      );
+    return { outputs, state, trace };
+  }
+}
+
+/** `[B, T, 1]` float mask: 1 for t < lengths[b]. */
+export function lengthMask(lengths: readonly number[], batch: number, steps: number): tf.Tensor {
+  if (lengths.length !== batch) {
+    throw new ShapeError('lengths', `${batch} entries (one per example)`, `${lengths.length}`, 'RecurrentLayer.apply');
+  }
+  const data = new Float32Array(batch * steps);
+  lengths.forEach((len, b) => {
+    if (!Number.isInteger(len) || len < 0 || len > steps) {
+      throw new ConfigError(`lengths[${b}]`, `must be an integer in [0, ${steps}], got ${len}`);
+    }
+    data.fill(1, b * steps, b * steps + len);
+  });
+  return tf.tensor3d(data, [batch, steps, 1]);
+}

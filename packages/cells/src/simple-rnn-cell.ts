@@ -1,0 +1,96 @@
+import { ConfigError, glorotUniform, orthogonal } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
+import { type BaseCellOptions, cellRng } from './cell-options.js';
+import { expectShape, positiveInt } from './checks.js';
+import { simpleRnnSequence } from './fused/simple-rnn-sequence.js';
+import { WeightStore } from './weights.js';
+
+export interface SimpleRNNCellOptions extends BaseCellOptions {
+  /** `tanh` (default) or `relu` (Le et al. 2015's IRNN uses relu with identity init). */
+  activation?: 'tanh' | 'relu';
+}
+
+/**
+ * The vanilla (Elman) RNN: h' = act(x·W + h·U + b). Weights: `kernel`
+ * `[in, H]`, `recurrentKernel` `[H, H]`, `bias` `[H]`. State: `[h]`.
+ */
+export class SimpleRNNCell implements RecurrentCell {
+  readonly type = 'rnn' as const;
+  readonly inputSize: number;
+  readonly units: number;
+  readonly outputSize: number;
+  readonly stateSizes: readonly number[];
+  readonly activation: 'tanh' | 'relu';
+  readonly sequence: RecurrentCell['sequence'];
+  private readonly store = new WeightStore();
+
+  constructor(options: SimpleRNNCellOptions) {
+    this.inputSize = positiveInt(options.inputSize, 'inputSize');
+    this.units = positiveInt(options.units, 'units');
+    this.activation = options.activation ?? 'tanh';
+    if (this.activation !== 'tanh' && this.activation !== 'relu') {
+      throw new ConfigError('activation', `must be "tanh" or "relu", got ${JSON.stringify(options.activation)}`);
+    }
+    this.outputSize = this.units;
+    this.stateSizes = [this.units];
+    const rng = cellRng(options);
+    this.store.add('kernel', glorotUniform(rng, [this.inputSize, this.units]));
+    this.store.add('recurrentKernel', orthogonal(rng, [this.units, this.units]));
+    this.store.add('bias', tf.zeros([this.units]));
+    this.sequence = this.fusedSequence.bind(this);
+  }
+
+  get variables(): Readonly<Record<string, tf.Variable>> {
+    return this.store.variables;
+  }
+
+  setWeights(values: Record<string, tf.Tensor>): void {
+    this.store.assign(values, 'SimpleRNNCell.setWeights');
+  }
+
+  initialState(batchSize: number): tf.Tensor[] {
+    return [tf.zeros([batchSize, this.units])];
+  }
+
+  step(x: tf.Tensor, state: tf.Tensor[], options: StepOptions = {}): StepResult {
+    expectShape(x, 'x', [undefined, this.inputSize], 'SimpleRNNCell.step');
+    const h = state[0] as tf.Tensor;
+    expectShape(h, 'state[0] (h)', [x.shape[0], this.units], 'SimpleRNNCell.step');
+    const v = this.store.variables;
+    const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
+    const pre = tf.add(tf.add(tf.matMul(x, v.kernel!), tf.matMul(hIn, v.recurrentKernel!)), v.bias!);
+    const hNew = this.activation === 'tanh' ? tf.tanh(pre) : tf.relu(pre);
+    const result: StepResult = { output: hNew, state: [hNew] };
+    if (options.trace) result.trace = { h: hNew };
+    return result;
+  }
+
+  private fusedSequence(
+    x: tf.Tensor,
+    state: tf.Tensor[],
+    mask: tf.Tensor | undefined,
+    reverse: boolean,
+  ): SequenceResult {
+    const v = this.store.variables;
+    const { outputs, h } = simpleRnnSequence(
+      x as tf.Tensor3D,
+      v.kernel as tf.Tensor2D,
+      v.recurrentKernel as tf.Tensor2D,
+      v.bias as tf.Tensor1D,
+      state[0] as tf.Tensor2D,
+      this.activation,
+      mask as tf.Tensor3D | undefined,
+      reverse,
+    );
+    return { outputs, state: [h] };
+  }
+
+  getConfig(): CellConfigJson {
+    return { type: 'rnn', inputSize: this.inputSize, units: this.units, activation: this.activation };
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
