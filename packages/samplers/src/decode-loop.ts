@@ -1,0 +1,97 @@
+import type { Rng, SequenceModel } from '@seqgen/core';
+import type { GenerationConfig } from './generation-config.js';
+import { greedyToken } from './greedy.js';
+import { logSoftmax } from './logits-math.js';
+import { applyLogitsProcessors, type LogitsProcessor } from './logits-processors/logits-processor.js';
+import { disposeState, readLogitRows, stepModel } from './model-state.js';
+import { sampleToken } from './sample.js';
+import type { FinishReason, StopChecker } from './stopping-criteria.js';
+
+export interface DecodeLoopSetup {
+  config: GenerationConfig;
+  strategy: 'greedy' | 'sample';
+  processors: readonly LogitsProcessor[];
+  rng: Rng;
+  stop: StopChecker;
+  signal?: AbortSignal | undefined;
+}
+
+/** A token chosen for one row. */
+export interface TokenEvent {
+  row: number;
+  token: number;
+  /** This token ended the row. */
+  done: boolean;
+}
+
+export interface RowResult {
+  tokens: number[];
+  logProb: number;
+  finishReason: FinishReason;
+}
+
+/**
+ * The greedy/sampling loop behind `generate`, `generateBatch` and `stream`,
+ * for several rows at once. At time t every row is fed its own t-th token:
+ * its prompt first, then what it generated, so prompts of different lengths
+ * share one batch without padding the recurrent state, and each row starts
+ * choosing once its prompt is in. One `model.step` per time step, never a
+ * re-fed prefix. Rows draw in row order from one `Rng`, so a seed
+ * reproduces everything. The state is disposed however the loop ends
+ * (finished, aborted, thrown, or the consumer stopping early).
+ */
+export async function* decodeLoop<State>(
+  model: SequenceModel<State>,
+  prompts: readonly (readonly number[])[],
+  setup: DecodeLoopSetup,
+): AsyncGenerator<TokenEvent, RowResult[]> {
+  const { config, strategy, processors, rng, stop, signal } = setup;
+  const sequences = prompts.map((p) => [...p]);
+  const results: RowResult[] = prompts.map(() => ({ tokens: [], logProb: 0, finishReason: 'length' }));
+  const done = prompts.map(() => false);
+  signal?.throwIfAborted();
+  let state = model.initialState(prompts.length);
+  try {
+    for (let t = 0; ; t++) {
+      signal?.throwIfAborted();
+      // A finished row still occupies its batch slot; it is fed id 0 and ignored.
+      const out = stepModel(
+        model,
+        sequences.map((s) => s[t] ?? 0),
+        state,
+      );
+      state = out.state;
+      const choosing = prompts.flatMap((p, r) => (!done[r] && t >= p.length - 1 ? [r] : []));
+      let rows: Float32Array[] = [];
+      try {
+        // Rows still reading their prompt need no logits: skip the device → JS copy.
+        if (choosing.length > 0) rows = await readLogitRows(out.logits, 'model.step');
+      } finally {
+        out.logits.dispose();
+      }
+      signal?.throwIfAborted();
+      for (const r of choosing) {
+        const result = results[r] as RowResult;
+        const sequence = sequences[r] as number[];
+        const row = applyLogitsProcessors(processors, rows[r] as Float32Array, {
+          step: result.tokens.length,
+          sequence,
+          promptLength: (prompts[r] as readonly number[]).length,
+        });
+        const token = strategy === 'greedy' ? greedyToken(row) : sampleToken(row, rng);
+        result.logProb += logSoftmax(row)[token] as number;
+        result.tokens.push(token);
+        sequence.push(token);
+        const reason = stop(result.tokens) ?? (result.tokens.length >= config.maxNewTokens ? 'length' : null);
+        if (reason) {
+          result.finishReason = reason;
+          done[r] = true;
+        }
+        yield { row: r, token, done: done[r] as boolean };
+      }
+      if (done.every(Boolean)) return results;
+    }
+  } finally {
+    disposeState(state);
+  }
+}

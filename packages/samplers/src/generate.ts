@@ -1,0 +1,74 @@
+import type { SequenceModel } from '@seqgen/core';
+import { beamSearch } from './beam-search.js';
+import { decodeLoop, type RowResult } from './decode-loop.js';
+import { decodingStrategy, type GenerationConfig } from './generation-config.js';
+import {
+  checkPrompt,
+  createRng,
+  type GenerateOptions,
+  type GenerationResult,
+  prepareConfig,
+  withText,
+} from './generation-setup.js';
+import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
+import { createStopChecker } from './stopping-criteria.js';
+
+/**
+ * Continues one prompt. The prompt goes through `model.step` once, token by
+ * token, then each new token costs one more step on the carried state.
+ * Greedy, sampling or beam search according to the config (see
+ * `GenerationConfig`); returns `numReturnSequences` sequences.
+ */
+export async function generate<State>(
+  model: SequenceModel<State>,
+  promptIds: readonly number[],
+  config: Partial<GenerationConfig> = {},
+  options: GenerateOptions = {},
+): Promise<GenerationResult> {
+  const [result] = await generateBatch(model, [promptIds], config, options);
+  return result as GenerationResult;
+}
+
+/**
+ * Continues several prompts (of any lengths) in one batch: one `model.step`
+ * per time step for all of them. Returns one result per prompt, in order.
+ * Beam search runs the prompts one after another (its batch is the beams).
+ */
+export async function generateBatch<State>(
+  model: SequenceModel<State>,
+  prompts: readonly (readonly number[])[],
+  config: Partial<GenerationConfig> = {},
+  options: GenerateOptions = {},
+): Promise<GenerationResult[]> {
+  const resolved = prepareConfig(model, config);
+  if (!Array.isArray(prompts) || prompts.length === 0) {
+    throw new TypeError('generateBatch: prompts must be a non-empty array of token-id arrays');
+  }
+  prompts.forEach((p, i) => checkPrompt(p, model.vocabSize, `prompts[${i}]`));
+  const strategy = decodingStrategy(resolved);
+  if (strategy === 'beam') {
+    const results: GenerationResult[] = [];
+    for (const prompt of prompts) results.push(await beamSearch(model, prompt, resolved, options));
+    return results;
+  }
+
+  // Each prompt is repeated numReturnSequences times: independent samples share the batch.
+  const copies = resolved.numReturnSequences;
+  const rows = prompts.flatMap((p) => Array.from({ length: copies }, () => p));
+  const loop = decodeLoop(model, rows, {
+    config: resolved,
+    strategy,
+    processors: [...buildLogitsProcessors(resolved), ...(options.logitsProcessors ?? [])],
+    rng: createRng(resolved, options),
+    stop: createStopChecker(resolved, options.decode),
+    signal: options.signal,
+  });
+  let step = await loop.next();
+  while (!step.done) step = await loop.next();
+  const finished: RowResult[] = step.value;
+  return prompts.map((_, p) => ({
+    sequences: finished
+      .slice(p * copies, (p + 1) * copies)
+      .map((r) => withText({ ...r, score: r.logProb }, options.decode)),
+  }));
+}

@@ -1,0 +1,95 @@
+import { type SequenceModel, ShapeError } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Helpers for carrying a model's recurrent state through decoding. State may
+ * be a tensor, an array of tensors (the usual `[h, c]`), or a plain object of
+ * them, nested; every tensor has the batch on axis 0.
+ */
+
+/** Every tensor inside a state, in a stable order. */
+export function stateTensors(state: unknown): tf.Tensor[] {
+  const found: tf.Tensor[] = [];
+  const walk = (value: unknown) => {
+    if (value instanceof tf.Tensor) found.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (isPlainObject(value)) Object.values(value).forEach(walk);
+  };
+  walk(state);
+  return found;
+}
+
+/** The same structure with `fn` applied to every tensor (other leaves are kept as they are). */
+export function mapStateTensors<State>(state: State, fn: (tensor: tf.Tensor) => tf.Tensor): State {
+  const map = (value: unknown): unknown => {
+    if (value instanceof tf.Tensor) return fn(value);
+    if (Array.isArray(value)) return value.map(map);
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, map(v)]));
+    return value;
+  };
+  return map(state) as State;
+}
+
+/**
+ * Rows `indices` of every state tensor (`tf.gather` on axis 0): how beam search
+ * makes each surviving beam continue from its parent's state. Returns new
+ * tensors; the caller disposes the old state.
+ */
+export function gatherState<State>(state: State, indices: readonly number[]): State {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(indices as number[], 'int32');
+    return mapStateTensors(state, (t) => tf.gather(t, idx, 0)) as tf.TensorContainer;
+  }) as State;
+}
+
+/** Disposes the tensors of `previous` that `next` no longer holds (models may pass tensors through unchanged). */
+export function disposeReplacedState(previous: unknown, next: unknown): void {
+  const kept = new Set(stateTensors(next));
+  for (const t of stateTensors(previous)) if (!kept.has(t) && !t.isDisposed) t.dispose();
+}
+
+/** Disposes every tensor of a state. */
+export function disposeState(state: unknown): void {
+  for (const t of stateTensors(state)) if (!t.isDisposed) t.dispose();
+}
+
+/**
+ * One `model.step` on int32 token ids. Runs inside `tf.tidy` so that whatever
+ * the model allocates in between is freed, disposes the replaced state, and
+ * checks the logits shape. The caller owns (and disposes) the returned tensors.
+ */
+export function stepModel<State>(
+  model: SequenceModel<State>,
+  tokens: readonly number[],
+  state: State,
+): { logits: tf.Tensor2D; state: State } {
+  const out = tf.tidy(() => {
+    const { logits, state: next } = model.step(tf.tensor1d(tokens as number[], 'int32'), state);
+    return { logits, state: next as tf.TensorContainer };
+  }) as { logits: tf.Tensor2D; state: State };
+  disposeReplacedState(state, out.state);
+  const [rows, vocab] = out.logits.shape;
+  if (out.logits.rank !== 2 || rows !== tokens.length || vocab !== model.vocabSize) {
+    const actual = `[${out.logits.shape.join(', ')}]`;
+    disposeState(out);
+    throw new ShapeError('logits', `[${tokens.length}, ${model.vocabSize}]`, actual, 'model.step');
+  }
+  return out;
+}
+
+/**
+ * Copies logits `[batch, vocab]` to one `Float32Array` per row. A copy, not
+ * the backend's buffer: processors edit rows in place, and on the cpu backend
+ * `data()` can return memory another tensor (say, the model's weights) shares.
+ */
+export async function readLogitRows(logits: tf.Tensor, context: string): Promise<Float32Array[]> {
+  if (logits.rank !== 2)
+    throw new ShapeError('logits', 'rank 2 [batch, vocabSize]', `shape [${logits.shape}]`, context);
+  const [rows, vocab] = logits.shape as [number, number];
+  const data = Float32Array.from(await logits.data());
+  return Array.from({ length: rows }, (_, r) => data.subarray(r * vocab, (r + 1) * vocab));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}

@@ -1,0 +1,77 @@
+import { ConfigError, type SequenceModel } from '@seqgen/core';
+import { decodeLoop } from './decode-loop.js';
+import { decodingStrategy, type GenerationConfig } from './generation-config.js';
+import { checkPrompt, createRng, type GenerateOptions, prepareConfig } from './generation-setup.js';
+import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
+import { createStopChecker } from './stopping-criteria.js';
+
+/** One streamed token. */
+export interface StreamedToken {
+  token: number;
+  /**
+   * With a decode function: the text this token added, i.e. `decode(all new
+   * tokens)` minus what was already emitted (so multi-token characters come
+   * out whole).
+   */
+  text?: string;
+}
+
+export interface StreamOptions extends GenerateOptions {
+  /** Called with every token before the iterator yields it. */
+  onToken?: (token: StreamedToken) => void;
+}
+
+/**
+ * Generates tokens one at a time as an `AsyncIterable`, for showing text as
+ * it is written. Greedy or sampling, one sequence (beam search only knows
+ * its tokens at the end). Aborting `signal` stops before the next model step
+ * and the iteration rejects with the signal's reason; leaving the loop early
+ * (`break`) also stops it. Either way the model state is disposed.
+ */
+export function stream<State>(
+  model: SequenceModel<State>,
+  promptIds: readonly number[],
+  config: Partial<GenerationConfig> = {},
+  options: StreamOptions = {},
+): AsyncIterable<StreamedToken> {
+  // Validation happens now, not at the first next(), so mistakes surface where the call is.
+  const resolved = prepareConfig(model, config);
+  checkPrompt(promptIds, model.vocabSize);
+  const strategy = decodingStrategy(resolved);
+  if (strategy === 'beam') {
+    throw new ConfigError('numBeams', 'stream emits tokens as they are chosen; beam search picks them only at the end');
+  }
+  if (resolved.numReturnSequences !== 1) throw new ConfigError('numReturnSequences', 'stream produces one sequence');
+  const { decode, onToken, signal } = options;
+
+  async function* tokens(): AsyncGenerator<StreamedToken> {
+    const loop = decodeLoop(model, [promptIds], {
+      config: resolved,
+      strategy: strategy as 'greedy' | 'sample',
+      processors: [...buildLogitsProcessors(resolved), ...(options.logitsProcessors ?? [])],
+      rng: createRng(resolved, options),
+      stop: createStopChecker(resolved, decode),
+      signal,
+    });
+    const generated: number[] = [];
+    let emitted = '';
+    try {
+      for await (const { token } of loop) {
+        const item: StreamedToken = { token };
+        if (decode) {
+          generated.push(token);
+          const text = decode(generated);
+          // A decoder may rewrite earlier text (e.g. a completed multi-byte character): emit only what is new.
+          item.text = text.startsWith(emitted) ? text.slice(emitted.length) : text;
+          emitted = text;
+        }
+        onToken?.(item);
+        yield item;
+      }
+    } finally {
+      // Stops the loop (disposing its state) when the consumer leaves early.
+      await loop.return([]);
+    }
+  }
+  return tokens();
+}
