@@ -1,6 +1,13 @@
 import { TokenizerError } from '@seqgen/core/errors';
 import { padBatch } from './encode-batch.js';
-import { BOS_TOKEN, EOS_TOKEN, PAD_TOKEN, specialTokenPattern, splitOnSpecialTokens, UNK_TOKEN } from './special-tokens.js';
+import {
+  BOS_TOKEN,
+  EOS_TOKEN,
+  PAD_TOKEN,
+  specialTokenPattern,
+  splitOnSpecialTokens,
+  UNK_TOKEN,
+} from './special-tokens.js';
 import type { DecodeOptions, EncodeBatchOptions, EncodedBatch, SeqgenTokenizer, TokenizerJson } from './types.js';
 
 /**
@@ -73,7 +80,10 @@ export abstract class BaseTokenizer implements SeqgenTokenizer {
       const id = ids[i];
       if (i < ids.length) {
         if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size) {
-          throw new TokenizerError('invalid-input', `decode: ids[${i}] = ${String(id)} is not a token id in [0, ${size})`);
+          throw new TokenizerError(
+            'invalid-input',
+            `decode: ids[${i}] = ${String(id)} is not a token id in [0, ${size})`,
+          );
         }
         if (id >= specials) continue;
       }

@@ -4,7 +4,7 @@ import { regexSplit } from './regex-split.js';
 import { encodeWtf8 } from './wtf8.js';
 
 export interface BpeTrainInput {
-  /** Texts to learn from. */
+  /** Texts to learn from (already free of special tokens). */
   corpus: readonly string[];
   /** Pre-tokenization regex (global, Unicode); merges never cross pre-token boundaries. */
   pattern: RegExp;
@@ -12,8 +12,6 @@ export interface BpeTrainInput {
   maxMerges: number;
   /** A pair must occur at least this often to be merged. */
   minFrequency: number;
-  /** Texts equal to a special token are skipped: special tokens are never learned as ordinary text. */
-  skip?: (text: string) => boolean;
 }
 
 interface Word {
@@ -32,7 +30,6 @@ export function trainBpeMerges(input: BpeTrainInput): Merge[] {
   const counts = new Map<string, number>();
   for (const text of input.corpus) {
     regexSplit(text, input.pattern, (piece) => {
-      if (input.skip?.(piece)) return;
       counts.set(piece, (counts.get(piece) ?? 0) + 1);
     });
   }

@@ -4,8 +4,20 @@ import { applyMerges, BYTE_SYMBOLS, MAX_SYMBOLS, type Merge, rankMerges } from '
 import { trainBpeMerges } from './bpe-trainer.js';
 import { BYTE_NAMES, nameOfBytes } from './byte-symbols.js';
 import { compileSplitPattern, regexSplit } from './regex-split.js';
-import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
-import { checkHeader, describe, readOptional, readStringArray, TOKENIZER_FORMAT_VERSION, toJsonRecord } from './tokenizer-json.js';
+import {
+  DEFAULT_SPECIAL_TOKENS,
+  specialTokenPattern,
+  splitOnSpecialTokens,
+  validateSpecialTokens,
+} from './special-tokens.js';
+import {
+  checkHeader,
+  describe,
+  readOptional,
+  readStringArray,
+  TOKENIZER_FORMAT_VERSION,
+  toJsonRecord,
+} from './tokenizer-json.js';
 import type { TokenizerJson } from './types.js';
 import { decodeWtf8, encodeWtf8Into } from './wtf8.js';
 
@@ -84,7 +96,10 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     });
     for (const token of specials) {
       if (this.symbolOfName.has(token)) {
-        throw new TokenizerError('corrupt', `byte-bpe: special token ${JSON.stringify(token)} is also an ordinary token`);
+        throw new TokenizerError(
+          'corrupt',
+          `byte-bpe: special token ${JSON.stringify(token)} is also an ordinary token`,
+        );
       }
     }
     this.merges = merges.map(([a, b]) => [a, b] as const);
@@ -102,13 +117,22 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     if (!Number.isInteger(minFrequency) || minFrequency < 1) {
       throw new ConfigError('minFrequency', `expected a positive integer, got ${minFrequency}`);
     }
-    const special = new Set(specials);
+    // Special tokens are cut out first, so that they are never learned as ordinary text.
+    const pattern = specialTokenPattern(specials);
+    const texts: string[] = [];
+    for (const text of typeof corpus === 'string' ? [corpus] : corpus) {
+      splitOnSpecialTokens(
+        text,
+        pattern,
+        (chunk) => texts.push(chunk),
+        () => {},
+      );
+    }
     const merges = trainBpeMerges({
-      corpus: typeof corpus === 'string' ? [corpus] : corpus,
+      corpus: texts,
       pattern: compileSplitPattern(options.pattern ?? GPT2_PATTERN, 'pattern'),
       maxMerges: vocabSize - smallest,
       minFrequency,
-      skip: (piece) => special.has(piece),
     });
     return new ByteBpeTokenizer(merges, { ...options, specialTokens: specials });
   }
@@ -120,20 +144,29 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     const specialTokens = readStringArray(json, 'specialTokens', context);
     const pattern = readOptional(json, 'pattern', 'string', context);
     if (!Array.isArray(json.merges)) {
-      throw new TokenizerError('corrupt', `${context}: merges must be an array of [left, right] token pairs, got ${describe(json.merges)}`);
+      throw new TokenizerError(
+        'corrupt',
+        `${context}: merges must be an array of [left, right] token pairs, got ${describe(json.merges)}`,
+      );
     }
     // Merges are saved by token name (GPT-2's printable byte alphabet), so each must name a symbol defined earlier.
     const names = new Map(BYTE_NAMES.map((name, b) => [name, b]));
     const merges = json.merges.map((entry: unknown, r): Merge => {
       if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {
-        throw new TokenizerError('corrupt', `${context}: merges[${r}] must be a pair of token strings, got ${describe(entry)}`);
+        throw new TokenizerError(
+          'corrupt',
+          `${context}: merges[${r}] must be a pair of token strings, got ${describe(entry)}`,
+        );
       }
       const [left, right] = entry as [string, string];
       const a = names.get(left);
       const b = names.get(right);
       if (a === undefined || b === undefined) {
         const missing = a === undefined ? left : right;
-        throw new TokenizerError('corrupt', `${context}: merges[${r}] references unknown symbol ${JSON.stringify(missing)}`);
+        throw new TokenizerError(
+          'corrupt',
+          `${context}: merges[${r}] references unknown symbol ${JSON.stringify(missing)}`,
+        );
       }
       if (!names.has(left + right)) names.set(left + right, BYTE_SYMBOLS + r);
       return [a, b];

@@ -8,7 +8,11 @@ function checkLength(value: number, field: string): void {
 }
 
 /** Truncates and right-pads already-encoded rows into a rectangle with its attention mask. */
-export function padBatch(rows: number[][], options: EncodeBatchOptions, defaultPadId: number | undefined): EncodedBatch {
+export function padBatch(
+  rows: number[][],
+  options: EncodeBatchOptions,
+  defaultPadId: number | undefined,
+): EncodedBatch {
   const { padding, truncation } = options;
   if (truncation !== undefined) checkLength(truncation, 'truncation');
   const ids = truncation === undefined ? rows : rows.map((row) => row.slice(0, truncation));

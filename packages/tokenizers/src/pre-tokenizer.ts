@@ -47,7 +47,8 @@ export class PreTokenizer {
 
 function validateSpec(spec: unknown): PreTokenizerSpec {
   const s = spec as { type?: unknown; pattern?: unknown } | null;
-  if (s === null || typeof s !== 'object') throw new ConfigError('preTokenizer', `expected an object, got ${describe(s)}`);
+  if (s === null || typeof s !== 'object')
+    throw new ConfigError('preTokenizer', `expected an object, got ${describe(s)}`);
   if (s.type === 'whitespace' || s.type === 'whitespace-punctuation') return { type: s.type };
   if (s.type === 'regex') {
     if (typeof s.pattern !== 'string' || s.pattern.length === 0) {

@@ -31,7 +31,10 @@ export function checkHeader(json: JsonRecord, expectedType: string): void {
   }
   const version = json.version;
   if (typeof version !== 'number' || !Number.isInteger(version)) {
-    throw new TokenizerError('corrupt', `${expectedType} tokenizer JSON: version must be an integer, got ${describe(version)}`);
+    throw new TokenizerError(
+      'corrupt',
+      `${expectedType} tokenizer JSON: version must be an integer, got ${describe(version)}`,
+    );
   }
   if (version !== TOKENIZER_FORMAT_VERSION) {
     throw new TokenizerError(

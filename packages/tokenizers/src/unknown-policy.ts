@@ -5,11 +5,15 @@ import { UNK_TOKEN } from './special-tokens.js';
 export type UnknownPolicy = 'unk' | 'throw';
 
 /** Resolves the policy to the id to emit (`undefined` = throw); `'unk'` needs `<unk>` among the special tokens. */
-export function resolveUnknown(policy: UnknownPolicy | undefined, specialTokens: readonly string[]): number | undefined {
+export function resolveUnknown(
+  policy: UnknownPolicy | undefined,
+  specialTokens: readonly string[],
+): number | undefined {
   const unk = specialTokens.indexOf(UNK_TOKEN);
   const resolved = policy ?? (unk >= 0 ? 'unk' : 'throw');
   if (resolved === 'throw') return undefined;
-  if (resolved !== 'unk') throw new ConfigError('onUnknown', `expected 'unk' or 'throw', got ${JSON.stringify(policy)}`);
+  if (resolved !== 'unk')
+    throw new ConfigError('onUnknown', `expected 'unk' or 'throw', got ${JSON.stringify(policy)}`);
   if (unk < 0) throw new ConfigError('onUnknown', `'unk' needs "${UNK_TOKEN}" among the special tokens`);
   return unk;
 }

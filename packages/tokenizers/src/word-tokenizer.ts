@@ -2,7 +2,13 @@ import { ConfigError, TokenizerError } from '@seqgen/core/errors';
 import { BaseTokenizer } from './base-tokenizer.js';
 import { PreTokenizer, type PreTokenizerSpec, preTokenizerFromJSON } from './pre-tokenizer.js';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
-import { checkHeader, readOptional, readStringArray, TOKENIZER_FORMAT_VERSION, toJsonRecord } from './tokenizer-json.js';
+import {
+  checkHeader,
+  readOptional,
+  readStringArray,
+  TOKENIZER_FORMAT_VERSION,
+  toJsonRecord,
+} from './tokenizer-json.js';
 import type { JsonValue, TokenizerJson } from './types.js';
 import { resolveUnknown, type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
 import { Vocabulary } from './vocabulary.js';
@@ -63,7 +69,10 @@ export class WordTokenizer extends BaseTokenizer {
     const { maxVocabSize, minCount = 1 } = options;
     const specials = validateSpecialTokens(options.specialTokens ?? DEFAULT_SPECIAL_TOKENS);
     if (maxVocabSize !== undefined && (!Number.isInteger(maxVocabSize) || maxVocabSize < specials.length)) {
-      throw new ConfigError('maxVocabSize', `expected an integer ≥ ${specials.length} (the special tokens), got ${maxVocabSize}`);
+      throw new ConfigError(
+        'maxVocabSize',
+        `expected an integer ≥ ${specials.length} (the special tokens), got ${maxVocabSize}`,
+      );
     }
     if (!Number.isInteger(minCount) || minCount < 1) {
       throw new ConfigError('minCount', `expected a positive integer, got ${minCount}`);

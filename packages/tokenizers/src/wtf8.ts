@@ -45,7 +45,8 @@ export function encodeWtf8(text: string): Uint8Array {
   return buffer.subarray(0, encodeWtf8Into(text, buffer, 0));
 }
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is text to keep, not a byte-order mark to strip (found by the property test).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Bytes → string. Surrogate forms (ED A0..BF 80..BF) become their lone code
