@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RecurrentCell } from './cell.js';
 import { dropoutRate, expectShape } from './checks.js';
 import { dropoutMask } from './dropout-mask.js';
+import type { SequenceLayer } from './sequence-layer.js';
 
 export interface RecurrentLayerOptions {
   /** Return outputs for every step `[B, T, out]` (default true) or only the last valid one `[B, out]`. */
@@ -46,7 +47,7 @@ export interface LayerResult {
  * whole-sequence kernel when it has one and no per-step feature (recurrent
  * dropout, tracing) needs the step loop; both give the same numbers.
  */
-export class RecurrentLayer {
+export class RecurrentLayer implements SequenceLayer {
   readonly cell: RecurrentCell;
   readonly returnSequences: boolean;
   readonly reverse: boolean;
@@ -67,8 +68,20 @@ export class RecurrentLayer {
     this.rng = new Rng(options.seed ?? 0);
   }
 
+  get inputSize(): number {
+    return this.cell.inputSize;
+  }
+
   get outputSize(): number {
     return this.cell.outputSize;
+  }
+
+  get variables(): Readonly<Record<string, tf.Variable>> {
+    return this.cell.variables;
+  }
+
+  dispose(): void {
+    this.cell.dispose();
   }
 
   apply(x: tf.Tensor, options: ApplyOptions = {}): LayerResult {

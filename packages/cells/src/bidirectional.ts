@@ -1,0 +1,103 @@
+import { ConfigError, ShapeError } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import type { ApplyOptions, LayerResult, RecurrentLayer } from './recurrent-layer.js';
+import type { SequenceLayer } from './sequence-layer.js';
+
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'average';
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'average'];
+
+/**
+ * Runs one layer forwards and one backwards over the same input (Schuster &
+ * Paliwal 1997) and merges their outputs step by step. With `lengths`, the
+ * backward layer starts at each example's last valid step. State is
+ * `[...forwardState, ...backwardState]`.
+ */
+export class Bidirectional implements SequenceLayer {
+  readonly forward: RecurrentLayer;
+  readonly backward: RecurrentLayer;
+  readonly merge: MergeMode;
+
+  constructor(forward: RecurrentLayer, backward: RecurrentLayer, merge: MergeMode = 'concat') {
+    if (!MERGE_MODES.includes(merge)) {
+      throw new ConfigError('merge', `must be one of ${MERGE_MODES.join(', ')}, got ${JSON.stringify(merge)}`);
+    }
+    if (forward.reverse || !backward.reverse) {
+      throw new ConfigError(
+        'backward',
+        'the forward layer must walk forwards and the backward layer must have reverse: true',
+      );
+    }
+    if (forward.cell.inputSize !== backward.cell.inputSize || forward.outputSize !== backward.outputSize) {
+      throw new ShapeError(
+        'backward',
+        `a layer of input ${forward.cell.inputSize} and output ${forward.outputSize}`,
+        `input ${backward.cell.inputSize} and output ${backward.outputSize}`,
+        'Bidirectional',
+      );
+    }
+    if (forward.returnSequences !== backward.returnSequences) {
+      throw new ConfigError('returnSequences', 'must be the same for both directions');
+    }
+    this.forward = forward;
+    this.backward = backward;
+    this.merge = merge;
+  }
+
+  get inputSize(): number {
+    return this.forward.cell.inputSize;
+  }
+
+  get outputSize(): number {
+    return this.merge === 'concat' ? 2 * this.forward.outputSize : this.forward.outputSize;
+  }
+
+  get variables(): Readonly<Record<string, tf.Variable>> {
+    const out: Record<string, tf.Variable> = {};
+    for (const [k, v] of Object.entries(this.forward.cell.variables)) out[`forward/${k}`] = v;
+    for (const [k, v] of Object.entries(this.backward.cell.variables)) out[`backward/${k}`] = v;
+    return out;
+  }
+
+  apply(x: tf.Tensor, options: ApplyOptions = {}): LayerResult {
+    const n = this.forward.cell.stateSizes.length;
+    const { initialState, ...rest } = options;
+    if (initialState && initialState.length !== 2 * n) {
+      throw new ShapeError(
+        'initialState',
+        `${2 * n} tensors (forward then backward)`,
+        `${initialState.length}`,
+        'Bidirectional.apply',
+      );
+    }
+    const fwd = this.forward.apply(x, initialState ? { ...rest, initialState: initialState.slice(0, n) } : rest);
+    const bwd = this.backward.apply(x, initialState ? { ...rest, initialState: initialState.slice(n) } : rest);
+    const result: LayerResult = {
+      output: mergeOutputs(fwd.output, bwd.output, this.merge),
+      state: [...fwd.state, ...bwd.state],
+    };
+    if (fwd.trace && bwd.trace) {
+      result.trace = {};
+      for (const [k, v] of Object.entries(fwd.trace)) result.trace[`forward/${k}`] = v;
+      for (const [k, v] of Object.entries(bwd.trace)) result.trace[`backward/${k}`] = v;
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.forward.cell.dispose();
+    this.backward.cell.dispose();
+  }
+}
+
+function mergeOutputs(a: tf.Tensor, b: tf.Tensor, mode: MergeMode): tf.Tensor {
+  switch (mode) {
+    case 'concat':
+      return tf.concat([a, b], -1);
+    case 'sum':
+      return tf.add(a, b);
+    case 'mul':
+      return tf.mul(a, b);
+    case 'average':
+      return tf.mul(tf.add(a, b), 0.5);
+  }
+}

@@ -1,0 +1,230 @@
+import { ConfigError, Rng, ShapeError } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { Bidirectional, type MergeMode } from './bidirectional.js';
+import type { CellConfigJson, RecurrentCell } from './cell.js';
+import { cellFromConfig } from './cell-factory.js';
+import { dropoutRate, expectShape, positiveInt } from './checks.js';
+import { dropoutMask } from './dropout-mask.js';
+import { type LayerResult, RecurrentLayer } from './recurrent-layer.js';
+import type { SequenceLayer } from './sequence-layer.js';
+
+export type StackedCellType = 'lstm' | 'gru' | 'rnn';
+
+export interface StackedRNNOptions {
+  cell: StackedCellType;
+  inputSize: number;
+  hiddenSize: number;
+  /** Layers stacked on each other (default 1). */
+  numLayers?: number;
+  /** Each layer runs both directions (default false). */
+  bidirectional?: boolean;
+  /** How bidirectional outputs merge (default concat). */
+  merge?: MergeMode;
+  /** Dropout between layers, as PyTorch's `dropout` (default 0). */
+  dropout?: number;
+  /** Variational recurrent dropout inside every layer (default 0). */
+  recurrentDropout?: number;
+  /** LSTM: project h to this size (PyTorch `proj_size`). */
+  projSize?: number;
+  /** LSTM: layer normalization. */
+  layerNorm?: boolean;
+  /** LSTM: initial forget-gate bias (default 1). */
+  forgetBias?: number;
+  /** GRU: reset gate after the recurrent matmul (default true). */
+  resetAfter?: boolean;
+  /** Vanilla RNN activation (default tanh). */
+  activation?: 'tanh' | 'relu';
+  /** Seed for weights and dropout masks (default 0). */
+  seed?: number;
+  /** Use fused kernels when available (default true). */
+  fused?: boolean;
+}
+
+export interface StackedApplyOptions {
+  /** One state list per layer (bidirectional: forward then backward tensors). */
+  initialState?: tf.Tensor[][];
+  lengths?: readonly number[];
+  training?: boolean;
+  trace?: boolean;
+}
+
+export interface StackedResult {
+  /** Top layer outputs `[B, T, outputSize]`. */
+  output: tf.Tensor;
+  /** Final state of every layer. */
+  states: tf.Tensor[][];
+  /** With `trace`: per layer, each traced quantity `[B, T, size]`. */
+  trace?: Array<Record<string, tf.Tensor>>;
+}
+
+/**
+ * A stack of recurrent layers, configured like PyTorch's `nn.LSTM` / `nn.GRU` /
+ * `nn.RNN` (and weight-compatible with them through `importTorchWeights`).
+ * `step` advances a unidirectional stack by one token for O(1) generation.
+ */
+export class StackedRNN {
+  readonly options: Readonly<Required<Omit<StackedRNNOptions, 'projSize'>> & { projSize: number | null }>;
+  readonly layers: SequenceLayer[];
+  private readonly rng: Rng;
+
+  constructor(options: StackedRNNOptions) {
+    const numLayers = positiveInt(options.numLayers ?? 1, 'numLayers');
+    if (!['lstm', 'gru', 'rnn'].includes(options.cell)) {
+      throw new ConfigError('cell', `must be lstm, gru or rnn, got ${JSON.stringify(options.cell)}`);
+    }
+    if (options.projSize !== undefined && options.cell !== 'lstm') {
+      throw new ConfigError('projSize', 'is only supported by lstm cells');
+    }
+    this.options = {
+      cell: options.cell,
+      inputSize: positiveInt(options.inputSize, 'inputSize'),
+      hiddenSize: positiveInt(options.hiddenSize, 'hiddenSize'),
+      numLayers,
+      bidirectional: options.bidirectional ?? false,
+      merge: options.merge ?? 'concat',
+      dropout: dropoutRate(options.dropout, 'dropout'),
+      recurrentDropout: dropoutRate(options.recurrentDropout, 'recurrentDropout'),
+      projSize: options.projSize ?? null,
+      layerNorm: options.layerNorm ?? false,
+      forgetBias: options.forgetBias ?? 1,
+      resetAfter: options.resetAfter ?? true,
+      activation: options.activation ?? 'tanh',
+      seed: options.seed ?? 0,
+      fused: options.fused ?? true,
+    };
+    const o = this.options;
+    const weightRng = new Rng(o.seed);
+    this.rng = weightRng.fork();
+    this.layers = [];
+    let inputSize = o.inputSize;
+    for (let l = 0; l < numLayers; l++) {
+      const makeLayer = (reverse: boolean) =>
+        new RecurrentLayer(this.makeCell(inputSize, weightRng), {
+          reverse,
+          recurrentDropout: o.recurrentDropout,
+          fused: o.fused,
+          seed: weightRng.uint32(),
+        });
+      const layer: SequenceLayer = o.bidirectional
+        ? new Bidirectional(makeLayer(false), makeLayer(true), o.merge)
+        : makeLayer(false);
+      this.layers.push(layer);
+      inputSize = layer.outputSize;
+    }
+  }
+
+  private makeCell(inputSize: number, rng: Rng): RecurrentCell {
+    const o = this.options;
+    const config: CellConfigJson = { type: o.cell, inputSize, units: o.hiddenSize };
+    if (o.cell === 'lstm') {
+      config.forgetBias = o.forgetBias;
+      config.layerNorm = o.layerNorm;
+      if (o.projSize !== null) config.projSize = o.projSize;
+    }
+    if (o.cell === 'gru') config.resetAfter = o.resetAfter;
+    if (o.cell === 'rnn') config.activation = o.activation;
+    return cellFromConfig(config, rng.uint32());
+  }
+
+  get inputSize(): number {
+    return this.options.inputSize;
+  }
+
+  get outputSize(): number {
+    return (this.layers[this.layers.length - 1] as SequenceLayer).outputSize;
+  }
+
+  /** All weights, named `layers.{l}/[forward|backward/]{weight}`. */
+  get variables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    this.layers.forEach((layer, l) => {
+      for (const [k, v] of Object.entries(layer.variables)) out[`layers.${l}/${k}`] = v;
+    });
+    return out;
+  }
+
+  /** The cells of layer `l`: `[forward]` or `[forward, backward]`. */
+  cellsOf(l: number): RecurrentCell[] {
+    const layer = this.layers[l];
+    if (layer instanceof Bidirectional) return [layer.forward.cell, layer.backward.cell];
+    if (layer instanceof RecurrentLayer) return [layer.cell];
+    throw new ShapeError('l', `a layer index in [0, ${this.layers.length})`, String(l), 'StackedRNN.cellsOf');
+  }
+
+  apply(x: tf.Tensor, options: StackedApplyOptions = {}): StackedResult {
+    expectShape(x, 'x', [undefined, undefined, this.inputSize], 'StackedRNN.apply');
+    if (options.initialState && options.initialState.length !== this.layers.length) {
+      throw new ShapeError(
+        'initialState',
+        `${this.layers.length} state lists (one per layer)`,
+        `${options.initialState.length}`,
+        'StackedRNN.apply',
+      );
+    }
+    let input = x;
+    const states: tf.Tensor[][] = [];
+    const traces: Array<Record<string, tf.Tensor>> = [];
+    this.layers.forEach((layer, l) => {
+      if (l > 0 && options.training && this.options.dropout > 0) {
+        input = tf.mul(input, dropoutMask(this.rng, input.shape, this.options.dropout));
+      }
+      const res: LayerResult = layer.apply(input, {
+        ...(options.initialState ? { initialState: options.initialState[l] as tf.Tensor[] } : {}),
+        ...(options.lengths ? { lengths: options.lengths } : {}),
+        training: options.training ?? false,
+        trace: options.trace ?? false,
+      });
+      input = res.output;
+      states.push(res.state);
+      if (res.trace) traces.push(res.trace);
+    });
+    const result: StackedResult = { output: input, states };
+    if (options.trace) result.trace = traces;
+    return result;
+  }
+
+  /** Zero states for every layer. */
+  initialState(batchSize: number): tf.Tensor[][] {
+    return this.layers.map((_, l) => this.cellsOf(l).flatMap((cell) => cell.initialState(batchSize)));
+  }
+
+  /**
+   * One step of a unidirectional stack: `x` `[B, inputSize]` → output `[B, outputSize]`.
+   * Generation calls this once per token, carrying `states`; no prefix is re-fed.
+   */
+  step(x: tf.Tensor, states: tf.Tensor[][]): { output: tf.Tensor; states: tf.Tensor[][] } {
+    if (this.options.bidirectional) {
+      throw new ConfigError(
+        'bidirectional',
+        'a bidirectional stack needs the whole sequence; step() is for unidirectional stacks',
+      );
+    }
+    let input = x;
+    const next: tf.Tensor[][] = [];
+    this.layers.forEach((_, l) => {
+      const cell = this.cellsOf(l)[0] as RecurrentCell;
+      const res = cell.step(input, states[l] as tf.Tensor[]);
+      input = res.output;
+      next.push(res.state);
+    });
+    return { output: input, states: next };
+  }
+
+  getConfig(): { type: 'stacked-rnn' } & Record<string, string | number | boolean | null> {
+    return { type: 'stacked-rnn', ...this.options };
+  }
+
+  static fromConfig(config: Record<string, unknown>): StackedRNN {
+    if (config.type !== 'stacked-rnn')
+      throw new ConfigError('type', `expected "stacked-rnn", got ${JSON.stringify(config.type)}`);
+    const { type: _type, projSize, ...rest } = config;
+    return new StackedRNN({
+      ...(rest as unknown as StackedRNNOptions),
+      ...(typeof projSize === 'number' ? { projSize } : {}),
+    });
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+  }
+}
