@@ -1,0 +1,50 @@
+import { ConfigError, Rng } from '@seqgen/core';
+
+function checkFraction(fraction: number): void {
+  if (!(fraction > 0 && fraction < 1))
+    throw new ConfigError('validationFraction', `must be between 0 and 1 (exclusive), got ${fraction}`);
+}
+
+/**
+ * Splits whole documents into train and validation sets (indices into
+ * `documents`), shuffled with `seed`. A document is never in both, so nothing
+ * the model validates on was trained on; exact duplicates are kept on one side.
+ */
+export function splitByDocument<T>(
+  documents: readonly T[],
+  options: { validationFraction: number; seed?: number; key?: (doc: T) => string },
+): { train: number[]; validation: number[] } {
+  checkFraction(options.validationFraction);
+  if (documents.length < 2) throw new ConfigError('documents', `need at least 2 to split, got ${documents.length}`);
+  // Group identical documents (by key) so duplicates cannot straddle the split.
+  const key = options.key ?? ((d: T) => (typeof d === 'string' ? d : JSON.stringify(Array.from(d as never))));
+  const groups = new Map<string, number[]>();
+  documents.forEach((d, i) => {
+    const k = key(d);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const order = new Rng(options.seed ?? 0).shuffle([...groups.values()]);
+  const target = Math.max(1, Math.round(documents.length * options.validationFraction));
+  const validation: number[] = [];
+  const train: number[] = [];
+  for (const g of order) (validation.length < target ? validation : train).push(...g);
+  if (train.length === 0) throw new ConfigError('documents', 'all are identical: nothing is left to train on');
+  return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
+}
+
+/**
+ * Holds out the contiguous tail of one token stream (for a single long text):
+ * train is `[0, cut)`, validation `[cut, n)`, so no window crosses the cut.
+ */
+export function splitTail<T extends ArrayLike<number> & { subarray?: unknown; slice(a: number, b?: number): T }>(
+  tokens: T,
+  validationFraction: number,
+): { train: T; validation: T; cut: number } {
+  checkFraction(validationFraction);
+  const cut = Math.round(tokens.length * (1 - validationFraction));
+  if (cut < 2 || tokens.length - cut < 2)
+    throw new ConfigError('tokens', `${tokens.length} tokens are too few to split at ${validationFraction}`);
+  return { train: tokens.slice(0, cut), validation: tokens.slice(cut), cut };
+}

@@ -1,0 +1,164 @@
+import type { JsonObject, RngState } from '@seqgen/core';
+import { ConfigError, Rng } from '@seqgen/core';
+import type { DataSource } from './data-source.js';
+
+/** One `[batchSize, seqLength]` chunk of token streams, row-major. */
+export interface StreamBatch {
+  batchSize: number;
+  seqLength: number;
+  /** Token fed at each position. */
+  inputs: Int32Array;
+  /** Token to predict at each position (the next token of the stream). */
+  targets: Int32Array;
+  /** 1 where the target counts; 0 where input and target belong to different documents. */
+  mask: Float32Array;
+  /** 1 where the model must zero its state before reading the input (a document or lane starts there). */
+  resets: Float32Array;
+  /** Tokens counted by `mask`. */
+  tokens: number;
+  epoch: number;
+  /** Index of this batch within its epoch. */
+  index: number;
+}
+
+export interface StreamBatcherOptions {
+  /** Token ids, one array per document. Documents are concatenated; state resets at their boundaries. */
+  documents: ReadonlyArray<ArrayLike<number>>;
+  batchSize: number;
+  /** Time steps per chunk: the truncation length of truncated BPTT. */
+  seqLength: number;
+  /** Seed of the batcher's own RNG (random epoch offsets). */
+  seed?: number;
+  /** Start each epoch at a random offset in [0, seqLength), so chunk edges move between epochs (default true). */
+  randomOffset?: boolean;
+}
+
+/**
+ * Cuts token streams into chunks for truncated BPTT, char-rnn style: the
+ * stream is split into `batchSize` contiguous lanes, and batch k holds the
+ * k-th chunk of every lane, so the state a model ends one batch with is the
+ * right state to start the next one from. Documents are concatenated, and
+ * `resets`/`mask` mark where one ends so that no state or prediction crosses
+ * from one document into another.
+ */
+export class StreamBatcher implements DataSource<StreamBatch> {
+  readonly batchSize: number;
+  readonly seqLength: number;
+  private readonly tokens: Int32Array;
+  private readonly docIds: Int32Array;
+  private readonly randomOffset: boolean;
+  private readonly rng: Rng;
+  private epoch = 0;
+  private index = 0;
+  private offset = 0;
+
+  constructor(options: StreamBatcherOptions) {
+    const { documents, batchSize, seqLength } = options;
+    if (!Array.isArray(documents)) throw new ConfigError('documents', 'must be an array of token-id arrays');
+    const total = documents.reduce((n, d) => n + d.length, 0);
+    if (total === 0) throw new ConfigError('documents', 'are empty: there is no token to train on');
+    if (!(Number.isInteger(batchSize) && batchSize > 0))
+      throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
+    if (!(Number.isInteger(seqLength) && seqLength > 0))
+      throw new ConfigError('seqLength', `must be a positive integer, got ${seqLength}`);
+    // The worst-case offset (seqLength - 1) must still leave one full chunk per lane.
+    const worstOffset = options.randomOffset === false ? 0 : seqLength - 1;
+    if (Math.floor((total - 1 - worstOffset) / batchSize) < seqLength) {
+      throw new ConfigError(
+        'batchSize',
+        `batch larger than data: ${batchSize} lanes × ${seqLength} steps need more than ${total} tokens`,
+      );
+    }
+    this.batchSize = batchSize;
+    this.seqLength = seqLength;
+    this.randomOffset = options.randomOffset ?? true;
+    this.rng = new Rng(options.seed ?? 0);
+    this.tokens = new Int32Array(total);
+    this.docIds = new Int32Array(total);
+    let at = 0;
+    documents.forEach((doc, d) => {
+      for (let i = 0; i < doc.length; i++) {
+        this.tokens[at] = doc[i] as number;
+        this.docIds[at++] = d;
+      }
+    });
+    this.offset = this.drawOffset();
+  }
+
+  private drawOffset(): number {
+    return this.randomOffset ? this.rng.int(this.seqLength) : 0;
+  }
+
+  private laneLength(offset: number): number {
+    return Math.floor((this.tokens.length - 1 - offset) / this.batchSize);
+  }
+
+  /** Batches in the current epoch (depends on its offset). */
+  get batchesPerEpoch(): number {
+    return Math.floor(this.laneLength(this.offset) / this.seqLength);
+  }
+
+  next(): StreamBatch {
+    if (this.index >= this.batchesPerEpoch) {
+      this.epoch++;
+      this.index = 0;
+      this.offset = this.drawOffset();
+    }
+    const { batchSize: B, seqLength: T } = this;
+    const lane = this.laneLength(this.offset);
+    const inputs = new Int32Array(B * T);
+    const targets = new Int32Array(B * T);
+    const mask = new Float32Array(B * T);
+    const resets = new Float32Array(B * T);
+    let tokens = 0;
+    for (let b = 0; b < B; b++) {
+      const start = this.offset + b * lane + this.index * T;
+      for (let t = 0; t < T; t++) {
+        const p = start + t;
+        const i = b * T + t;
+        inputs[i] = this.tokens[p] as number;
+        targets[i] = this.tokens[p + 1] as number;
+        const sameDoc = this.docIds[p] === this.docIds[p + 1];
+        mask[i] = sameDoc ? 1 : 0;
+        tokens += mask[i] as number;
+        // Lanes start fresh each epoch; a document starts fresh wherever it begins.
+        const laneStart = this.index === 0 && t === 0;
+        resets[i] = laneStart || (p > 0 && this.docIds[p] !== this.docIds[p - 1]) ? 1 : 0;
+      }
+    }
+    const batch: StreamBatch = {
+      batchSize: B,
+      seqLength: T,
+      inputs,
+      targets,
+      mask,
+      resets,
+      tokens,
+      epoch: this.epoch,
+      index: this.index,
+    };
+    this.index++;
+    return batch;
+  }
+
+  getState(): JsonObject {
+    return { epoch: this.epoch, index: this.index, offset: this.offset, rng: [...this.rng.getState()] };
+  }
+
+  setState(state: JsonObject): void {
+    const { epoch, index, offset, rng } = state as { epoch: number; index: number; offset: number; rng: number[] };
+    if (![epoch, index, offset].every((v) => Number.isInteger(v) && v >= 0) || !(offset < this.seqLength)) {
+      throw new ConfigError('data state', `is not a StreamBatcher cursor: ${JSON.stringify(state)}`);
+    }
+    this.rng.setState(rng as unknown as RngState);
+    this.epoch = epoch;
+    this.index = index;
+    this.offset = offset;
+  }
+}
+
+/** Every batch of one ordered pass (no random offset): validation data for a stream. */
+export function streamBatches(options: Omit<StreamBatcherOptions, 'randomOffset' | 'seed'>): StreamBatch[] {
+  const batcher = new StreamBatcher({ ...options, randomOffset: false });
+  return Array.from({ length: batcher.batchesPerEpoch }, () => batcher.next());
+}

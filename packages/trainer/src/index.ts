@@ -1,0 +1,64 @@
+export type { ClipConfig } from './clipping.js';
+export { clipGradients, DEFAULT_CLIP, globalNorm } from './clipping.js';
+export type { TrainerConfig } from './config.js';
+export { validateTrainerConfig } from './config.js';
+export type { BucketOptions } from './data/bucketing.js';
+export { bucketByLength } from './data/bucketing.js';
+export type { DataSource } from './data/data-source.js';
+export type { PaddedBatch, PadOptions } from './data/padded-batch.js';
+export { padBatch } from './data/padded-batch.js';
+export { splitByDocument, splitTail } from './data/split.js';
+export type { StreamBatch, StreamBatcherOptions } from './data/stream-batcher.js';
+export { StreamBatcher, streamBatches } from './data/stream-batcher.js';
+export type { LogRecord } from './jsonl-log.js';
+export { JsonlLog, readJsonl } from './jsonl-log.js';
+export type { LossSeries } from './loss-plot.js';
+export { renderLossSvg } from './loss-plot.js';
+export type { StepMetrics, ValidationMetrics } from './metrics.js';
+export { bitsPerToken, perplexity } from './metrics.js';
+export type { LossContext, LossResult, RecurrentState, TrainableModel } from './model.js';
+export type { AdamOptions } from './optimizers/adam.js';
+export { Adam } from './optimizers/adam.js';
+export type { AdamWOptions } from './optimizers/adamw.js';
+export { AdamW } from './optimizers/adamw.js';
+export type { OptimizerConfig } from './optimizers/create-optimizer.js';
+export { createOptimizer, OPTIMIZER_TYPES } from './optimizers/create-optimizer.js';
+export { Optimizer } from './optimizers/optimizer.js';
+export type { RmsPropOptions } from './optimizers/rmsprop.js';
+export { RmsProp } from './optimizers/rmsprop.js';
+export type { SgdOptions } from './optimizers/sgd.js';
+export { Sgd } from './optimizers/sgd.js';
+export type { NamePattern } from './patterns.js';
+export { globToRegExp, matchesAny } from './patterns.js';
+export type { ProgressBarOptions } from './progress-bar.js';
+export { TrainingProgressBar } from './progress-bar.js';
+export { ConstantSchedule } from './schedules/constant.js';
+export type { ScheduleConfig } from './schedules/create-schedule.js';
+export { createSchedule, SCHEDULE_TYPES } from './schedules/create-schedule.js';
+export type { ReduceOnPlateauOptions } from './schedules/reduce-on-plateau.js';
+export { ReduceOnPlateauSchedule } from './schedules/reduce-on-plateau.js';
+export type { LearningRateSchedule } from './schedules/schedule.js';
+export type { StepDecayOptions } from './schedules/step-decay.js';
+export { StepDecaySchedule } from './schedules/step-decay.js';
+export type { TeacherForcingConfig } from './schedules/teacher-forcing.js';
+export { teacherForcingRatio } from './schedules/teacher-forcing.js';
+export type { WarmupCosineOptions } from './schedules/warmup-cosine.js';
+export { WarmupCosineSchedule } from './schedules/warmup-cosine.js';
+export type {
+  CheckpointEvent,
+  FitOptions,
+  NonFiniteEvent,
+  TrainerCallbacks,
+  TrainingResult,
+} from './trainer.js';
+export {
+  BEST_CHECKPOINT,
+  LAST_CHECKPOINT,
+  LOG_FILE,
+  OPTIMIZER_PREFIX,
+  PLOT_FILE,
+  STATE_PREFIX,
+  Trainer,
+} from './trainer.js';
+export type { LoadPretrainedOptions, PretrainedReport, RemapOptions, VocabularyReport } from './transfer.js';
+export { loadPretrained, remapVocabularyRows } from './transfer.js';

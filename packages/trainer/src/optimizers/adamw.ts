@@ -1,0 +1,33 @@
+import type { JsonObject } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { Adam, type AdamOptions } from './adam.js';
+
+export interface AdamWOptions extends AdamOptions {
+  /** Decoupled decay per step, scaled by the learning rate (default 0.01). */
+  weightDecay?: number;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter): weight decay applied to the weights directly,
+ * `p -= lr·wd·p`, not added to the gradient, so Adam's per-parameter scaling
+ * does not weaken it. tfjs has no AdamW. Biases and other rank-1 parameters
+ * are not decayed (the common practice).
+ */
+export class AdamW extends Adam {
+  override readonly type: string = 'adamw';
+  readonly weightDecay: number;
+
+  constructor(options: AdamWOptions = {}) {
+    super(options);
+    this.weightDecay = options.weightDecay ?? 0.01;
+  }
+
+  protected override update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
+    if (param.rank >= 2 && this.weightDecay > 0) param.assign(tf.mul(param, 1 - lr * this.weightDecay));
+    super.update(param, grad, slots, lr);
+  }
+
+  override getConfig(): JsonObject {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}

@@ -1,0 +1,13 @@
+import type { JsonObject } from '@seqgen/core';
+import type { LearningRateSchedule } from './schedule.js';
+
+/** The base learning rate at every step. */
+export class ConstantSchedule implements LearningRateSchedule {
+  factor(): number {
+    return 1;
+  }
+  getState(): JsonObject {
+    return {};
+  }
+  setState(): void {}
+}
