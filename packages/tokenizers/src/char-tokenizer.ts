@@ -1,16 +1,7 @@
 import { TokenizerError } from '@seqgen/core/errors';
-import { BaseTokenizer } from './base-tokenizer.js';
-import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
-import {
-  checkHeader,
-  readOptional,
-  readStringArray,
-  TOKENIZER_FORMAT_VERSION,
-  toJsonRecord,
-} from './tokenizer-json.js';
-import type { TokenizerJson } from './types.js';
-import { resolveUnknown, type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
-import { Vocabulary } from './vocabulary.js';
+import { DEFAULT_SPECIAL_TOKENS } from './special-tokens.js';
+import { type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
+import { VocabTokenizer } from './vocab-tokenizer.js';
 
 /** Code units per String.fromCharCode call: well under engines' argument limits. */
 const CHUNK = 8192;
@@ -27,18 +18,13 @@ export interface CharTokenizerOptions {
  * token). A lone surrogate is a symbol of its own, exactly like any other code
  * point: that keeps `decode(encode(x)) === x` for every JavaScript string.
  */
-export class CharTokenizer extends BaseTokenizer {
+export class CharTokenizer extends VocabTokenizer {
   readonly type = 'char';
-  readonly onUnknown: UnknownPolicy;
-  private readonly vocab: Vocabulary;
-  private readonly unknownId: number | undefined;
   /** Code point → id; a Map over numbers avoids building a one-character string per input character. */
   private readonly byCodePoint: Map<number, number>;
 
   /** `chars` are the ordinary symbols (one code point each); their ids follow the special tokens. */
   constructor(chars: readonly string[], options: CharTokenizerOptions = {}) {
-    const specials = validateSpecialTokens(options.specialTokens ?? DEFAULT_SPECIAL_TOKENS);
-    super(specials);
     chars.forEach((c, i) => {
       if (typeof c !== 'string' || c.length === 0 || String.fromCodePoint(c.codePointAt(0)!) !== c) {
         throw new TokenizerError(
@@ -47,10 +33,9 @@ export class CharTokenizer extends BaseTokenizer {
         );
       }
     });
-    this.vocab = new Vocabulary([...specials, ...chars], 'char vocab');
-    this.unknownId = resolveUnknown(options.onUnknown, specials);
-    this.onUnknown = this.unknownId === undefined ? 'throw' : 'unk';
-    this.byCodePoint = new Map(chars.map((c, i) => [c.codePointAt(0)!, specials.length + i]));
+    const specials = options.specialTokens ?? DEFAULT_SPECIAL_TOKENS;
+    super('char vocab', chars, specials, options.onUnknown);
+    this.byCodePoint = new Map(chars.map((c, i) => [c.codePointAt(0)!, this.specialTokens.length + i]));
   }
 
   /** Builds the vocabulary from every distinct code point of `text`, in code point order. */
@@ -65,35 +50,8 @@ export class CharTokenizer extends BaseTokenizer {
   }
 
   static fromJSON(input: unknown): CharTokenizer {
-    const json = toJsonRecord(input, 'char tokenizer JSON');
-    checkHeader(json, 'char');
-    const context = 'char tokenizer JSON';
-    const specialTokens = readStringArray(json, 'specialTokens', context);
-    const vocab = readStringArray(json, 'vocab', context);
-    const onUnknown = readOptional(json, 'onUnknown', 'string', context) as UnknownPolicy | undefined;
-    return new CharTokenizer(vocab, { specialTokens, onUnknown: onUnknown ?? 'throw' });
-  }
-
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.tokenOf(id);
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.idOf(token);
-  }
-
-  toJSON(): TokenizerJson {
-    return {
-      type: this.type,
-      version: TOKENIZER_FORMAT_VERSION,
-      specialTokens: [...this.specialTokens],
-      vocab: this.vocab.tokens.slice(this.specialTokens.length),
-      onUnknown: this.onUnknown,
-    };
+    const { specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'char');
+    return new CharTokenizer(vocab, { specialTokens, onUnknown });
   }
 
   protected encodeText(text: string, offset: number, out: number[]): void {

@@ -19,5 +19,6 @@ export type {
   TokenizerJson,
 } from './types.js';
 export type { UnknownPolicy } from './unknown-policy.js';
+export { VocabTokenizer } from './vocab-tokenizer.js';
 export { WordTokenizer } from './word-tokenizer.js';
 export { decodeWtf8, encodeWtf8 } from './wtf8.js';

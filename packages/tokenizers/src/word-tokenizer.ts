@@ -1,17 +1,10 @@
 import { ConfigError, TokenizerError } from '@seqgen/core/errors';
-import { BaseTokenizer } from './base-tokenizer.js';
 import { PreTokenizer, type PreTokenizerSpec, preTokenizerFromJSON } from './pre-tokenizer.js';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
-import {
-  checkHeader,
-  readOptional,
-  readStringArray,
-  TOKENIZER_FORMAT_VERSION,
-  toJsonRecord,
-} from './tokenizer-json.js';
+import { readOptional } from './tokenizer-json.js';
 import type { JsonValue, TokenizerJson } from './types.js';
-import { resolveUnknown, type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
-import { Vocabulary } from './vocabulary.js';
+import { type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
+import { VocabTokenizer } from './vocab-tokenizer.js';
 
 export interface WordTokenizerOptions {
   /** Special tokens, ids 0..n-1. Default `['<pad>', '<unk>', '<bos>', '<eos>']`. */
@@ -37,26 +30,19 @@ export interface WordTrainOptions extends WordTokenizerOptions {
  * round trip is exact only when the pre-tokenizer keeps all text and the
  * separator is `''`. Out-of-vocabulary words become `<unk>` (or throw).
  */
-export class WordTokenizer extends BaseTokenizer {
+export class WordTokenizer extends VocabTokenizer {
   readonly type = 'word';
-  readonly onUnknown: UnknownPolicy;
   readonly separator: string;
   readonly preTokenizer: PreTokenizer;
-  private readonly vocab: Vocabulary;
-  private readonly unknownId: number | undefined;
 
   constructor(words: readonly string[], options: WordTokenizerOptions = {}) {
-    const specials = validateSpecialTokens(options.specialTokens ?? DEFAULT_SPECIAL_TOKENS);
-    super(specials);
     words.forEach((w, i) => {
       if (typeof w !== 'string' || w.length === 0) {
         throw new TokenizerError('corrupt', `word vocab[${i}] must be a non-empty string, got ${JSON.stringify(w)}`);
       }
     });
-    this.vocab = new Vocabulary([...specials, ...words], 'word vocab');
+    super('word vocab', words, options.specialTokens ?? DEFAULT_SPECIAL_TOKENS, options.onUnknown);
     this.preTokenizer = new PreTokenizer(options.preTokenizer);
-    this.unknownId = resolveUnknown(options.onUnknown, specials);
-    this.onUnknown = this.unknownId === undefined ? 'throw' : 'unk';
     this.separator = options.separator ?? ' ';
     if (typeof this.separator !== 'string') throw new ConfigError('separator', 'expected a string');
   }
@@ -93,39 +79,14 @@ export class WordTokenizer extends BaseTokenizer {
   }
 
   static fromJSON(input: unknown): WordTokenizer {
-    const context = 'word tokenizer JSON';
-    const json = toJsonRecord(input, context);
-    checkHeader(json, 'word');
-    const specialTokens = readStringArray(json, 'specialTokens', context);
-    const vocab = readStringArray(json, 'vocab', context);
-    const onUnknown = readOptional(json, 'onUnknown', 'string', context) as UnknownPolicy | undefined;
+    const { json, context, specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'word');
     const separator = readOptional(json, 'separator', 'string', context);
     const preTokenizer = preTokenizerFromJSON(json.preTokenizer, context).spec;
-    return new WordTokenizer(vocab, { specialTokens, onUnknown: onUnknown ?? 'throw', separator, preTokenizer });
+    return new WordTokenizer(vocab, { specialTokens, onUnknown, separator, preTokenizer });
   }
 
-  get vocabSize(): number {
-    return this.vocab.size;
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.tokenOf(id);
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.idOf(token);
-  }
-
-  toJSON(): TokenizerJson {
-    return {
-      type: this.type,
-      version: TOKENIZER_FORMAT_VERSION,
-      specialTokens: [...this.specialTokens],
-      vocab: this.vocab.tokens.slice(this.specialTokens.length),
-      preTokenizer: this.preTokenizer.spec as JsonValue,
-      separator: this.separator,
-      onUnknown: this.onUnknown,
-    };
+  override toJSON(): TokenizerJson {
+    return { ...super.toJSON(), preTokenizer: this.preTokenizer.spec as JsonValue, separator: this.separator };
   }
 
   protected encodeText(text: string, offset: number, out: number[]): void {
