@@ -1,4 +1,5 @@
 import type { SequenceModel } from '@seqgen/core';
+import { EventLoopYielder } from './event-loop.js';
 import { assertBeamSearchConfig, type GenerationConfig } from './generation-config.js';
 import {
   checkPrompt,
@@ -8,7 +9,7 @@ import {
   prepareConfig,
   withText,
 } from './generation-setup.js';
-import { assertNoNaN, logSoftmax } from './logits-math.js';
+import { assertNoNaN, logSoftmax, noTokenLeft } from './logits-math.js';
 import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors } from './logits-processors/logits-processor.js';
 import { disposeReplacedState, disposeState, gatherState, readLogitRows, stepModel } from './model-state.js';
@@ -60,12 +61,14 @@ export async function beamSearch<State>(
     finished.length = Math.min(finished.length, width);
   };
 
+  const yielder = new EventLoopYielder();
   signal?.throwIfAborted();
   // The prompt runs once with batch 1; the first gather then copies its state to every beam.
   let state = model.initialState(1);
   try {
     let rows: Float32Array[] = [];
     for (let t = 0; t < promptIds.length; t++) {
+      await yielder.maybeYield();
       signal?.throwIfAborted();
       const out = stepModel(model, [promptIds[t] as number], state);
       state = out.state;
@@ -77,6 +80,7 @@ export async function beamSearch<State>(
     }
     let beams: Beam[] = [{ tokens: [], logProb: 0 }];
     for (;;) {
+      await yielder.maybeYield();
       signal?.throwIfAborted();
       const step = (beams[0] as Beam).tokens.length;
       const logProbs = beams.map((beam, b) => {
@@ -90,6 +94,7 @@ export async function beamSearch<State>(
       });
       // 2·width candidates: enough that `width` of them continue even if up to `width` end here.
       const candidates = topCandidates(beams, logProbs, 2 * width);
+      if (candidates.length === 0) throw noTokenLeft('beam search');
       const next: Beam[] = [];
       const parents: number[] = [];
       let slots = 0;

@@ -1,4 +1,5 @@
 import type { Rng, SequenceModel } from '@seqgen/core';
+import { EventLoopYielder } from './event-loop.js';
 import type { GenerationConfig } from './generation-config.js';
 import { greedyToken } from './greedy.js';
 import { logSoftmax } from './logits-math.js';
@@ -49,10 +50,12 @@ export async function* decodeLoop<State>(
   const sequences = prompts.map((p) => [...p]);
   const results: RowResult[] = prompts.map(() => ({ tokens: [], logProb: 0, finishReason: 'length' }));
   const done = prompts.map(() => false);
+  const yielder = new EventLoopYielder();
   signal?.throwIfAborted();
   let state = model.initialState(prompts.length);
   try {
     for (let t = 0; ; t++) {
+      await yielder.maybeYield();
       signal?.throwIfAborted();
       // A finished row still occupies its batch slot; it is fed id 0 and ignored.
       const out = stepModel(

@@ -25,6 +25,9 @@ export async function generate<State>(
   config: Partial<GenerationConfig> = {},
   options: GenerateOptions = {},
 ): Promise<GenerationResult> {
+  // Checked here too so that errors name `promptIds` rather than `prompts[0]`.
+  prepareConfig(model, config);
+  checkPrompt(promptIds, model.vocabSize);
   const [result] = await generateBatch(model, [promptIds], config, options);
   return result as GenerationResult;
 }

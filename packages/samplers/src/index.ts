@@ -9,6 +9,7 @@ export {
 } from './generation-config.js';
 export type { GeneratedSequence, GenerateOptions, GenerationResult } from './generation-setup.js';
 export { GreedySampler, greedyToken } from './greedy.js';
+export { argmax, logSoftmax, softmax } from './logits-math.js';
 export { allowedTokensProcessor } from './logits-processors/allowed-tokens.js';
 export { bannedTokensProcessor } from './logits-processors/banned-tokens.js';
 export type { BuildLogitsProcessorsOptions } from './logits-processors/build-logits-processors.js';
@@ -22,7 +23,6 @@ export { temperatureProcessor } from './logits-processors/temperature.js';
 export { topKProcessor } from './logits-processors/top-k.js';
 export { topPProcessor } from './logits-processors/top-p.js';
 export { typicalPProcessor } from './logits-processors/typical-p.js';
-export { argmax, logSoftmax, softmax } from './logits-math.js';
 export { disposeState, gatherState, stateTensors } from './model-state.js';
 export type { MultinomialSamplerOptions } from './sample.js';
 export { MultinomialSampler, sampleToken } from './sample.js';

@@ -33,10 +33,12 @@ export function softmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** log-softmax (float64) of a row of logits; -Infinity entries stay -Infinity. */
+/** log-softmax (float64) of a row of logits; -Infinity entries stay -Infinity (all of them, if nothing is left). */
 export function logSoftmax(row: ArrayLike<number>): Float64Array {
   const out = new Float64Array(row.length);
-  const max = row[argmax(row)] as number;
+  const best = argmax(row);
+  if (best < 0) return out.fill(Number.NEGATIVE_INFINITY);
+  const max = row[best] as number;
   let total = 0;
   for (let i = 0; i < row.length; i++) total += Math.exp((row[i] as number) - max);
   const logZ = max + Math.log(total);
