@@ -94,7 +94,7 @@ describe('beamSearch', () => {
       [3],
       sequences.map((s) => s.tokens),
     );
-    sequences.forEach((s, i) => expect(s.logProb).toBeCloseTo(truth[i]!, 4));
+    for (const [i, s] of sequences.entries()) expect(s.logProb).toBeCloseTo(truth[i]!, 4);
     model.dispose();
   });
 

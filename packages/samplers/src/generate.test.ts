@@ -109,7 +109,7 @@ describe('generate', () => {
     const allowedTokens = (step: number) => (step % 2 === 0 ? major : [0, 7]);
     const { sequences } = await generate(random, [0], { maxNewTokens: 300, seed: 1, allowedTokens });
     const tokens = sequences[0]!.tokens;
-    tokens.forEach((t, step) => expect(allowedTokens(step)).toContain(t));
+    for (const [step, t] of tokens.entries()) expect(allowedTokens(step)).toContain(t);
     expect(new Set(tokens.filter((_, i) => i % 2 === 0)).size).toBe(major.length);
     random.dispose();
   });

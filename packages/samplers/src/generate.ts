@@ -1,4 +1,4 @@
-import type { SequenceModel } from '@seqgen/core';
+import { type SequenceModel, ShapeError } from '@seqgen/core';
 import { beamSearch } from './beam-search.js';
 import { decodeLoop, type RowResult } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
@@ -45,9 +45,13 @@ export async function generateBatch<State>(
 ): Promise<GenerationResult[]> {
   const resolved = prepareConfig(model, config);
   if (!Array.isArray(prompts) || prompts.length === 0) {
-    throw new TypeError('generateBatch: prompts must be a non-empty array of token-id arrays');
+    throw new ShapeError(
+      'prompts',
+      'a non-empty array of token-id arrays',
+      Array.isArray(prompts) ? '[]' : typeof prompts,
+    );
   }
-  prompts.forEach((p, i) => checkPrompt(p, model.vocabSize, `prompts[${i}]`));
+  for (const [i, p] of prompts.entries()) checkPrompt(p, model.vocabSize, `prompts[${i}]`);
   const strategy = decodingStrategy(resolved);
   if (strategy === 'beam') {
     const results: GenerationResult[] = [];

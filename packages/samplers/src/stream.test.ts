@@ -51,7 +51,12 @@ describe('stream', () => {
     const calls = model.stepCalls;
     const tokens: number[] = [];
     const run = async () => {
-      for await (const { token } of stream(model, [0, 1], { maxNewTokens: 1000, seed: 3 }, { signal: controller.signal })) {
+      for await (const { token } of stream(
+        model,
+        [0, 1],
+        { maxNewTokens: 1000, seed: 3 },
+        { signal: controller.signal },
+      )) {
         tokens.push(token);
         if (tokens.length === 5) controller.abort();
       }
@@ -72,7 +77,8 @@ describe('stream', () => {
     }, 50);
     let n = 0;
     const run = async () => {
-      for await (const _ of stream(model, [0], { maxNewTokens: 10_000_000, seed: 3 }, { signal: controller.signal })) n++;
+      for await (const _ of stream(model, [0], { maxNewTokens: 10_000_000, seed: 3 }, { signal: controller.signal }))
+        n++;
     };
     await expect(run()).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - abortedAt).toBeLessThan(250);
