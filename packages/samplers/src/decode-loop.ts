@@ -1,12 +1,30 @@
 import type { Rng, SequenceModel } from '@seqgen/core';
 import { EventLoopYielder } from './event-loop.js';
 import type { GenerationConfig } from './generation-config.js';
+import { createRng, type GenerateOptions } from './generation-setup.js';
 import { greedyToken } from './greedy.js';
 import { logSoftmax } from './logits-math.js';
+import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors, type LogitsProcessor } from './logits-processors/logits-processor.js';
 import { disposeState, readLogitRows, stepModel } from './model-state.js';
 import { sampleToken } from './sample.js';
-import type { FinishReason, StopChecker } from './stopping-criteria.js';
+import { createStopChecker, type FinishReason, type StopChecker } from './stopping-criteria.js';
+
+/** The loop setup a resolved config and the call options ask for. */
+export function createDecodeSetup(
+  config: GenerationConfig,
+  strategy: 'greedy' | 'sample',
+  options: GenerateOptions,
+): DecodeLoopSetup {
+  return {
+    config,
+    strategy,
+    processors: [...buildLogitsProcessors(config), ...(options.logitsProcessors ?? [])],
+    rng: createRng(config, options),
+    stop: createStopChecker(config, options.decode),
+    signal: options.signal,
+  };
+}
 
 export interface DecodeLoopSetup {
   config: GenerationConfig;

@@ -1,17 +1,14 @@
 import { type SequenceModel, ShapeError } from '@seqgen/core';
 import { beamSearch } from './beam-search.js';
-import { decodeLoop, type RowResult } from './decode-loop.js';
+import { createDecodeSetup, decodeLoop, type RowResult } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
 import {
   checkPrompt,
-  createRng,
   type GenerateOptions,
   type GenerationResult,
   prepareConfig,
   withText,
 } from './generation-setup.js';
-import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
-import { createStopChecker } from './stopping-criteria.js';
 
 /**
  * Continues one prompt. The prompt goes through `model.step` once, token by
@@ -62,14 +59,7 @@ export async function generateBatch<State>(
   // Each prompt is repeated numReturnSequences times: independent samples share the batch.
   const copies = resolved.numReturnSequences;
   const rows = prompts.flatMap((p) => Array.from({ length: copies }, () => p));
-  const loop = decodeLoop(model, rows, {
-    config: resolved,
-    strategy,
-    processors: [...buildLogitsProcessors(resolved), ...(options.logitsProcessors ?? [])],
-    rng: createRng(resolved, options),
-    stop: createStopChecker(resolved, options.decode),
-    signal: options.signal,
-  });
+  const loop = decodeLoop(model, rows, createDecodeSetup(resolved, strategy, options));
   let step = await loop.next();
   while (!step.done) step = await loop.next();
   const finished: RowResult[] = step.value;

@@ -52,6 +52,23 @@ export function indicesByDescendingValue(row: ArrayLike<number>): number[] {
   return order.sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
 }
 
+/**
+ * Keeps the shortest prefix of `order` whose probabilities add up to at least
+ * `mass` (the entry that crosses it included, at least one entry), removes
+ * everything else: the shared rule of top-p and typical-p.
+ */
+export function keepPrefixReachingMass(
+  row: Float32Array,
+  order: readonly number[],
+  probability: (index: number) => number,
+  mass: number,
+): void {
+  let cumulative = 0;
+  let count = 0;
+  while (count < order.length && cumulative < mass) cumulative += probability(order[count++] as number);
+  keepOnly(row, order.slice(0, Math.max(1, count)));
+}
+
 /** Sets every entry whose index is not in `keep` to -Infinity. */
 export function keepOnly(row: Float32Array, keep: Iterable<number>): void {
   const mask = new Uint8Array(row.length);

@@ -1,9 +1,7 @@
 import { ConfigError, type SequenceModel } from '@seqgen/core';
-import { decodeLoop } from './decode-loop.js';
+import { createDecodeSetup, decodeLoop } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
-import { checkPrompt, createRng, type GenerateOptions, prepareConfig } from './generation-setup.js';
-import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
-import { createStopChecker } from './stopping-criteria.js';
+import { checkPrompt, type GenerateOptions, prepareConfig } from './generation-setup.js';
 
 /** One streamed token. */
 export interface StreamedToken {
@@ -42,17 +40,11 @@ export function stream<State>(
     throw new ConfigError('numBeams', 'stream emits tokens as they are chosen; beam search picks them only at the end');
   }
   if (resolved.numReturnSequences !== 1) throw new ConfigError('numReturnSequences', 'stream produces one sequence');
-  const { decode, onToken, signal } = options;
+  const { decode, onToken } = options;
+  const loopStrategy = strategy; // narrowed to greedy | sample by the check above
 
   async function* tokens(): AsyncGenerator<StreamedToken> {
-    const loop = decodeLoop(model, [promptIds], {
-      config: resolved,
-      strategy: strategy as 'greedy' | 'sample',
-      processors: [...buildLogitsProcessors(resolved), ...(options.logitsProcessors ?? [])],
-      rng: createRng(resolved, options),
-      stop: createStopChecker(resolved, decode),
-      signal,
-    });
+    const loop = decodeLoop(model, [promptIds], createDecodeSetup(resolved, loopStrategy, options));
     const generated: number[] = [];
     let emitted = '';
     try {

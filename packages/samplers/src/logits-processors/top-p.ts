@@ -1,5 +1,5 @@
 import { ConfigError } from '@seqgen/core';
-import { indicesByDescendingValue, keepOnly, softmax } from '../logits-math.js';
+import { indicesByDescendingValue, keepPrefixReachingMass, softmax } from '../logits-math.js';
 import type { LogitsProcessor } from './logits-processor.js';
 
 /**
@@ -14,10 +14,7 @@ export function topPProcessor(p: number): LogitsProcessor {
       if (p >= 1) return;
       const probs = softmax(logits);
       const order = indicesByDescendingValue(logits);
-      let cumulative = 0;
-      let count = 0;
-      while (count < order.length && cumulative < p) cumulative += probs[order[count++] as number] as number;
-      keepOnly(logits, order.slice(0, Math.max(1, count)));
+      keepPrefixReachingMass(logits, order, (i) => probs[i] as number, p);
     },
   };
 }

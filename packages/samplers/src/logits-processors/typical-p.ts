@@ -1,5 +1,5 @@
 import { ConfigError } from '@seqgen/core';
-import { keepOnly, logSoftmax } from '../logits-math.js';
+import { keepPrefixReachingMass, logSoftmax } from '../logits-math.js';
 import type { LogitsProcessor } from './logits-processor.js';
 
 /**
@@ -21,12 +21,7 @@ export function typicalPProcessor(mass: number): LogitsProcessor {
       );
       const distance = (i: number) => Math.abs(-(logp[i] as number) - entropy);
       candidates.sort((a, b) => distance(a) - distance(b) || a - b);
-      let cumulative = 0;
-      let count = 0;
-      while (count < candidates.length && cumulative < mass) {
-        cumulative += Math.exp(logp[candidates[count++] as number] as number);
-      }
-      keepOnly(logits, candidates.slice(0, Math.max(1, count)));
+      keepPrefixReachingMass(logits, candidates, (i) => Math.exp(logp[i] as number), mass);
     },
   };
 }
