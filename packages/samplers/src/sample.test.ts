@@ -90,8 +90,9 @@ describe('sampling', () => {
     expect(await sampler.sample(logits)).toEqual([1, 0]);
     expect(logits.isDisposed).toBe(false);
     const topOne = new MultinomialSampler({ rng: new Rng(1), processors: [topKProcessor(1)] });
-    expect(await topOne.sample(tf.tensor2d([[1, 2, 3]]))).toEqual([2]);
-    logits.dispose();
+    const row = tf.tensor2d([[1, 2, 3]]);
+    expect(await topOne.sample(row)).toEqual([2]);
+    tf.dispose([logits, row]);
   });
 
   it('refuses a row with nothing left to draw', () => {
