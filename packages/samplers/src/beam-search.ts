@@ -39,7 +39,8 @@ export function lengthNormalizedScore(logProb: number, length: number, lengthPen
  * its parent (`tf.gather` on axis 0). Finished hypotheses (stop token, stop
  * sequence or `maxNewTokens`) are ranked by {@link lengthNormalizedScore};
  * the best `numReturnSequences` are returned, best first. Works with
- * `numBeams: 1` too, which is greedy decoding.
+ * `numBeams: 1` too, which is greedy decoding (with stop tokens, together
+ * with `earlyStopping: true`; otherwise it may look past a finished beam).
  */
 export async function beamSearch<State>(
   model: SequenceModel<State>,

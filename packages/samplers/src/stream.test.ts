@@ -81,7 +81,8 @@ describe('stream', () => {
         n++;
     };
     await expect(run()).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - abortedAt).toBeLessThan(250);
+    // Generous for a loaded CI machine; without the event-loop yield it would run 10 million steps.
+    expect(performance.now() - abortedAt).toBeLessThan(500);
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(10_000_000);
     expect(tf.memory().numTensors).toBe(before);
