@@ -1,4 +1,4 @@
-import { ConfigError, initBackend, NonFiniteError } from '@seqgen/core';
+import { ConfigError, initBackend, NonFiniteError, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeBatcher, makeModel, VOCAB } from '../test/fixtures/setup.js';
@@ -147,27 +147,26 @@ describe('Trainer', () => {
   it('truncation stops gradients at the chunk edge: same forward loss, different gradients than full BPTT', async () => {
     const docs = [Array.from({ length: 200 }, (_, i) => (i * 7) % VOCAB.length)];
     const long = new StreamBatcher({ documents: docs, batchSize: 2, seqLength: 16, randomOffset: false }).next();
-    const short = new StreamBatcher({ documents: docs, batchSize: 2, seqLength: 8, randomOffset: false });
-    // Two 8-step chunks of the same lanes cover the same 16 positions only when lanes have equal length: build them by hand.
+    // The same 16 positions as two 8-step chunks of the same two lanes.
     const half = (k: number) => {
       const pick = <T extends Int32Array | Float32Array>(a: T): T => {
         const out = new (a.constructor as { new (n: number): T })(16);
         for (let b = 0; b < 2; b++) for (let t = 0; t < 8; t++) out[b * 8 + t] = a[b * 16 + k * 8 + t] as number;
         return out;
       };
+      const mask = pick(long.mask);
       return {
         ...long,
         seqLength: 8,
         inputs: pick(long.inputs),
         targets: pick(long.targets),
-        mask: pick(long.mask),
+        mask,
         resets: pick(long.resets),
-        tokens: long.tokens / 2,
+        tokens: mask.reduce((a, b) => a + b, 0),
       };
     };
-    expect(short.seqLength).toBe(8);
     const model = makeModel();
-    const ctx = { training: true, step: 0, teacherForcingRatio: 1, rng: new (await import('@seqgen/core')).Rng(0) };
+    const ctx = { training: true, step: 0, teacherForcingRatio: 1, rng: new Rng(0) };
     const kernel = model.variables['rnn/recurrent'] as tf.Variable;
     const fullGrad = tf.variableGrads(() => model.loss(long, undefined, ctx).loss, [kernel]);
     const first = tf.tidy(() => model.loss(half(0), undefined, ctx).state?.map((t) => tf.keep(t)));
@@ -303,5 +302,32 @@ describe('Trainer', () => {
     expect(three[2]).toEqual(one[0]); // greedy: every row of the larger batch decodes the same text
     trainer.dispose();
     model.dispose();
+  });
+
+  it('hands the scheduled teacher-forcing ratio to the model, which then feeds its own predictions', async () => {
+    const ratios: number[] = [];
+    const run = async (teacherForcing?: ConstructorParameters<typeof Trainer>[1]['teacherForcing']) => {
+      const model = makeModel();
+      const out: number[] = [];
+      const trainer = new Trainer(
+        model,
+        { optimizer: { type: 'adam', learningRate: 0.01 }, maxSteps: 5, progressBar: false, seed: 2, teacherForcing },
+        {
+          onStep: (m) => {
+            out.push(m.loss);
+            if (teacherForcing) ratios.push(m.teacherForcingRatio);
+          },
+        },
+      );
+      await trainer.fit(makeBatcher());
+      trainer.dispose();
+      model.dispose();
+      return out;
+    };
+    const forced = await run();
+    const sampled = await run({ type: 'linear', start: 1, end: 0, steps: 4 });
+    expect(ratios).toEqual([1, 0.75, 0.5, 0.25, 0]);
+    expect(sampled[0]).toBe(forced[0]); // ratio 1 on the first step: identical
+    expect(sampled[4]).not.toBe(forced[4]); // ratio 0: the model reads its own guesses
   });
 });

@@ -25,6 +25,7 @@ import { TrainingProgressBar } from './progress-bar.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import type { LearningRateSchedule } from './schedules/schedule.js';
 import { teacherForcingRatio } from './schedules/teacher-forcing.js';
+import { assignWeight } from './transfer.js';
 
 /** Checkpoint weight-name prefixes of trainer state; `@` keeps them apart from model parameter names. */
 export const OPTIMIZER_PREFIX = '@optimizer/';
@@ -452,9 +453,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     for (const [name, variable] of Object.entries(this.model.variables)) {
       const w = ckpt.weights[name];
       if (!w) throw new ShapeError(name, 'present in the checkpoint', 'missing', 'restore');
-      if (w.shape.join(',') !== variable.shape.join(','))
-        throw new ShapeError(name, `shape [${variable.shape}]`, `[${w.shape}]`, 'restore');
-      tf.tidy(() => variable.assign(tf.tensor(w.data as Float32Array, w.shape, variable.dtype)));
+      assignWeight(name, variable, w, 'restore');
     }
     const slots: Record<string, WeightArray> = {};
     for (const [name, w] of Object.entries(ckpt.weights)) {

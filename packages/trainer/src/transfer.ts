@@ -3,6 +3,19 @@ import { ConfigError, loadCheckpoint, Rng, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { matchesAny, type NamePattern } from './patterns.js';
 
+/** Assigns a loaded weight to a model variable; a shape mismatch is a {@link ShapeError} naming the parameter. */
+export function assignWeight(name: string, variable: tf.Variable, weight: WeightArray, context: string): void {
+  if (weight.shape.join(',') !== variable.shape.join(',')) {
+    throw new ShapeError(
+      name,
+      `shape [${variable.shape}] (the model's)`,
+      `[${weight.shape}] in the checkpoint`,
+      context,
+    );
+  }
+  tf.tidy(() => variable.assign(tf.tensor(weight.data as Float32Array, weight.shape, variable.dtype)));
+}
+
 /** What a vocabulary change did to the token rows. */
 export interface VocabularyReport {
   /** Tokens in both vocabularies: their rows were copied. */
