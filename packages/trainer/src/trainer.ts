@@ -173,12 +173,12 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
   }
 
   async fit(data: DataSource<Batch>, options: FitOptions<Batch> = {}): Promise<TrainingResult> {
+    if (this.config.earlyStopping && !options.validation) {
+      throw new ConfigError('validation', 'earlyStopping needs validation data passed to fit()');
+    }
     const dir = this.config.checkpointDir;
     if (dir) this.log = new JsonlLog(join(dir, LOG_FILE));
     if (options.resumeFrom) await this.restore(options.resumeFrom, data);
-    if (this.config.validateEvery && !options.validation && this.config.earlyStopping) {
-      throw new ConfigError('validation', 'earlyStopping needs validation data passed to fit()');
-    }
     const bar = this.makeProgressBar();
     bar?.start(this.config.maxSteps, this.step);
     let stoppedBy: TrainingResult['stoppedBy'] = 'max-steps';
