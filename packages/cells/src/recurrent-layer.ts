@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RecurrentCell } from './cell.js';
 import { dropoutRate, expectShape } from './checks.js';
 import { dropoutMask } from './dropout-mask.js';
+import { swapBatchTime } from './fused/time-order.js';
+import { unstackRows } from './kernels/unstack-rows.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
 export interface RecurrentLayerOptions {
@@ -136,8 +138,9 @@ export class RecurrentLayer implements SequenceLayer {
     traceOn: boolean,
   ): { outputs: tf.Tensor; state: tf.Tensor[]; trace?: Record<string, tf.Tensor> } {
     const T = x.shape[1] as number;
-    const xs = tf.unstack(x, 1);
-    const ms = mask ? tf.unstack(mask, 1) : undefined;
+    // Time-major rows: unstackRows is fast on wasm and has a gradient (tf.unstack copies the whole input per step there).
+    const xs = unstackRows(swapBatchTime(x));
+    const ms = mask ? unstackRows(swapBatchTime(mask)) : undefined;
     const outs: tf.Tensor[] = new Array(T);
     const traces: Array<Record<string, tf.Tensor>> = new Array(T);
     let state = initial;
@@ -153,14 +156,17 @@ export class RecurrentLayer implements SequenceLayer {
         : res.state;
       if (res.trace) traces[t] = res.trace;
     }
-    const outputs = tf.stack(outs, 1);
+    const outputs = swapBatchTime(tf.stack(outs, 0));
     if (!traceOn) return { outputs, state };
     const trace: Record<string, tf.Tensor> = {};
-    for (const key of Object.keys(traces[0] ?? {}))
-      trace[key] = tf.stack(
-        traces.map((tr) => tr[key] as tf.Tensor),
-        1,
+    for (const key of Object.keys(traces[0] ?? {})) {
+      trace[key] = swapBatchTime(
+        tf.stack(
+          traces.map((tr) => tr[key] as tf.Tensor),
+          0,
+        ),
       );
+    }
     return { outputs, state, trace };
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { timeOrder } from './time-order.js';
+import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
  * Fused GRU over a whole sequence, reset gate applied after the recurrent
@@ -26,9 +26,10 @@ export function gruSequence(
     const m = mask ? (args[6] as tf.Tensor3D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const I = xIn!.shape[2] as number;
-    const x2 = tf.reshape(xIn!, [B * T, I]);
-    const xs = tf.unstack(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, 3 * H]), 1);
-    const ms = m ? tf.unstack(m, 1) : undefined;
+    const mt = m ? swapBatchTime(m) : undefined;
+    const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
+    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, 3 * H]));
+    const ms = mt ? steps(mt) : undefined;
     const rzs: tf.Tensor[] = new Array(T);
     const ns: tf.Tensor[] = new Array(T);
     const hns: tf.Tensor[] = new Array(T);
@@ -50,27 +51,27 @@ export function gruSequence(
       ys[t] = hNew;
       h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
     }
-    let outputs = tf.stack(ys, 1);
-    if (m) outputs = tf.mul(outputs, m);
-    const value = tf.concat([outputs, tf.expandDims(h, 1)], 1);
-    save([x2, W!, U!, tf.stack(rzs, 1), tf.stack(ns, 1), tf.stack(hns, 1), tf.stack(hPrev, 1), ...(m ? [m] : [])]);
+    let outputs = tf.stack(ys, 0);
+    if (mt) outputs = tf.mul(outputs, mt);
+    const value = swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0)], 0));
+    save([x2, W!, U!, tf.stack(rzs, 0), tf.stack(ns, 0), tf.stack(hns, 0), tf.stack(hPrev, 0), ...(mt ? [mt] : [])]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
         const [sx2, sW, sU, RZ, N, HN, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
-        const [dOut, dhT] = tf.split(dy, [T, 1], 1);
+        const [dOut, dhT] = tf.split(swapBatchTime(dy), [T, 1], 0);
         // Factors independent of the carried gradient, computed for all steps at once.
         const [R, Z] = tf.split(RZ!, 2, 2);
         const Q1 = tf.mul(tf.sub(HP!, N!), tf.mul(Z!, tf.sub(1, Z!))); // ∂h'/∂z_pre
         const Q2 = tf.mul(tf.sub(1, Z!), tf.sub(1, tf.square(N!))); // ∂h'/∂n_pre
         const Q3 = tf.mul(HN!, tf.mul(R!, tf.sub(1, R!))); // ∂n_pre/∂r_pre
-        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
-        const [q1, q2, q3, rs, zs] = [Q1, Q2, Q3, R!, Z!].map((q) => tf.unstack(q, 1));
-        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
+        const [q1, q2, q3, rs, zs] = [Q1, Q2, Q3, R!, Z!].map((q) => steps(q));
+        const ms2 = m ? steps(m) : undefined;
         const UT = tf.transpose(sU);
-        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
         const dxs: tf.Tensor[] = new Array(T);
         const dhs: tf.Tensor[] = new Array(T);
         for (const t of timeOrder(T, !reverse)) {
@@ -86,13 +87,13 @@ export function gruSequence(
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
-        const dX3 = tf.reshape(tf.stack(dxs, 1), [B * T, 3 * H]);
-        const dHU = tf.reshape(tf.stack(dhs, 1), [B * T, 3 * H]);
-        const dX = tf.reshape(tf.matMul(dX3, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H]);
+        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H]);
+        const dX = swapBatchTime(tf.reshape(tf.matMul(dX3, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dX3);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [B * T, H])), dHU);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU);
         const grads = [dX, dW, dU, tf.sum(dX3, 0), tf.sum(dHU, 0), dhC];
-        if (m) grads.push(tf.zerosLike(m));
+        if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
     };

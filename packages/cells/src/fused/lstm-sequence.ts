@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { timeOrder } from './time-order.js';
+import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
  * Fused LSTM over a whole sequence (cuDNN's recipe in pure tfjs):
@@ -30,10 +30,10 @@ export function lstmSequence(
     const m = mask ? (args[6] as tf.Tensor3D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const I = xIn!.shape[2] as number;
-    const x2 = tf.reshape(xIn!, [B * T, I]);
-    const xw = tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, 4 * H]);
-    const xs = tf.unstack(xw, 1);
-    const ms = m ? tf.unstack(m, 1) : undefined;
+    const mt = m ? swapBatchTime(m) : undefined;
+    const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
+    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, 4 * H]));
+    const ms = mt ? steps(mt) : undefined;
     const sig: tf.Tensor[] = new Array(T);
     const gs: tf.Tensor[] = new Array(T);
     const cs: tf.Tensor[] = new Array(T);
@@ -65,27 +65,27 @@ export function lstmSequence(
         c = cNew;
       }
     }
-    let outputs = tf.stack(ys, 1);
-    if (m) outputs = tf.mul(outputs, m);
-    const value = tf.concat([outputs, tf.expandDims(h, 1), tf.expandDims(c, 1)], 1);
+    let outputs = tf.stack(ys, 0);
+    if (mt) outputs = tf.mul(outputs, mt);
+    const value = swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0), tf.expandDims(c, 0)], 0));
     save([
       x2,
       W!,
       U!,
-      tf.stack(sig, 1),
-      tf.stack(gs, 1),
-      tf.stack(cs, 1),
-      tf.stack(hPrev, 1),
-      tf.stack(cPrev, 1),
-      ...(m ? [m] : []),
+      tf.stack(sig, 0),
+      tf.stack(gs, 0),
+      tf.stack(cs, 0),
+      tf.stack(hPrev, 0),
+      tf.stack(cPrev, 0),
+      ...(mt ? [mt] : []),
     ]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
-        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
+        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined; // time-major
         const [sx2, sW, sU, S, G, C, HP, CP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
-        const [dOut, dhT, dcT] = tf.split(dy, [T, 1, 1], 1);
+        const [dOut, dhT, dcT] = tf.split(swapBatchTime(dy), [T, 1, 1], 0);
         // Everything that does not depend on the carried gradients, for all steps at once.
         const [I3, F3, O3] = tf.split(S!, 3, 2);
         const TC = tf.tanh(C!);
@@ -96,14 +96,14 @@ export function lstmSequence(
           [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
           2,
         );
-        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
-        const As = tf.unstack(A, 1);
-        const Ps = tf.unstack(P, 1);
-        const Fs = tf.unstack(F3!, 1);
-        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
+        const As = steps(A);
+        const Ps = steps(P);
+        const Fs = steps(F3!);
+        const ms2 = m ? steps(m) : undefined;
         const UT = tf.transpose(sU);
-        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
-        let dcC: tf.Tensor = tf.squeeze(dcT!, [1]);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
+        let dcC: tf.Tensor = tf.squeeze(dcT!, [0]);
         const dz: tf.Tensor[] = new Array(T);
         for (const t of timeOrder(T, !reverse)) {
           let dh: tf.Tensor;
@@ -131,13 +131,13 @@ export function lstmSequence(
             dcC = tf.add(dcC, keepC);
           }
         }
-        const dZ = tf.reshape(tf.stack(dz, 1), [B * T, 4 * H]);
-        const dX = tf.reshape(tf.matMul(dZ, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H]);
+        const dX = swapBatchTime(tf.reshape(tf.matMul(dZ, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dZ);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [B * T, H])), dZ);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ);
         const db = tf.sum(dZ, 0);
         const grads = [dX, dW, dU, db, dhC, dcC];
-        if (m) grads.push(tf.zerosLike(m));
+        if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
     };

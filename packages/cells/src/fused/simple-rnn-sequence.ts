@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { timeOrder } from './time-order.js';
+import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
  * Fused vanilla RNN, h' = act(x·W + b + h·U), with the same recipe as the
@@ -23,9 +23,10 @@ export function simpleRnnSequence(
     const m = mask ? (args[5] as tf.Tensor3D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const I = xIn!.shape[2] as number;
-    const x2 = tf.reshape(xIn!, [B * T, I]);
-    const xs = tf.unstack(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [B, T, H]), 1);
-    const ms = m ? tf.unstack(m, 1) : undefined;
+    const mt = m ? swapBatchTime(m) : undefined;
+    const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
+    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, H]));
+    const ms = mt ? steps(mt) : undefined;
     const ys: tf.Tensor[] = new Array(T);
     const hPrev: tf.Tensor[] = new Array(T);
     let h = hInit as tf.Tensor;
@@ -35,22 +36,22 @@ export function simpleRnnSequence(
       ys[t] = hNew;
       h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
     }
-    const Y = tf.stack(ys, 1);
-    const outputs = m ? tf.mul(Y, m) : Y;
-    save([x2, W!, U!, Y, tf.stack(hPrev, 1), ...(m ? [m] : [])]);
+    const Y = tf.stack(ys, 0);
+    const outputs = mt ? tf.mul(Y, mt) : Y;
+    save([x2, W!, U!, Y, tf.stack(hPrev, 0), ...(mt ? [mt] : [])]);
     return {
-      value: tf.concat([outputs, tf.expandDims(h, 1)], 1),
+      value: swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0)], 0)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
         const [sx2, sW, sU, SY, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D, tf.Tensor3D];
-        const [dOut, dhT] = tf.split(dy, [T, 1], 1);
+        const [dOut, dhT] = tf.split(swapBatchTime(dy), [T, 1], 0);
         const D = activation === 'tanh' ? tf.sub(1, tf.square(SY)) : tf.cast(tf.greater(SY, 0), 'float32');
-        const ds = tf.unstack(D, 1);
-        const dys = tf.unstack(m ? tf.mul(dOut!, m) : dOut!, 1);
-        const ms2 = m ? tf.unstack(m, 1) : undefined;
+        const ds = steps(D);
+        const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
+        const ms2 = m ? steps(m) : undefined;
         const UT = tf.transpose(sU);
-        let dhC: tf.Tensor = tf.squeeze(dhT!, [1]);
+        let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
         const dps: tf.Tensor[] = new Array(T);
         for (const t of timeOrder(T, !reverse)) {
           const mt = ms2?.[t];
@@ -61,12 +62,12 @@ export function simpleRnnSequence(
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
-        const dP = tf.reshape(tf.stack(dps, 1), [B * T, H]);
-        const dX = tf.reshape(tf.matMul(dP, tf.transpose(sW)), [B, T, sx2.shape[1]]);
+        const dP = tf.reshape(tf.stack(dps, 0), [T * B, H]);
+        const dX = swapBatchTime(tf.reshape(tf.matMul(dP, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dP);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP, [B * T, H])), dP);
+        const dU = tf.matMul(tf.transpose(tf.reshape(HP, [T * B, H])), dP);
         const grads = [dX, dW, dU, tf.sum(dP, 0), dhC];
-        if (m) grads.push(tf.zerosLike(m));
+        if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
     };

@@ -1,0 +1,208 @@
+/**
+ * The char-RNN benchmark of @seqgen/cells: vocab 65, embedding 64, 2 layers × 256,
+ * batch 32, sequence 64, Adam (lr 2e-3), global-norm clip 5. For each backend it
+ * times, in one process and on the same data: seqgen's fused layers, the same
+ * layers with the fused kernel off (a naive step-by-step autodiff RNN), and
+ * tf.layers; and, when Debian's python3-torch is installed, the PyTorch peer in
+ * ../shared/bench. Prints training ms/step, chars/s, batch-1 generation µs/char,
+ * and ratios.
+ *
+ *   pnpm --filter @seqgen/cells bench [--backends wasm,cpu] [--cells lstm,gru]
+ *                                     [--steps 10] [--peer-steps 2] [--no-torch] [--no-layers]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { StackedRNN } from '../src/index.js';
+
+const V = 65;
+const E = 64;
+const H = 256;
+const L = 2;
+const B = 32;
+const T = 64;
+
+const { values: args } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'wasm,cpu' },
+    cells: { type: 'string', default: 'lstm,gru' },
+    steps: { type: 'string', default: '10' },
+    'peer-steps': { type: 'string', default: '2' },
+    'gen-chars': { type: 'string', default: '300' },
+    'no-torch': { type: 'boolean', default: false },
+    'no-layers': { type: 'boolean', default: false },
+    'no-naive': { type: 'boolean', default: false },
+  },
+});
+const steps = Number(args.steps);
+const peerSteps = Number(args['peer-steps']);
+const genChars = Number(args['gen-chars']);
+
+interface Row {
+  backend: string;
+  cell: string;
+  impl: string;
+  msPerStep: number;
+  charsPerSec: number;
+  usPerChar: number | undefined;
+}
+const rows: Row[] = [];
+
+/** Clips gradients to a global norm of 5, then applies them. */
+function clipAndApply(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
+  tf.tidy(() => {
+    const list = Object.values(grads);
+    const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(5, tf.add(norm, 1e-6)));
+    const clipped: tf.NamedTensorMap = {};
+    for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
+    optimizer.applyGradients(clipped);
+  });
+  tf.dispose(Object.values(grads));
+}
+
+function batch(rng: Rng): { x: tf.Tensor; y: tf.Tensor } {
+  const ids = Int32Array.from({ length: B * T }, () => rng.int(V));
+  const next = Int32Array.from({ length: B * T }, () => rng.int(V));
+  return { x: tf.oneHot(tf.tensor1d(ids, 'int32'), V).reshape([B, T, V]), y: tf.oneHot(tf.tensor1d(next, 'int32'), V) };
+}
+
+function time(fn: () => void, n: number): number {
+  fn(); // warm-up (kernel compilation, allocation)
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  return (performance.now() - t0) / n;
+}
+
+/** seqgen: one-hot × embedding matrix (tf.gather has no gradient on wasm), StackedRNN, dense head. */
+function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row, 'backend' | 'cell' | 'impl'> {
+  const rng = new Rng(0);
+  const emb = tf.variable(glorotUniform(rng, [V, E]));
+  const rnn = new StackedRNN({ cell, inputSize: E, hiddenSize: H, numLayers: L, fused, seed: 1 });
+  const wOut = tf.variable(glorotUniform(rng, [H, V]));
+  const bOut = tf.variable(tf.zeros([V]));
+  const vars = [emb, wOut, bOut, ...Object.values(rnn.variables)];
+  const optimizer = tf.train.adam(2e-3);
+  const data = batch(rng);
+  const loss = () =>
+    tf.tidy(() => {
+      const x = tf.reshape(tf.matMul(tf.reshape(data.x, [B * T, V]), emb), [B, T, E]);
+      const out = rnn.apply(x).output;
+      const logits = tf.add(tf.matMul(tf.reshape(out, [B * T, H]), wOut), bOut);
+      return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
+    });
+  const ms = time(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    value.dispose();
+    clipAndApply(optimizer, grads);
+  }, n);
+  // Batch-1 generation: O(1) per char through StackedRNN.step, sampling at temperature 0.8.
+  let states = rnn.initialState(1);
+  let token = 0;
+  const sampler = new Rng(3);
+  const genStep = () => {
+    const next = tf.tidy(() => {
+      const x = tf.matMul(tf.oneHot(tf.tensor1d([token], 'int32'), V), emb);
+      const r = rnn.step(x, states);
+      const logits = tf.div(tf.add(tf.matMul(r.output, wOut), bOut), 0.8);
+      return { probs: tf.softmax(logits), states: r.states.map((s) => s.map((t) => tf.keep(t))) };
+    });
+    tf.dispose(states.flat());
+    states = next.states;
+    token = sampler.categorical(next.probs.dataSync());
+    next.probs.dispose();
+  };
+  for (let i = 0; i < 20; i++) genStep();
+  const t0 = performance.now();
+  for (let i = 0; i < genChars; i++) genStep();
+  const usPerChar = ((performance.now() - t0) / genChars) * 1000;
+  tf.dispose([...states.flat(), ...vars, data.x, data.y]);
+  optimizer.dispose();
+  return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar };
+}
+
+/** tf.layers: the same network as a Sequential model (dense "embedding" on one-hot input, so it can train on wasm). */
+function benchLayers(cell: 'lstm' | 'gru', n: number): Omit<Row, 'backend' | 'cell' | 'impl'> {
+  const rng = new Rng(0);
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: E, useBias: false, inputShape: [T, V] }));
+  for (let l = 0; l < L; l++) {
+    const opts = { units: H, returnSequences: true, recurrentActivation: 'sigmoid' as const };
+    model.add(cell === 'lstm' ? tf.layers.lstm(opts) : tf.layers.gru(opts));
+  }
+  model.add(tf.layers.dense({ units: V }));
+  const optimizer = tf.train.adam(2e-3);
+  const data = batch(rng);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = () =>
+    tf.tidy(() => {
+      const logits = tf.reshape(model.apply(data.x, { training: true }) as tf.Tensor, [B * T, V]);
+      return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
+    });
+  const ms = time(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    value.dispose();
+    clipAndApply(optimizer, grads);
+  }, n);
+  model.dispose();
+  tf.dispose([data.x, data.y]);
+  return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar: undefined };
+}
+
+function benchTorch(cell: 'lstm' | 'gru'): Omit<Row, 'backend' | 'cell' | 'impl'> | undefined {
+  const script = fileURLToPath(new URL('../../../../shared/bench/torch_char_lstm.py', import.meta.url));
+  if (args['no-torch'] || !existsSync(script) || !existsSync('/usr/bin/python3')) return undefined;
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, '--cell', cell, '--threads', '1', '--steps', '10'], {
+      encoding: 'utf8',
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '2' },
+    });
+    const train = /train: ([\d.]+) ms\/step/.exec(out);
+    const gen = /generate: ([\d.]+) us\/char/.exec(out);
+    if (!train || !gen) return undefined;
+    const ms = Number(train[1]);
+    return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar: Number(gen[1]) };
+  } catch {
+    return undefined; // python3-torch not installed
+  }
+}
+
+const cells = (args.cells as string).split(',') as Array<'lstm' | 'gru'>;
+for (const backend of (args.backends as string).split(',') as BackendName[]) {
+  await initBackend({ backend });
+  for (const cell of cells) {
+    const add = (impl: string, r: Omit<Row, 'backend' | 'cell' | 'impl'>) => {
+      rows.push({ backend, cell, impl, ...r });
+      console.error(`${backend} ${cell} ${impl}: ${r.msPerStep.toFixed(0)} ms/step`);
+    };
+    add('seqgen (fused)', benchSeqgen(cell, true, steps));
+    if (!args['no-naive']) add('seqgen step loop (naive)', benchSeqgen(cell, false, peerSteps));
+    if (!args['no-layers']) add('tf.layers', benchLayers(cell, peerSteps));
+  }
+}
+for (const cell of cells) {
+  const r = benchTorch(cell);
+  if (r) rows.push({ backend: 'pytorch (cpu, 1 thread + OpenBLAS 2)', cell, impl: 'torch', ...r });
+}
+
+const fmt = (n: number | undefined, d = 0) => (n === undefined ? '—' : n.toFixed(d));
+console.log(
+  `\nchar-RNN: vocab ${V}, embedding ${E}, ${L}×${H}, batch ${B}, seq ${T}, Adam, clip 5 — ${steps} timed steps (peers ${peerSteps})\n`,
+);
+console.log('| backend | cell | implementation | train ms/step | chars/s | generate µs/char | seqgen fused speed-up |');
+console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  const fused = rows.find((x) => x.backend === r.backend && x.cell === r.cell && x.impl === 'seqgen (fused)');
+  const torchFusedWasm = rows.find((x) => x.backend === 'wasm' && x.cell === r.cell && x.impl === 'seqgen (fused)');
+  const ref = r.impl === 'torch' ? torchFusedWasm : fused;
+  const ratio = ref && ref !== r ? `${(r.msPerStep / ref.msPerStep).toFixed(2)}×` : '';
+  console.log(
+    `| ${r.backend} | ${r.cell} | ${r.impl} | ${fmt(r.msPerStep)} | ${fmt(r.charsPerSec)} | ${fmt(r.usPerChar)} | ${ratio} |`,
+  );
+}
+console.log(
+  "\nspeed-up = that row's ms/step ÷ seqgen fused ms/step on the same backend (PyTorch rows: ÷ seqgen fused on wasm); > 1 means seqgen is faster.",
+);
