@@ -12,6 +12,8 @@ export type { SafeTensor, SafetensorsFile } from './interop/safetensors.js';
 export { encodeSafetensors, parseSafetensors, readSafetensors } from './interop/safetensors.js';
 export type { LSTMCellOptions } from './lstm-cell.js';
 export { LSTMCell } from './lstm-cell.js';
+export { embeddingLookup } from './ops/embedding.js';
+export { linear } from './ops/linear.js';
 export type { ApplyOptions, LayerResult, RecurrentLayerOptions } from './recurrent-layer.js';
 export { lengthMask, RecurrentLayer } from './recurrent-layer.js';
 export type { SequenceLayer } from './sequence-layer.js';
