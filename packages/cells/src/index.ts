@@ -1,3 +1,8 @@
+export type { Attention, AttentionOptions, AttentionResult } from './attention/attention.js';
+export type { BahdanauAttentionOptions } from './attention/bahdanau-attention.js';
+export { BahdanauAttention } from './attention/bahdanau-attention.js';
+export type { LuongAttentionOptions } from './attention/luong-attention.js';
+export { LuongAttention } from './attention/luong-attention.js';
 export type { MergeMode } from './bidirectional.js';
 export { Bidirectional } from './bidirectional.js';
 export type { CellConfigJson, CellType, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';

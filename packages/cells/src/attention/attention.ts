@@ -1,0 +1,23 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** What an attention call returns: the context vector and the weights that made it. */
+export interface AttentionResult {
+  /** `[B, memorySize]`: Σ_s weights[b, s] · memory[b, s]. */
+  context: tf.Tensor;
+  /** `[B, S]`: a distribution over source positions (zero where masked). */
+  weights: tf.Tensor;
+}
+
+export interface AttentionOptions {
+  /** Valid source length per example; positions past it get weight 0. */
+  sourceLengths?: readonly number[];
+}
+
+/** A decoder-side attention mechanism over an encoder's memory `[B, S, memorySize]`. */
+export interface Attention {
+  readonly querySize: number;
+  readonly memorySize: number;
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+  apply(query: tf.Tensor, memory: tf.Tensor, options?: AttentionOptions): AttentionResult;
+  dispose(): void;
+}

@@ -1,0 +1,56 @@
+import { glorotUniform, Rng } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { positiveInt } from '../checks.js';
+import { linear } from '../ops/linear.js';
+import { WeightStore } from '../weights.js';
+import type { Attention, AttentionOptions, AttentionResult } from './attention.js';
+import { attend, checkAttentionInputs } from './masked-softmax.js';
+
+export interface BahdanauAttentionOptions {
+  querySize: number;
+  memorySize: number;
+  /** Size of the hidden scoring layer (default: querySize). */
+  units?: number;
+  seed?: number;
+}
+
+/**
+ * Additive attention (Bahdanau, Cho & Bengio 2015):
+ * score(q, m_s) = vᵀ · tanh(W_q·q + W_m·m_s + b). Weights: `queryKernel`
+ * `[querySize, units]`, `memoryKernel` `[memorySize, units]`, `bias` `[units]`,
+ * `scoreVector` `[units, 1]`.
+ */
+export class BahdanauAttention implements Attention {
+  readonly querySize: number;
+  readonly memorySize: number;
+  readonly units: number;
+  private readonly store = new WeightStore();
+
+  constructor(options: BahdanauAttentionOptions) {
+    this.querySize = positiveInt(options.querySize, 'querySize');
+    this.memorySize = positiveInt(options.memorySize, 'memorySize');
+    this.units = positiveInt(options.units ?? this.querySize, 'units');
+    const rng = new Rng(options.seed ?? 0);
+    this.store.add('queryKernel', glorotUniform(rng, [this.querySize, this.units]));
+    this.store.add('memoryKernel', glorotUniform(rng, [this.memorySize, this.units]));
+    this.store.add('bias', tf.zeros([this.units]));
+    this.store.add('scoreVector', glorotUniform(rng, [this.units, 1]));
+  }
+
+  get variables(): Readonly<Record<string, tf.Variable>> {
+    return this.store.variables;
+  }
+
+  apply(query: tf.Tensor, memory: tf.Tensor, options: AttentionOptions = {}): AttentionResult {
+    checkAttentionInputs(query, memory, this.querySize, this.memorySize, 'BahdanauAttention.apply');
+    const v = this.store.variables;
+    const keys = linear(memory, v.memoryKernel as tf.Tensor2D, v.bias as tf.Tensor1D); // [B, S, units]
+    const q = tf.expandDims(linear(query, v.queryKernel as tf.Tensor2D), 1); // [B, 1, units]
+    const scores = tf.squeeze(linear(tf.tanh(tf.add(keys, q)), v.scoreVector as tf.Tensor2D), [2]);
+    return attend(scores, memory, options);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
