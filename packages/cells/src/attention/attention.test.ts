@@ -46,7 +46,9 @@ describe('attention', () => {
         const z = scores.map(Math.exp);
         const total = z.reduce((a, b) => a + b, 0);
         const full = (await att.apply(query, memory).weights.array()) as number[][];
-        z.forEach((v, j) => expect(full[0]![j]).toBeCloseTo(v / total, 5));
+        z.forEach((v, j) => {
+          expect(full[0]![j]).toBeCloseTo(v / total, 5);
+        });
       }
       // Gradients flow to every weight, and agree with finite differences.
       const f = () => {
