@@ -1,0 +1,23 @@
+export type { CheckpointableModel, LoadedModel, SaveModelOptions } from './checkpoint-io.js';
+export { loadModel, saveModel } from './checkpoint-io.js';
+export type { LMBatch } from './lm-batch.js';
+export type { LMCellType, RecurrentLMConfig, RecurrentLMOptions } from './lm-config.js';
+export { DEFAULT_RECURRENT_LM_CONFIG, RECURRENT_LM_TYPE, resolveLMConfig } from './lm-config.js';
+export { maskedCrossEntropy } from './masked-cross-entropy.js';
+export type { ModelFactory } from './model-registry.js';
+export {
+  modelFromCheckpoint,
+  modelFromConfig,
+  registeredModelTypes,
+  registerModelType,
+  unregisterModelType,
+} from './model-registry.js';
+export type {
+  ForwardOptions,
+  ForwardResult,
+  LMLossContext,
+  LMLossResult,
+  LMState,
+  SequenceLossOptions,
+} from './recurrent-lm.js';
+export { RecurrentLanguageModel } from './recurrent-lm.js';

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Mean next-token cross-entropy over the positions `mask` counts.
+ * `logits` `[B, T, V]`, `targets` int32 `[B, T]`, `mask` float `[B, T]` of 0/1.
+ * The target log-probability is picked with a one-hot product, not
+ * `tf.gather`, whose gradient the wasm backend cannot run. With no counted
+ * token the loss is 0 (not NaN), so an all-padding batch cannot poison training.
+ */
+export function maskedCrossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  mask: tf.Tensor | undefined,
+  tokens: number,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const vocab = logits.shape[logits.rank - 1] as number;
+    const logProbs = tf.logSoftmax(logits);
+    const picked = tf.sum(tf.mul(logProbs, tf.cast(tf.oneHot(targets, vocab), 'float32')), -1);
+    const nll = tf.neg(mask ? tf.mul(picked, mask) : picked);
+    return tf.div(tf.sum(nll), Math.max(tokens, 1)) as tf.Scalar;
+  });
+}

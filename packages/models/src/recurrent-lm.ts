@@ -1,0 +1,368 @@
+import { embeddingLookup, linear, StackedRNN } from '@seqgen/cells';
+import {
+  CheckpointError,
+  type CheckpointManifest,
+  ConfigError,
+  glorotUniform,
+  type LoadCheckpointOptions,
+  type ModelConfig,
+  Rng,
+  randomUniform,
+  type SequenceModel,
+  ShapeError,
+} from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from './checkpoint-io.js';
+import { dropEmbeddingRows, sequenceDropout } from './dropout-masks.js';
+import { checkFloatShape, checkTokenIds } from './input-checks.js';
+import { batchTensors, type LMBatch } from './lm-batch.js';
+import {
+  RECURRENT_LM_TYPE,
+  type RecurrentLMConfig,
+  type RecurrentLMOptions,
+  resolveLMConfig,
+  topOutputSize,
+} from './lm-config.js';
+import { maskedCrossEntropy } from './masked-cross-entropy.js';
+import { resetSegments } from './reset-segments.js';
+
+/**
+ * The recurrent state: every layer's state tensors, layer after layer, one
+ * flat list (`[h₀, c₀, h₁, c₁, …]` for LSTM, `[h₀, h₁, …]` for GRU/RNN), each
+ * `[batch, size]`. Flat so that it is the `tf.Tensor[]` state that the trainer
+ * carries between batches and the samplers reorder per beam.
+ */
+export type LMState = tf.Tensor[];
+
+export interface ForwardOptions {
+  /** State to start from (default zeros), as `forward`, `loss` or `step` returned it. */
+  initialState?: LMState;
+  /** Valid length of each row; later steps are padding (state frozen, output zero). */
+  lengths?: readonly number[];
+  /** `[B, T]` row-major flags: 1 zeroes that row's state before reading that position (document starts). */
+  resets?: ArrayLike<number>;
+  /** Apply dropout (default false). */
+  training?: boolean;
+  /** Generator of this call's embedding and output dropout masks (default: the model's own, seeded by `seed`). */
+  rng?: Rng;
+}
+
+export type ForwardResult = {
+  /** Next-token logits `[B, T, vocabSize]`. */
+  logits: tf.Tensor3D;
+  /** State after the last valid step of each row: carry it into the next chunk (truncated BPTT). */
+  state: LMState;
+};
+
+export interface SequenceLossOptions extends ForwardOptions {
+  /** float32 `[B, T]`, 1 where the target counts (default: all). */
+  mask?: tf.Tensor2D;
+}
+
+export type LMLossResult = {
+  /** Mean cross-entropy per counted token, in nats. */
+  loss: tf.Scalar;
+  /** Tokens counted by the mask. */
+  tokens: number;
+  state: LMState;
+};
+
+/** What `loss(batch, state, context)` reads from the trainer's `LossContext`. */
+export interface LMLossContext {
+  training?: boolean;
+  rng?: Rng;
+}
+
+const NAME = 'RecurrentLanguageModel';
+
+/**
+ * Token embedding → stacked LSTM/GRU/RNN → linear projection to vocabulary
+ * logits. Trains with `@seqgen/trainer` (its `variables` / `loss(batch, state,
+ * context)` / `getConfig` are the trainer's `TrainableModel`), generates with
+ * `@seqgen/samplers` (it is a core `SequenceModel`, O(1) work per token), and
+ * saves to and loads from seqgen checkpoints.
+ */
+export class RecurrentLanguageModel implements SequenceModel<LMState> {
+  readonly config: RecurrentLMConfig;
+  readonly rnn: StackedRNN;
+  private readonly embedding: tf.Variable;
+  private readonly outputKernel: tf.Variable | null;
+  private readonly outputBias: tf.Variable;
+  /** State tensor sizes, per layer. */
+  private readonly layerStateSizes: number[][];
+  private readonly rng: Rng;
+  private disposed = false;
+
+  constructor(options: RecurrentLMOptions) {
+    const c = resolveLMConfig(options);
+    this.config = c;
+    // One seeded stream for all initial weights, then a fork for dropout masks.
+    const rng = new Rng(c.seed);
+    this.embedding = variableFrom(randomUniform(rng, [c.vocabSize, c.embeddingSize], -0.1, 0.1));
+    this.rnn = new StackedRNN({
+      cell: c.cell,
+      inputSize: c.embeddingSize,
+      hiddenSize: c.hiddenSize,
+      numLayers: c.numLayers,
+      dropout: c.dropout,
+      recurrentDropout: c.recurrentDropout,
+      ...(c.projSize !== null ? { projSize: c.projSize } : {}),
+      layerNorm: c.layerNorm,
+      forgetBias: c.forgetBias,
+      resetAfter: c.resetAfter,
+      activation: c.activation,
+      seed: rng.uint32(),
+    });
+    // Tied: the output kernel is the embedding transposed, so no variable of its own.
+    this.outputKernel = c.tieWeights
+      ? null
+      : variableFrom(glorotUniform(rng, [topOutputSize(c), c.vocabSize]) as tf.Tensor2D);
+    this.outputBias = variableFrom(tf.zeros([c.vocabSize]));
+    this.layerStateSizes = this.rnn.layers.map((_, l) => [...(this.rnn.cellsOf(l)[0]?.stateSizes ?? [])]);
+    this.rng = rng.fork();
+  }
+
+  static fromConfig(config: ModelConfig | RecurrentLMConfig): RecurrentLanguageModel {
+    if (config?.type !== RECURRENT_LM_TYPE) {
+      throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${JSON.stringify(config?.type)}`);
+    }
+    return new RecurrentLanguageModel(config as RecurrentLMOptions);
+  }
+
+  /**
+   * Loads a checkpoint written by `save` (or by `@seqgen/trainer`, whose
+   * `@optimizer/…` and `@state/…` entries are skipped). Throws CheckpointError
+   * when it holds another model type or weights that do not fit the config,
+   * and TokenizerError 'vocab-mismatch' when its tokenizer does not fit `vocabSize`.
+   */
+  static load(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedModel<RecurrentLanguageModel>> {
+    return loadModel(
+      path,
+      (config) => {
+        if (config.type !== RECURRENT_LM_TYPE) {
+          throw new CheckpointError(
+            'invalid-manifest',
+            path,
+            `holds a "${config.type}" model, not "${RECURRENT_LM_TYPE}" (modelFromCheckpoint loads any registered type)`,
+          );
+        }
+        return RecurrentLanguageModel.fromConfig(config);
+      },
+      options,
+    );
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /** Sizes of the state tensors, in `LMState` order. */
+  get stateSizes(): number[] {
+    return this.layerStateSizes.flat();
+  }
+
+  /**
+   * Trainable variables by stable names: `embedding`, `rnn/layers.{l}/{kernel,
+   * recurrentKernel, bias, …}`, `output/kernel` (absent when tied) and
+   * `output/bias`. Checkpoints store the weights under these names.
+   */
+  get variables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = { embedding: this.embedding };
+    for (const [name, v] of Object.entries(this.rnn.variables)) out[`rnn/${name}`] = v;
+    if (this.outputKernel) out['output/kernel'] = this.outputKernel;
+    out['output/bias'] = this.outputBias;
+    return out;
+  }
+
+  getConfig(): RecurrentLMConfig {
+    return { ...this.config };
+  }
+
+  /** Zero state for `batchSize` rows. */
+  initialState(batchSize: number): LMState {
+    this.assertLive();
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ShapeError('batchSize', 'a positive integer', String(batchSize), `${NAME}.initialState`);
+    }
+    return this.rnn.initialState(batchSize).flat();
+  }
+
+  /**
+   * Teacher-forced pass over whole sequences: `ids` int32 `[B, T]` → logits
+   * `[B, T, V]` and the final state. Runs the fused whole-sequence kernels;
+   * logits at step t equal what `step` gives after feeding ids[:, 0..t].
+   */
+  forward(ids: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
+    this.assertLive();
+    checkTokenIds(ids, 'ids', 2, this.vocabSize, `${NAME}.forward`);
+    return this.run(ids, options, `${NAME}.forward`);
+  }
+
+  /**
+   * Mean next-token cross-entropy of `targets` given `ids` (both int32
+   * `[B, T]`), over the positions `mask` counts; with the token count and the
+   * final state. Differentiable with respect to `variables`.
+   */
+  sequenceLoss(ids: tf.Tensor2D, targets: tf.Tensor2D, options: SequenceLossOptions = {}): LMLossResult {
+    this.assertLive();
+    const context = `${NAME}.loss`;
+    checkTokenIds(ids, 'ids', 2, this.vocabSize, context);
+    const shape = ids.shape;
+    let maskValues: Float32Array | undefined;
+    if (options.mask !== undefined) {
+      checkFloatShape(options.mask, 'mask', shape, context);
+      maskValues = options.mask.dataSync() as Float32Array;
+    }
+    checkTokenIds(targets, 'targets', 2, this.vocabSize, context, maskValues);
+    if (!tf.util.arraysEqual(targets.shape, shape)) {
+      throw new ShapeError('targets', `of the shape of ids [${shape.join(', ')}]`, `[${targets.shape}]`, context);
+    }
+    const tokens = maskValues ? maskValues.reduce((n, m) => n + m, 0) : shape[0] * shape[1];
+    const out = tf.tidy(() => {
+      const { logits, state } = this.run(ids, options, context);
+      return { loss: maskedCrossEntropy(logits, targets, options.mask, tokens), state };
+    });
+    return { ...out, tokens };
+  }
+
+  /**
+   * The trainer's `loss(batch, state, context)`: mean cross-entropy of a host
+   * batch (`StreamBatch` from `@seqgen/trainer` fits), starting from `state`,
+   * zeroing rows where `batch.resets` marks a document start. Dropout follows
+   * `context.training` and draws from `context.rng`, which the trainer saves
+   * in checkpoints, so a resumed run repeats the same masks.
+   */
+  loss(batch: LMBatch, state?: LMState, context: LMLossContext = {}): LMLossResult {
+    this.assertLive();
+    const { ids, targets, mask } = batchTensors(batch);
+    try {
+      return this.sequenceLoss(ids, targets, {
+        ...(mask ? { mask } : {}),
+        ...(state ? { initialState: state } : {}),
+        ...(batch.resets ? { resets: batch.resets } : {}),
+        ...(context.rng ? { rng: context.rng } : {}),
+        training: context.training ?? false,
+      });
+    } finally {
+      // Safe under a gradient tape: the ops that need them saved their own references.
+      tf.dispose([ids, targets, ...(mask ? [mask] : [])]);
+    }
+  }
+
+  /**
+   * One generation step: `tokens` int32 `[B]` and the state → logits `[B, V]`
+   * and the next state. Work per token is constant: only this token goes
+   * through each layer's cell, the prefix lives in the state.
+   */
+  step(tokens: tf.Tensor1D, state: LMState): { logits: tf.Tensor2D; state: LMState } {
+    this.assertLive();
+    const context = `${NAME}.step`;
+    checkTokenIds(tokens, 'tokens', 1, this.vocabSize, context);
+    const layers = this.splitState(state, tokens.shape[0], 'state', context);
+    return tf.tidy(() => {
+      // Inference only: plain gather (embeddingLookup's custom gradient is for training on wasm).
+      const x = tf.gather(this.embedding, tokens);
+      const { output, states } = this.rnn.step(x, layers);
+      return { logits: this.project(output) as tf.Tensor2D, state: states.flat() };
+    });
+  }
+
+  /** Saves config, tokenizer, metadata and weights (by the names of `variables`) as a seqgen checkpoint. */
+  save(path: string, options: SaveModelOptions = {}): Promise<CheckpointManifest> {
+    this.assertLive();
+    return saveModel(path, this, options);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.rnn.dispose();
+    this.embedding.dispose();
+    this.outputKernel?.dispose();
+    this.outputBias.dispose();
+  }
+
+  private run(ids: tf.Tensor2D, options: ForwardOptions, context: string): ForwardResult {
+    const [B, T] = ids.shape;
+    const c = this.config;
+    const initial = options.initialState
+      ? this.splitState(options.initialState, B, 'initialState', context)
+      : undefined;
+    const lengths = options.lengths ? checkLengths(options.lengths, B, T, context) : undefined;
+    const segments = resetSegments(options.resets, B, T);
+    const training = options.training ?? false;
+    const rng = options.rng ?? this.rng;
+    return tf.tidy(() => {
+      const table =
+        training && c.embeddingDropout > 0
+          ? dropEmbeddingRows(this.embedding as tf.Tensor2D, c.embeddingDropout, rng)
+          : this.embedding;
+      const x = embeddingLookup(ids, table as tf.Tensor2D);
+      let states = initial;
+      const outputs: tf.Tensor[] = [];
+      for (const seg of segments) {
+        const span = seg.end - seg.start;
+        if (seg.keep && states) {
+          const keep = tf.tensor2d(seg.keep, [B, 1]);
+          states = states.map((layer) => layer.map((s) => tf.mul(s, keep)));
+        }
+        const res = this.rnn.apply(segments.length === 1 ? x : tf.slice(x, [0, seg.start, 0], [B, span, -1]), {
+          ...(states ? { initialState: states } : {}),
+          ...(lengths ? { lengths: lengths.map((n) => Math.min(Math.max(n - seg.start, 0), span)) } : {}),
+          training,
+        });
+        outputs.push(res.output);
+        states = res.states;
+      }
+      let hidden = outputs.length === 1 ? (outputs[0] as tf.Tensor) : tf.concat(outputs, 1);
+      if (training && c.outputDropout > 0) hidden = sequenceDropout(hidden, c.outputDropout, rng);
+      return { logits: this.project(hidden) as tf.Tensor3D, state: (states ?? []).flat() };
+    });
+  }
+
+  /** Hidden `[..., top]` → logits `[..., V]`; the tied kernel is the embedding transposed (explicitly: fast on wasm). */
+  private project(hidden: tf.Tensor): tf.Tensor {
+    const kernel = this.outputKernel ?? (tf.transpose(this.embedding) as tf.Tensor2D);
+    return linear(hidden, kernel as tf.Tensor2D, this.outputBias as tf.Tensor1D);
+  }
+
+  /** Checks a flat state against the layout and regroups it per layer. */
+  private splitState(state: LMState, batch: number, argument: string, context: string): tf.Tensor[][] {
+    const sizes = this.stateSizes;
+    if (!Array.isArray(state) || state.length !== sizes.length) {
+      const got = Array.isArray(state) ? `${state.length} tensors` : typeof state;
+      throw new ShapeError(argument, `${sizes.length} tensors (${this.config.cell} state per layer)`, got, context);
+    }
+    state.forEach((s, k) => {
+      checkFloatShape(s, `${argument}[${k}]`, [batch, sizes[k] as number], context);
+    });
+    let at = 0;
+    return this.layerStateSizes.map((layer) => {
+      const part = state.slice(at, at + layer.length);
+      at += layer.length;
+      return part;
+    });
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
+  }
+}
+
+function variableFrom(initial: tf.Tensor): tf.Variable {
+  const v = tf.variable(initial, true);
+  initial.dispose();
+  return v;
+}
+
+function checkLengths(lengths: readonly number[], batch: number, steps: number, context: string): readonly number[] {
+  if (!Array.isArray(lengths) || lengths.length !== batch) {
+    throw new ShapeError('lengths', `${batch} entries (one per row)`, `${lengths?.length}`, context);
+  }
+  lengths.forEach((n, b) => {
+    if (!Number.isInteger(n) || n < 0 || n > steps) {
+      throw new ShapeError(`lengths[${b}]`, `an integer in [0, ${steps}]`, String(n), context);
+    }
+  });
+  return lengths;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  // One copy of tfjs and of @seqgen/core per process: never bundled.
+  external: [/^@tensorflow\//, /^@seqgen\//],
+});
