@@ -102,7 +102,10 @@ function assignWeights(
   }
   for (const [name, v] of Object.entries(variables)) {
     const w = weights[name];
-    if (!w) return fail(`lacks weight "${name}"`);
+    if (!w) {
+      fail(`lacks weight "${name}"`);
+      continue;
+    }
     if (w.dtype !== v.dtype) fail(`weight "${name}" is ${w.dtype}, the model needs ${v.dtype}`);
     if (!tf.util.arraysEqual(w.shape, v.shape)) fail(`weight "${name}" is [${w.shape}], the model needs [${v.shape}]`);
   }
