@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { StackedRNN } from '../src/index.js';
+import { embeddingLookup, linear, StackedRNN } from '../src/index.js';
 
 const V = 65;
 const E = 64;
@@ -77,7 +77,7 @@ function time(fn: () => void, n: number): number {
   return (performance.now() - t0) / n;
 }
 
-/** seqgen: one-hot × embedding matrix (tf.gather has no gradient on wasm), StackedRNN, dense head. */
+/** seqgen: embeddingLookup (trains on wasm), StackedRNN, linear head — all with explicit-transpose gradients. */
 function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row, 'backend' | 'cell' | 'impl'> {
   const rng = new Rng(0);
   const emb = tf.variable(glorotUniform(rng, [V, E]));
@@ -87,11 +87,11 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
   const vars = [emb, wOut, bOut, ...Object.values(rnn.variables)];
   const optimizer = tf.train.adam(2e-3);
   const data = batch(rng);
+  const ids = tf.tidy(() => tf.argMax(data.x, 2));
   const loss = () =>
     tf.tidy(() => {
-      const x = tf.reshape(tf.matMul(tf.reshape(data.x, [B * T, V]), emb), [B, T, E]);
-      const out = rnn.apply(x).output;
-      const logits = tf.add(tf.matMul(tf.reshape(out, [B * T, H]), wOut), bOut);
+      const out = rnn.apply(embeddingLookup(ids, emb as tf.Tensor2D)).output;
+      const logits = linear(tf.reshape(out, [B * T, H]), wOut as tf.Tensor2D, bOut as tf.Tensor1D);
       return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
     });
   const ms = time(() => {
@@ -105,9 +105,9 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
   const sampler = new Rng(3);
   const genStep = () => {
     const next = tf.tidy(() => {
-      const x = tf.matMul(tf.oneHot(tf.tensor1d([token], 'int32'), V), emb);
+      const x = embeddingLookup(tf.tensor1d([token], 'int32'), emb as tf.Tensor2D);
       const r = rnn.step(x, states);
-      const logits = tf.div(tf.add(tf.matMul(r.output, wOut), bOut), 0.8);
+      const logits = tf.div(linear(r.output, wOut as tf.Tensor2D, bOut as tf.Tensor1D), 0.8);
       return { probs: tf.softmax(logits), states: r.states.map((s) => s.map((t) => tf.keep(t))) };
     });
     tf.dispose(states.flat());
@@ -119,9 +119,60 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
   const t0 = performance.now();
   for (let i = 0; i < genChars; i++) genStep();
   const usPerChar = ((performance.now() - t0) / genChars) * 1000;
-  tf.dispose([...states.flat(), ...vars, data.x, data.y]);
+  tf.dispose([...states.flat(), ...vars, data.x, data.y, ids]);
   optimizer.dispose();
   return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar };
+}
+
+/**
+ * A textbook tfjs LSTM, as people write it first: tf.unstack over time, one
+ * matMul per gate per step, autodiff for everything, one-hot embedding.
+ */
+function benchNaiveLstm(n: number): Omit<Row, 'backend' | 'cell' | 'impl'> {
+  const rng = new Rng(0);
+  const emb = tf.variable(glorotUniform(rng, [V, E]));
+  const layers = Array.from({ length: L }, (_, l) => {
+    const inSize = l === 0 ? E : H;
+    return ['i', 'f', 'g', 'o'].map(() => ({
+      W: tf.variable(glorotUniform(rng, [inSize, H])),
+      U: tf.variable(glorotUniform(rng, [H, H])),
+      b: tf.variable(tf.zeros([H])),
+    }));
+  });
+  const wOut = tf.variable(glorotUniform(rng, [H, V]));
+  const bOut = tf.variable(tf.zeros([V]));
+  const vars = [emb, wOut, bOut, ...layers.flat().flatMap((g) => [g.W, g.U, g.b])];
+  const optimizer = tf.train.adam(2e-3);
+  const data = batch(rng);
+  const loss = () =>
+    tf.tidy(() => {
+      let xs = tf.unstack(tf.reshape(tf.matMul(tf.reshape(data.x, [B * T, V]), emb), [B, T, E]), 1);
+      for (const gates of layers) {
+        let h: tf.Tensor = tf.zeros([B, H]);
+        let c: tf.Tensor = tf.zeros([B, H]);
+        const outs: tf.Tensor[] = [];
+        for (const x of xs) {
+          const [i, f, g, o] = gates.map((p, k) => {
+            const z = tf.add(tf.add(tf.matMul(x, p.W), tf.matMul(h, p.U)), p.b);
+            return k === 2 ? tf.tanh(z) : tf.sigmoid(z);
+          }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          c = tf.add(tf.mul(f, c), tf.mul(i, g));
+          h = tf.mul(o, tf.tanh(c));
+          outs.push(h);
+        }
+        xs = outs;
+      }
+      const logits = tf.add(tf.matMul(tf.reshape(tf.stack(xs, 1), [B * T, H]), wOut), bOut);
+      return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
+    });
+  const ms = time(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    value.dispose();
+    clipAndApply(optimizer, grads);
+  }, n);
+  tf.dispose([...vars, data.x, data.y]);
+  optimizer.dispose();
+  return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar: undefined };
 }
 
 /** tf.layers: the same network as a Sequential model (dense "embedding" on one-hot input, so it can train on wasm). */
@@ -179,7 +230,10 @@ for (const backend of (args.backends as string).split(',') as BackendName[]) {
       console.error(`${backend} ${cell} ${impl}: ${r.msPerStep.toFixed(0)} ms/step`);
     };
     add('seqgen (fused)', benchSeqgen(cell, true, steps));
-    if (!args['no-naive']) add('seqgen step loop (naive)', benchSeqgen(cell, false, peerSteps));
+    if (!args['no-naive']) {
+      add('seqgen step loop (fused off)', benchSeqgen(cell, false, peerSteps));
+      if (cell === 'lstm') add('naive tfjs LSTM (textbook)', benchNaiveLstm(peerSteps));
+    }
     if (!args['no-layers']) add('tf.layers', benchLayers(cell, peerSteps));
   }
 }
