@@ -1,9 +1,9 @@
 import { ConfigError, glorotUniform, orthogonal, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, StepOptions, StepResult } from './cell.js';
+import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
-import { WeightStore } from './weights.js';
 
 export interface ConvLSTM2DCellOptions extends BaseCellOptions {
   /** Input channels (`inputSize`) and filters (`units`) come from BaseCellOptions; this is the spatial kernel. */
@@ -20,7 +20,7 @@ export interface ConvLSTM2DCellOptions extends BaseCellOptions {
  * `[kh, kw, C, 4F]`, `recurrentKernel` `[kh, kw, F, 4F]`, `bias` `[4F]`,
  * gates `[i, f, o, g]` as in {@link LSTMCell}.
  */
-export class ConvLSTM2DCell implements RecurrentCell {
+export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
   readonly type = 'conv-lstm' as const;
   /** Input channels. */
   readonly inputSize: number;
@@ -30,9 +30,9 @@ export class ConvLSTM2DCell implements RecurrentCell {
   readonly stateSizes: readonly number[];
   readonly kernelSize: [number, number];
   readonly forgetBias: number;
-  private readonly store = new WeightStore();
 
   constructor(options: ConvLSTM2DCellOptions) {
+    super();
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     const k = options.kernelSize ?? 3;
@@ -56,14 +56,6 @@ export class ConvLSTM2DCell implements RecurrentCell {
     const bias = new Float32Array(4 * F);
     bias.fill(this.forgetBias, F, 2 * F);
     this.store.add('bias', tf.tensor1d(bias));
-  }
-
-  get variables(): Readonly<Record<string, tf.Variable>> {
-    return this.store.variables;
-  }
-
-  setWeights(values: Record<string, tf.Tensor>): void {
-    this.store.assign(values, 'ConvLSTM2DCell.setWeights');
   }
 
   /** Zero state for `batchSize` frames of `height × width`. */
@@ -100,10 +92,6 @@ export class ConvLSTM2DCell implements RecurrentCell {
       kernelSize: [...this.kernelSize],
       forgetBias: this.forgetBias,
     };
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
 

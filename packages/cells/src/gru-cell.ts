@@ -1,10 +1,10 @@
 import { glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
+import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { gruSequence } from './fused/gru-sequence.js';
-import { WeightStore } from './weights.js';
 
 export interface GRUCellOptions extends BaseCellOptions {
   /**
@@ -22,7 +22,7 @@ export interface GRUCellOptions extends BaseCellOptions {
  * Weights: `kernel` `[in, 3H]`, `recurrentKernel` `[H, 3H]`, `bias` `[3H]`,
  * and `recurrentBias` `[3H]` when `resetAfter`. State: `[h]`.
  */
-export class GRUCell implements RecurrentCell {
+export class GRUCell extends CellBase implements RecurrentCell {
   readonly type = 'gru' as const;
   readonly inputSize: number;
   readonly units: number;
@@ -30,9 +30,9 @@ export class GRUCell implements RecurrentCell {
   readonly stateSizes: readonly number[];
   readonly resetAfter: boolean;
   readonly sequence: RecurrentCell['sequence'];
-  private readonly store = new WeightStore();
 
   constructor(options: GRUCellOptions) {
+    super();
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     this.resetAfter = options.resetAfter ?? true;
@@ -45,14 +45,6 @@ export class GRUCell implements RecurrentCell {
     this.store.add('bias', tf.zeros([3 * H]));
     if (this.resetAfter) this.store.add('recurrentBias', tf.zeros([3 * H]));
     this.sequence = this.resetAfter ? this.fusedSequence.bind(this) : undefined;
-  }
-
-  get variables(): Readonly<Record<string, tf.Variable>> {
-    return this.store.variables;
-  }
-
-  setWeights(values: Record<string, tf.Tensor>): void {
-    this.store.assign(values, 'GRUCell.setWeights');
   }
 
   initialState(batchSize: number): tf.Tensor[] {
@@ -109,9 +101,5 @@ export class GRUCell implements RecurrentCell {
 
   getConfig(): CellConfigJson {
     return { type: 'gru', inputSize: this.inputSize, units: this.units, resetAfter: this.resetAfter };
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }

@@ -1,11 +1,11 @@
 import { glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
+import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { lstmSequence } from './fused/lstm-sequence.js';
 import { layerNorm } from './layer-norm.js';
-import { WeightStore } from './weights.js';
 
 export interface LSTMCellOptions extends BaseCellOptions {
   /** Initial forget-gate bias (default 1, Jozefowicz et al. 2015). */
@@ -23,7 +23,7 @@ export interface LSTMCellOptions extends BaseCellOptions {
  * gates laid out `[i, f, o, g]` (interop converts to PyTorch/Keras `[i, f, g, o]`).
  * State: `[h, c]`.
  */
-export class LSTMCell implements RecurrentCell {
+export class LSTMCell extends CellBase implements RecurrentCell {
   readonly type = 'lstm' as const;
   readonly inputSize: number;
   readonly units: number;
@@ -32,9 +32,9 @@ export class LSTMCell implements RecurrentCell {
   readonly forgetBias: number;
   readonly projSize: number | undefined;
   readonly layerNorm: boolean;
-  private readonly store = new WeightStore();
 
   constructor(options: LSTMCellOptions) {
+    super();
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     this.projSize = options.projSize === undefined ? undefined : positiveInt(options.projSize, 'projSize');
@@ -61,14 +61,6 @@ export class LSTMCell implements RecurrentCell {
     }
     // The fused kernel covers the plain LSTM; projection and layer norm use the step loop.
     this.sequence = this.projSize === undefined && !this.layerNorm ? this.fusedSequence.bind(this) : undefined;
-  }
-
-  setWeights(values: Record<string, tf.Tensor>): void {
-    this.store.assign(values, 'LSTMCell.setWeights');
-  }
-
-  get variables(): Readonly<Record<string, tf.Variable>> {
-    return this.store.variables;
   }
 
   initialState(batchSize: number): tf.Tensor[] {
@@ -133,9 +125,5 @@ export class LSTMCell implements RecurrentCell {
       projSize: this.projSize ?? null,
       layerNorm: this.layerNorm,
     };
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }

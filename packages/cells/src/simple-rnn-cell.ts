@@ -1,10 +1,10 @@
 import { ConfigError, glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
+import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { simpleRnnSequence } from './fused/simple-rnn-sequence.js';
-import { WeightStore } from './weights.js';
 
 export interface SimpleRNNCellOptions extends BaseCellOptions {
   /** `tanh` (default) or `relu` (Le et al. 2015's IRNN uses relu with identity init). */
@@ -15,7 +15,7 @@ export interface SimpleRNNCellOptions extends BaseCellOptions {
  * The vanilla (Elman) RNN: h' = act(x·W + h·U + b). Weights: `kernel`
  * `[in, H]`, `recurrentKernel` `[H, H]`, `bias` `[H]`. State: `[h]`.
  */
-export class SimpleRNNCell implements RecurrentCell {
+export class SimpleRNNCell extends CellBase implements RecurrentCell {
   readonly type = 'rnn' as const;
   readonly inputSize: number;
   readonly units: number;
@@ -23,9 +23,9 @@ export class SimpleRNNCell implements RecurrentCell {
   readonly stateSizes: readonly number[];
   readonly activation: 'tanh' | 'relu';
   readonly sequence: RecurrentCell['sequence'];
-  private readonly store = new WeightStore();
 
   constructor(options: SimpleRNNCellOptions) {
+    super();
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     this.activation = options.activation ?? 'tanh';
@@ -39,14 +39,6 @@ export class SimpleRNNCell implements RecurrentCell {
     this.store.add('recurrentKernel', orthogonal(rng, [this.units, this.units]));
     this.store.add('bias', tf.zeros([this.units]));
     this.sequence = this.fusedSequence.bind(this);
-  }
-
-  get variables(): Readonly<Record<string, tf.Variable>> {
-    return this.store.variables;
-  }
-
-  setWeights(values: Record<string, tf.Tensor>): void {
-    this.store.assign(values, 'SimpleRNNCell.setWeights');
   }
 
   initialState(batchSize: number): tf.Tensor[] {
@@ -88,9 +80,5 @@ export class SimpleRNNCell implements RecurrentCell {
 
   getConfig(): CellConfigJson {
     return { type: 'rnn', inputSize: this.inputSize, units: this.units, activation: this.activation };
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
