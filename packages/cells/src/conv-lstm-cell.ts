@@ -4,6 +4,7 @@ import type { CellConfigJson, RecurrentCell, StepOptions, StepResult } from './c
 import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
+import { fastSplit } from './kernels/fast-split.js';
 
 export interface ConvLSTM2DCellOptions extends BaseCellOptions {
   /** Input channels (`inputSize`) and filters (`units`) come from BaseCellOptions; this is the spatial kernel. */
@@ -74,8 +75,8 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
     const F = this.units;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const z = tf.add(tf.add(sameConv2d(x, v.kernel!), sameConv2d(hIn, v.recurrentKernel!)), v.bias!);
-    const [zs, zg] = tf.split(z, [3 * F, F], 3);
-    const [i, f, o] = tf.split(tf.sigmoid(zs!), 3, 3);
+    const [zs, zg] = fastSplit(z, [3 * F, F], 3);
+    const [i, f, o] = fastSplit(tf.sigmoid(zs!), 3, 3);
     const g = tf.tanh(zg!);
     const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
     const hNew = tf.mul(o!, tf.tanh(cNew));

@@ -5,6 +5,7 @@ import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { gruSequence } from './fused/gru-sequence.js';
+import { fastSplit } from './kernels/fast-split.js';
 
 export interface GRUCellOptions extends BaseCellOptions {
   /**
@@ -59,18 +60,18 @@ export class GRUCell extends CellBase implements RecurrentCell {
     const v = this.store.variables;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const xw = tf.add(tf.matMul(x, v.kernel!), v.bias!);
-    const [xrz, xn] = tf.split(xw, [2 * H, H], 1);
+    const [xrz, xn] = fastSplit(xw, [2 * H, H], 1);
     let r: tf.Tensor;
     let z: tf.Tensor;
     let n: tf.Tensor;
     if (this.resetAfter) {
       const hu = tf.add(tf.matMul(hIn, v.recurrentKernel!), v.recurrentBias!);
-      const [hrz, hn] = tf.split(hu, [2 * H, H], 1);
-      [r, z] = tf.split(tf.sigmoid(tf.add(xrz!, hrz!)), 2, 1) as [tf.Tensor, tf.Tensor];
+      const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
+      [r, z] = fastSplit(tf.sigmoid(tf.add(xrz!, hrz!)), 2, 1) as [tf.Tensor, tf.Tensor];
       n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
     } else {
-      const [urz, un] = tf.split(v.recurrentKernel!, [2 * H, H], 1);
-      [r, z] = tf.split(tf.sigmoid(tf.add(xrz!, tf.matMul(hIn, urz!))), 2, 1) as [tf.Tensor, tf.Tensor];
+      const [urz, un] = fastSplit(v.recurrentKernel!, [2 * H, H], 1);
+      [r, z] = fastSplit(tf.sigmoid(tf.add(xrz!, tf.matMul(hIn, urz!))), 2, 1) as [tf.Tensor, tf.Tensor];
       n = tf.tanh(tf.add(xn!, tf.matMul(tf.mul(r, hIn), un!)));
     }
     const hNew = tf.add(n, tf.mul(z, tf.sub(h, n)));

@@ -5,6 +5,7 @@ import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { lstmSequence } from './fused/lstm-sequence.js';
+import { fastSplit } from './kernels/fast-split.js';
 import { layerNorm } from './layer-norm.js';
 
 export interface LSTMCellOptions extends BaseCellOptions {
@@ -82,8 +83,8 @@ export class LSTMCell extends CellBase implements RecurrentCell {
       hu = layerNorm(hu, v.recurrentGamma!, v.recurrentBeta!);
     }
     const z = tf.add(tf.add(xw, hu), v.bias!);
-    const [zs, zg] = tf.split(z, [3 * H, H], 1);
-    const [i, f, o] = tf.split(tf.sigmoid(zs!), 3, 1);
+    const [zs, zg] = fastSplit(z, [3 * H, H], 1);
+    const [i, f, o] = fastSplit(tf.sigmoid(zs!), 3, 1);
     const g = tf.tanh(zg!);
     const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
     const cOut = this.layerNorm ? layerNorm(cNew, v.cellGamma!, v.cellBeta!) : cNew;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastSplit, sumRows } from '../kernels/fast-split.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -39,10 +40,10 @@ export function gruSequence(
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
       const hu = tf.add(tf.matMul(h, U as tf.Tensor2D), rb!);
-      const [xrz, xn] = tf.split(xs[t]!, [2 * H, H], 1);
-      const [hrz, hn] = tf.split(hu, [2 * H, H], 1);
+      const [xrz, xn] = fastSplit(xs[t]!, [2 * H, H], 1);
+      const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
       const rz = tf.sigmoid(tf.add(xrz!, hrz!));
-      const [r, z] = tf.split(rz, 2, 1);
+      const [r, z] = fastSplit(rz, 2, 1);
       const n = tf.tanh(tf.add(xn!, tf.mul(r!, hn!)));
       const hNew = tf.add(n, tf.mul(z!, tf.sub(h, n)));
       rzs[t] = rz;
@@ -61,9 +62,9 @@ export function gruSequence(
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
         const [sx2, sW, sU, RZ, N, HN, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
-        const [dOut, dhT] = tf.split(swapBatchTime(dy), [T, 1], 0);
+        const [dOut, dhT] = fastSplit(swapBatchTime(dy), [T, 1], 0);
         // Factors independent of the carried gradient, computed for all steps at once.
-        const [R, Z] = tf.split(RZ!, 2, 2);
+        const [R, Z] = fastSplit(RZ!, 2, 2);
         const Q1 = tf.mul(tf.sub(HP!, N!), tf.mul(Z!, tf.sub(1, Z!))); // ∂h'/∂z_pre
         const Q2 = tf.mul(tf.sub(1, Z!), tf.sub(1, tf.square(N!))); // ∂h'/∂n_pre
         const Q3 = tf.mul(HN!, tf.mul(R!, tf.sub(1, R!))); // ∂n_pre/∂r_pre
@@ -92,7 +93,7 @@ export function gruSequence(
         const dX = swapBatchTime(tf.reshape(tf.matMul(dX3, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dX3);
         const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU);
-        const grads = [dX, dW, dU, tf.sum(dX3, 0), tf.sum(dHU, 0), dhC];
+        const grads = [dX, dW, dU, sumRows(dX3 as tf.Tensor2D), sumRows(dHU as tf.Tensor2D), dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
@@ -101,6 +102,6 @@ export function gruSequence(
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, recurrentBias, h0];
   if (mask) inputs.push(mask);
   const value = run(...inputs) as tf.Tensor3D;
-  const [outputs, h] = tf.split(value, [T, 1], 1);
+  const [outputs, h] = fastSplit(value, [T, 1], 1);
   return { outputs: outputs as tf.Tensor3D, h: tf.squeeze(h!, [1]) as tf.Tensor2D };
 }

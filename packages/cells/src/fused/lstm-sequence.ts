@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastSplit, sumRows } from '../kernels/fast-split.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -46,10 +47,10 @@ export function lstmSequence(
       hPrev[t] = h;
       cPrev[t] = c;
       const z = tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D));
-      const [zs, zg] = tf.split(z, [3 * H, H], 1);
+      const [zs, zg] = fastSplit(z, [3 * H, H], 1);
       const s = tf.sigmoid(zs!);
       const g = tf.tanh(zg!);
-      const [i, f, o] = tf.split(s, 3, 1);
+      const [i, f, o] = fastSplit(s, 3, 1);
       const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
       const hNew = tf.mul(o!, tf.tanh(cNew));
       sig[t] = s;
@@ -85,13 +86,13 @@ export function lstmSequence(
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined; // time-major
         const [sx2, sW, sU, S, G, C, HP, CP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
-        const [dOut, dhT, dcT] = tf.split(swapBatchTime(dy), [T, 1, 1], 0);
+        const [dOut, dhT, dcT] = fastSplit(swapBatchTime(dy), [T, 1, 1], 0);
         // Everything that does not depend on the carried gradients, for all steps at once.
-        const [I3, F3, O3] = tf.split(S!, 3, 2);
+        const [I3, F3, O3] = fastSplit(S!, 3, 2);
         const TC = tf.tanh(C!);
         const A = tf.mul(O3!, tf.sub(1, tf.square(TC))); // ∂h/∂c through tanh
         const dS = tf.mul(S!, tf.sub(1, S!));
-        const [dI, dF, dO] = tf.split(dS, 3, 2);
+        const [dI, dF, dO] = fastSplit(dS, 3, 2);
         const P = tf.concat(
           [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
           2,
@@ -135,7 +136,7 @@ export function lstmSequence(
         const dX = swapBatchTime(tf.reshape(tf.matMul(dZ, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dZ);
         const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ);
-        const db = tf.sum(dZ, 0);
+        const db = sumRows(dZ as tf.Tensor2D);
         const grads = [dX, dW, dU, db, dhC, dcC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
@@ -145,7 +146,7 @@ export function lstmSequence(
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, h0, c0];
   if (mask) inputs.push(mask);
   const value = run(...inputs) as tf.Tensor3D;
-  const [outputs, h, c] = tf.split(value, [T, 1, 1], 1);
+  const [outputs, h, c] = fastSplit(value, [T, 1, 1], 1);
   return {
     outputs: outputs as tf.Tensor3D,
     h: tf.squeeze(h!, [1]) as tf.Tensor2D,

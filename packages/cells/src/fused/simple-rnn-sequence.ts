@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastSplit, sumRows } from '../kernels/fast-split.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -45,7 +46,7 @@ export function simpleRnnSequence(
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
         const [sx2, sW, sU, SY, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D, tf.Tensor3D];
-        const [dOut, dhT] = tf.split(swapBatchTime(dy), [T, 1], 0);
+        const [dOut, dhT] = fastSplit(swapBatchTime(dy), [T, 1], 0);
         const D = activation === 'tanh' ? tf.sub(1, tf.square(SY)) : tf.cast(tf.greater(SY, 0), 'float32');
         const ds = steps(D);
         const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
@@ -66,7 +67,7 @@ export function simpleRnnSequence(
         const dX = swapBatchTime(tf.reshape(tf.matMul(dP, tf.transpose(sW)), [T, B, sx2.shape[1]]));
         const dW = tf.matMul(tf.transpose(sx2), dP);
         const dU = tf.matMul(tf.transpose(tf.reshape(HP, [T * B, H])), dP);
-        const grads = [dX, dW, dU, tf.sum(dP, 0), dhC];
+        const grads = [dX, dW, dU, sumRows(dP as tf.Tensor2D), dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
@@ -75,6 +76,6 @@ export function simpleRnnSequence(
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, h0];
   if (mask) inputs.push(mask);
   const value = run(...inputs) as tf.Tensor3D;
-  const [outputs, h] = tf.split(value, [T, 1], 1);
+  const [outputs, h] = fastSplit(value, [T, 1], 1);
   return { outputs: outputs as tf.Tensor3D, h: tf.squeeze(h!, [1]) as tf.Tensor2D };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sumRows } from '../kernels/fast-split.js';
 
 /**
  * y = x·W + b over the last axis of `x` (`[..., in]` → `[..., out]`), with a
@@ -23,7 +24,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): t
         const [sx2, sW] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy2 = tf.reshape(dy, [-1, sW.shape[1]]);
         const grads = [tf.reshape(tf.matMul(dy2, tf.transpose(sW)), xIn.shape), tf.matMul(tf.transpose(sx2), dy2)];
-        if (b) grads.push(tf.sum(dy2, 0));
+        if (b) grads.push(sumRows(dy2 as tf.Tensor2D));
         return grads;
       },
     };

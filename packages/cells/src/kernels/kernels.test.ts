@@ -1,0 +1,57 @@
+import { initBackend, Rng, randomNormal } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/numeric.js';
+import { fastSplit, sumRows } from './fast-split.js';
+import { unstackRows } from './unstack-rows.js';
+
+describe('row-unstack and split kernels', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('fastSplit equals tf.split on every axis, values and gradients', async () => {
+    const x = randomNormal(new Rng(1), [3, 4, 6]);
+    for (const [sizes, axis] of [
+      [[1, 2], 0],
+      [2, 1],
+      [[3, 1, 2], 2],
+      [3, -1],
+    ] as Array<[number | number[], number]>) {
+      const ours = fastSplit(x, sizes, axis);
+      const ref = tf.split(x, sizes, axis);
+      expect(ours.map((t) => t.shape)).toEqual(ref.map((t) => t.shape));
+      for (let k = 0; k < ref.length; k++) expect(await maxAbsDiff(ours[k]!, ref[k]!)).toBe(0);
+      // Gradient, including a piece that does not reach the loss.
+      const f = (split: typeof fastSplit) => (xx: tf.Tensor) => {
+        const parts = split(xx, sizes, axis);
+        return tf.sum(tf.mul(parts[0]!, parts[0]!));
+      };
+      const g1 = tf.grad(f(fastSplit))(x);
+      const g2 = tf.grad(f((t, s, a) => tf.split(t, s, a)))(x);
+      expect(await maxAbsDiff(g1, g2)).toBe(0);
+    }
+    const ints = tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32');
+    expect(await fastSplit(ints, 2, 1)[1]!.array()).toEqual([[3, 4]]);
+  });
+
+  it('unstackRows equals tf.unstack on the first axis, with gradient', async () => {
+    const x = randomNormal(new Rng(2), [5, 2, 3]);
+    const rows = unstackRows(x);
+    const ref = tf.unstack(x, 0);
+    for (let t = 0; t < 5; t++) expect(await maxAbsDiff(rows[t]!, ref[t]!)).toBe(0);
+    const g = tf.grad((xx: tf.Tensor) => {
+      const r = unstackRows(xx);
+      return tf.add(tf.sum(r[1]!), tf.sum(tf.mul(r[4]!, 3)));
+    })(x);
+    const expected = (await g.array()) as number[][][];
+    expect(expected[1]!.flat().every((v) => v === 1)).toBe(true);
+    expect(expected[4]!.flat().every((v) => v === 3)).toBe(true);
+    expect(expected[0]!.flat().every((v) => v === 0)).toBe(true);
+  });
+
+  it('sumRows equals tf.sum over axis 0', async () => {
+    const x = randomNormal(new Rng(3), [7, 4]) as tf.Tensor2D;
+    expect(await maxAbsDiff(sumRows(x), tf.sum(x, 0))).toBeLessThan(1e-5);
+  });
+});
