@@ -1,18 +1,11 @@
 import { ConfigError } from '@seqgen/core';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/thrown.js';
 import { DEFAULT_RECURRENT_LM_CONFIG, resolveLMConfig } from './lm-config.js';
 
 const base = { vocabSize: 10, embeddingSize: 8, hiddenSize: 16 };
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (fn: () => unknown) => thrown(fn, ConfigError);
 
 describe('resolveLMConfig', () => {
   it('fills every default and round-trips through JSON', () => {

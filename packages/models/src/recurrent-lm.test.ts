@@ -1,6 +1,7 @@
 import { ConfigError, initBackend, Rng, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thrown } from '../test/thrown.js';
 import type { LMCellType } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
@@ -22,15 +23,7 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
-function shapeError(fn: () => unknown): ShapeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShapeError);
-    return error as ShapeError;
-  }
-  throw new Error('expected a ShapeError');
-}
+const shapeError = (fn: () => unknown) => thrown(fn, ShapeError);
 
 describe('RecurrentLanguageModel', () => {
   const models: RecurrentLanguageModel[] = [];

@@ -1,0 +1,12 @@
+import { expect } from 'vitest';
+
+/** Runs `fn`, expects it to throw an instance of `type`, and returns the error for further checks. */
+export function thrown<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E): E {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(type);
+    return error as E;
+  }
+  throw new Error(`expected a ${type.name}`);
+}
