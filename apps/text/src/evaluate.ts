@@ -1,0 +1,47 @@
+import type { RecurrentLanguageModel } from '@seqgen/models';
+import { bitsPerToken, perplexity, streamBatches, Trainer } from '@seqgen/trainer';
+import { CliError } from './cli-error.js';
+
+export interface HeldOutMetrics {
+  /** Mean nats per predicted token. */
+  loss: number;
+  perplexity: number;
+  bitsPerToken: number;
+  /** Bits per character of the evaluated text (equal to bits per token for a char tokenizer). */
+  bitsPerChar: number;
+  /** Tokens predicted. */
+  tokens: number;
+}
+
+/**
+ * Loss of `model` on one token stream, read in order with carried state: the
+ * stream is cut into at most 16 contiguous lanes and chunks of ≤ 256 steps,
+ * so nearly every token is predicted with its full left context.
+ */
+export async function heldOutMetrics(
+  model: RecurrentLanguageModel,
+  ids: number[],
+  chars: number,
+): Promise<HeldOutMetrics> {
+  if (ids.length < 3) throw new CliError(`held-out text is too short to evaluate (${ids.length} tokens)`);
+  const batchSize = Math.max(1, Math.min(16, Math.floor((ids.length - 1) / 64)));
+  const lane = Math.floor((ids.length - 1) / batchSize);
+  const seqLength = Math.floor(lane / Math.ceil(lane / 256));
+  // The trainer's evaluation loop (carried state, tidy, token-weighted mean); its optimizer is never used.
+  const trainer = new Trainer(model, { optimizer: { type: 'sgd', learningRate: 0 }, maxSteps: 1, progressBar: false });
+  try {
+    const { loss, tokens } = await trainer.evaluate(streamBatches({ documents: [ids], batchSize, seqLength }));
+    const totalNats = loss * tokens;
+    // Tokens cover the text in proportion: scale characters by the fraction of tokens predicted.
+    const coveredChars = (chars * tokens) / (ids.length - 1);
+    return {
+      loss,
+      perplexity: perplexity(loss),
+      bitsPerToken: bitsPerToken(loss),
+      bitsPerChar: totalNats / Math.LN2 / coveredChars,
+      tokens,
+    };
+  } finally {
+    trainer.dispose();
+  }
+}

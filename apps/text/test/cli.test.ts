@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mobySlice, readJson, runCli } from './run-cli.js';
+
+let dir: string;
+let corpus: string;
+let run: string;
+const budget = ['--steps', '4', '--batch', '4', '--seq-len', '16', '--sample-length', '10'];
+const tiny = [...budget, '--hidden', '16', '--embedding', '8'];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seqgen-app-text-'));
+  corpus = join(dir, 'moby.txt');
+  writeFileSync(corpus, mobySlice(20_000, 6_000));
+  run = join(dir, 'run');
+  const r = runCli(['train', '--corpus', corpus, ...tiny, '--validate-every', '2', '--out', run]);
+  expect(r.stderr).not.toMatch(/error/);
+  expect(r.status).toBe(0);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('seqgen-text train / generate / eval', () => {
+  it('writes a checkpoint with its tokenizer, a JSONL log and a loss curve', () => {
+    const files = readdirSync(run);
+    expect(files).toEqual(expect.arrayContaining(['checkpoint.json', 'train-log.jsonl', 'loss.svg']));
+    expect(files).not.toContain('last'); // optimizer state stays out of the published run
+    const manifest = readJson(join(run, 'checkpoint.json'));
+    expect((manifest.tokenizer as { type: string }).type).toBe('char');
+    expect((manifest.config as { type: string }).type).toBe('recurrent-lm');
+    const log = readFileSync(join(run, 'train-log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(log.filter((r) => r.kind === 'validation').length).toBe(2);
+    expect(readFileSync(join(run, 'loss.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('streams a continuation of the prime, reproducibly with a seed', () => {
+    const args = ['generate', '--checkpoint', run, '--prime', 'The whale', '--length', '30', '--seed', '3'];
+    const a = runCli(args);
+    expect(a.status).toBe(0);
+    expect(a.stdout.startsWith('The whale')).toBe(true);
+    expect(a.stdout.length).toBeGreaterThan('The whale'.length);
+    expect(runCli(args).stdout).toBe(a.stdout);
+    for (const extra of [
+      ['--strategy', 'greedy'],
+      ['--strategy', 'beam', '--beams', '3'],
+      ['--top-k', '5', '--top-p', '0.9'],
+    ]) {
+      const r = runCli([...args, ...extra]);
+      expect(r.status).toBe(0);
+      expect(r.stdout.startsWith('The whale')).toBe(true);
+    }
+  });
+
+  it('evaluates held-out loss, perplexity and bits per character', () => {
+    const r = runCli(['eval', '--checkpoint', run, '--corpus', corpus]);
+    expect(r.status).toBe(0);
+    const m = /loss ([\d.]+) nats\/token \| perplexity ([\d.]+) \| ([\d.]+) bits\/char/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    const [loss, ppl, bpc] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3])];
+    expect(Math.abs(Math.exp(loss) - ppl)).toBeLessThan(0.01 * ppl);
+    expect(Math.abs(loss / Math.LN2 - bpc)).toBeLessThan(0.01);
+    // The training run recorded the same held-out figure.
+    const meta = readJson(join(run, 'checkpoint.json')).metadata as { heldOut: { loss: number } };
+    expect(Math.abs(meta.heldOut.loss - loss)).toBeLessThan(1e-3);
+  });
+
+  it('fine-tunes on another corpus and reports the vocabulary change', () => {
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, `${mobySlice(300_000, 5_000)} ~~ ÆØÅ ~~ ${mobySlice(400_000, 1_000)}`);
+    const out = join(dir, 'tuned');
+    const r = runCli(['finetune', '--from', run, '--corpus', other, ...budget, '--out', out]);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.status).toBe(0);
+    const m = /vocabulary: kept (\d+), added (\d+), dropped (\d+) tokens/.exec(r.stdout);
+    expect(Number(m?.[1])).toBeGreaterThan(20);
+    expect(Number(m?.[2])).toBeGreaterThanOrEqual(4); // ~ Æ Ø Å
+    expect(readJson(join(out, 'checkpoint.json')).metadata).toMatchObject({ finetunedFrom: run });
+  });
+});
+
+describe('seqgen-text bad input: one line on stderr, non-zero exit, nothing written', () => {
+  function expectError(args: string[], pattern: RegExp) {
+    const r = runCli(args);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim()).toMatch(pattern);
+    return r;
+  }
+
+  it('refuses an empty corpus, a binary file and a non-UTF-8 file', () => {
+    const out = join(dir, 'never');
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '  \n');
+    expectError(
+      ['train', '--corpus', empty, ...tiny, '--out', out],
+      /^seqgen-text: error: corpus .*empty\.txt is empty$/,
+    );
+    const binary = join(dir, 'blob.bin');
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    expectError(
+      ['train', '--corpus', binary, ...tiny, '--out', out],
+      /blob\.bin looks binary \(NUL byte at offset 4\)/,
+    );
+    const latin1 = join(dir, 'latin1.txt');
+    writeFileSync(latin1, Buffer.from('caf\xe9 au lait', 'latin1'));
+    expectError(['train', '--corpus', latin1, ...tiny, '--out', out], /latin1\.txt is not valid UTF-8/);
+    expectError(['train', '--corpus', join(dir, 'nope.txt'), ...tiny, '--out', out], /corpus not found/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a corpus too small for the batch without creating --out', () => {
+    const out = join(dir, 'never2');
+    expectError(['train', '--corpus', corpus, ...tiny, '--batch', '512', '--out', out], /too small for --batch 512/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('never overwrites a folder that is not a checkpoint', () => {
+    const out = join(dir, 'precious');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'keep me');
+    expectError(
+      ['train', '--corpus', corpus, ...tiny, '--out', out],
+      /refusing to overwrite --out .*not a seqgen checkpoint/,
+    );
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+  });
+
+  it('reports a missing checkpoint and a tokenizer that does not match the model', () => {
+    expectError(['generate', '--checkpoint', join(dir, 'missing')], /^seqgen-text: error: checkpoint not found: /);
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    for (const f of readdirSync(run)) writeFileSync(join(broken, f), readFileSync(join(run, f)));
+    const manifest = readJson(join(broken, 'checkpoint.json'));
+    const tokenizer = manifest.tokenizer as { vocab: string[] };
+    tokenizer.vocab = tokenizer.vocab.slice(0, -1);
+    writeFileSync(join(broken, 'checkpoint.json'), JSON.stringify(manifest));
+    const r = expectError(['generate', '--checkpoint', broken], /^seqgen-text: error: cannot load checkpoint .*token/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expectError(['eval', '--checkpoint', broken, '--corpus', corpus], /cannot load checkpoint/);
+  });
+
+  it('rejects unknown options and bad values', () => {
+    expectError(['train', '--corpus', corpus, '--out', join(dir, 'x'), '--bogus'], /unknown option '--bogus'/);
+    expectError(['generate', '--checkpoint', run, '--top-p', '2'], /--top-p.*expected a number in \(0, 1\]/);
+    expectError(
+      ['train', '--corpus', corpus, '--out', join(dir, 'x'), '--cell', 'transformer'],
+      /--cell.*lstm, gru, rnn/,
+    );
+  });
+});
