@@ -37,7 +37,7 @@ export function lstmSequence(
     const ms = mt ? steps(mt) : undefined;
     const sig: tf.Tensor[] = new Array(T);
     const gs: tf.Tensor[] = new Array(T);
-    const cs: tf.Tensor[] = new Array(T);
+    const tcs: tf.Tensor[] = new Array(T);
     const hPrev: tf.Tensor[] = new Array(T);
     const cPrev: tf.Tensor[] = new Array(T);
     const ys: tf.Tensor[] = new Array(T);
@@ -52,10 +52,12 @@ export function lstmSequence(
       const g = tf.tanh(zg!);
       const [i, f, o] = fastSplit(s, 3, 1);
       const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
-      const hNew = tf.mul(o!, tf.tanh(cNew));
+      const tc = tf.tanh(cNew);
+      const hNew = tf.mul(o!, tc);
       sig[t] = s;
       gs[t] = g;
-      cs[t] = cNew;
+      // tanh(c) is kept rather than c: backward needs only tanh(c), and wasm's tanh is ~9× slower than sigmoid.
+      tcs[t] = tc;
       ys[t] = hNew;
       if (ms) {
         // Padded steps keep the state: h = h + m·(hNew − h).
@@ -75,7 +77,7 @@ export function lstmSequence(
       U!,
       tf.stack(sig, 0),
       tf.stack(gs, 0),
-      tf.stack(cs, 0),
+      tf.stack(tcs, 0),
       tf.stack(hPrev, 0),
       tf.stack(cPrev, 0),
       ...(mt ? [mt] : []),
@@ -85,16 +87,15 @@ export function lstmSequence(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
         const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined; // time-major
-        const [sx2, sW, sU, S, G, C, HP, CP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
+        const [sx2, sW, sU, S, G, TC, HP, CP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
         const [dOut, dhT, dcT] = fastSplit(swapBatchTime(dy), [T, 1, 1], 0);
         // Everything that does not depend on the carried gradients, for all steps at once.
         const [I3, F3, O3] = fastSplit(S!, 3, 2);
-        const TC = tf.tanh(C!);
-        const A = tf.mul(O3!, tf.sub(1, tf.square(TC))); // ∂h/∂c through tanh
+        const A = tf.mul(O3!, tf.sub(1, tf.square(TC!))); // ∂h/∂c through tanh
         const dS = tf.mul(S!, tf.sub(1, S!));
         const [dI, dF, dO] = fastSplit(dS, 3, 2);
         const P = tf.concat(
-          [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
+          [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC!, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
           2,
         );
         const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
