@@ -234,3 +234,29 @@ describe('no tensor leaks', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('dropout from a caller-supplied generator', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('repeats the masks when the same RNG state is passed again', async () => {
+    const rnn = new StackedRNN({
+      cell: 'gru',
+      inputSize: 3,
+      hiddenSize: 4,
+      numLayers: 2,
+      dropout: 0.5,
+      recurrentDropout: 0.3,
+      seed: 1,
+    });
+    const x = tf.ones([2, 4, 3]);
+    const rng = new Rng(77);
+    const saved = rng.getState();
+    const a = rnn.apply(x, { training: true, rng }).output;
+    const b = rnn.apply(x, { training: true, rng }).output;
+    expect(await maxAbsDiff(a, b)).toBeGreaterThan(0);
+    rng.setState(saved);
+    expect(await maxAbsDiff(rnn.apply(x, { training: true, rng }).output, a)).toBe(0);
+  });
+});

@@ -33,6 +33,8 @@ export interface ApplyOptions {
   training?: boolean;
   /** Return per-step gate activations and states in `trace` (uses the step loop). */
   trace?: boolean;
+  /** Draw dropout masks from this generator instead of the layer's own (a trainer passes its saved RNG so resumed runs repeat them). */
+  rng?: Rng;
 }
 
 export interface LayerResult {
@@ -103,12 +105,13 @@ export class RecurrentLayer implements SequenceLayer {
     });
     const mask = options.lengths ? lengthMask(options.lengths, B, T) : undefined;
     const training = options.training ?? false;
+    const rng = options.rng ?? this.rng;
     let input = x;
     if (training && this.dropout > 0)
-      input = tf.mul(input, dropoutMask(this.rng, [B, 1, this.cell.inputSize], this.dropout));
+      input = tf.mul(input, dropoutMask(rng, [B, 1, this.cell.inputSize], this.dropout));
     const recurrentMask =
       training && this.recurrentDropout > 0
-        ? dropoutMask(this.rng, [B, this.cell.stateSizes[0] as number], this.recurrentDropout)
+        ? dropoutMask(rng, [B, this.cell.stateSizes[0] as number], this.recurrentDropout)
         : undefined;
 
     let outputs: tf.Tensor;
@@ -120,7 +123,7 @@ export class RecurrentLayer implements SequenceLayer {
       ({ outputs, state: finalState, trace } = this.loop(input, state, mask, recurrentMask, options.trace ?? false));
     }
     if (training && this.outputDropout > 0) {
-      outputs = tf.mul(outputs, dropoutMask(this.rng, [B, 1, this.cell.outputSize], this.outputDropout));
+      outputs = tf.mul(outputs, dropoutMask(rng, [B, 1, this.cell.outputSize], this.outputDropout));
     }
     const result: LayerResult = {
       output: this.returnSequences ? outputs : (finalState[0] as tf.Tensor),

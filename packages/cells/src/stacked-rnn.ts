@@ -46,6 +46,8 @@ export interface StackedApplyOptions {
   lengths?: readonly number[];
   training?: boolean;
   trace?: boolean;
+  /** Draw every dropout mask from this generator (e.g. a trainer's saved RNG, so a resumed run repeats them). */
+  rng?: Rng;
 }
 
 export interface StackedResult {
@@ -166,13 +168,14 @@ export class StackedRNN {
     const traces: Array<Record<string, tf.Tensor>> = [];
     this.layers.forEach((layer, l) => {
       if (l > 0 && options.training && this.options.dropout > 0) {
-        input = tf.mul(input, dropoutMask(this.rng, input.shape, this.options.dropout));
+        input = tf.mul(input, dropoutMask(options.rng ?? this.rng, input.shape, this.options.dropout));
       }
       const res: LayerResult = layer.apply(input, {
         ...(options.initialState ? { initialState: options.initialState[l] as tf.Tensor[] } : {}),
         ...(options.lengths ? { lengths: options.lengths } : {}),
         training: options.training ?? false,
         trace: options.trace ?? false,
+        ...(options.rng ? { rng: options.rng } : {}),
       });
       input = res.output;
       states.push(res.state);
