@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.package.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // One copy of tfjs and of @seqgen/core per process: never bundled.
-  external: [/^@tensorflow\//, /^@seqgen\//],
-});
+export default packageConfig();
