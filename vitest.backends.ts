@@ -12,7 +12,8 @@ export function backendProjects(backends: string[] = ['wasm', 'cpu']) {
   }));
   return {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Generous: CI machines have 2 cores, and the training tests are real training.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     projects,
   };
