@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -101,7 +102,11 @@ export function gruSequence(
   });
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, recurrentBias, h0];
   if (mask) inputs.push(mask);
-  const value = run(...inputs) as tf.Tensor3D;
+  // With @seqgen/native built and a wasm or cpu backend, the same computation runs in C++ (native-sequence.ts).
+  const native = nativeKernels();
+  const value = native
+    ? nativeSequence(native, { cell: 'gru', x, kernel, recurrentKernel, bias, recurrentBias, h0, mask, reverse })
+    : (run(...inputs) as tf.Tensor3D);
   const [outputs, h] = fastSplit(value, [T, 1], 1);
   return { outputs: outputs as tf.Tensor3D, h: tf.squeeze(h!, [1]) as tf.Tensor2D };
 }

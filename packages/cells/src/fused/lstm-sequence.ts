@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -146,7 +147,11 @@ export function lstmSequence(
   });
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, bias, h0, c0];
   if (mask) inputs.push(mask);
-  const value = run(...inputs) as tf.Tensor3D;
+  // With @seqgen/native built and a wasm or cpu backend, the same computation runs in C++ (native-sequence.ts).
+  const native = nativeKernels();
+  const value = native
+    ? nativeSequence(native, { cell: 'lstm', x, kernel, recurrentKernel, bias, h0, c0, mask, reverse })
+    : (run(...inputs) as tf.Tensor3D);
   const [outputs, h, c] = fastSplit(value, [T, 1, 1], 1);
   return {
     outputs: outputs as tf.Tensor3D,

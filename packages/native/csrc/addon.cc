@@ -1,0 +1,353 @@
+// N-API binding of @seqgen/native: whole-sequence LSTM / GRU / RNN forward and
+// backward, a batch step for generation, and a GEMM, on Float32Arrays. Shapes are
+// validated again here (the TypeScript layer validates first and throws seqgen's
+// typed errors); a mismatch throws a RangeError, never reads out of bounds.
+#include <napi.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "common.h"
+#include "pool.h"
+
+namespace sgn {
+
+[[noreturn]] void sgn_throw_oom(size_t) { throw std::bad_alloc(); }
+
+void free_saved(Saved* s) {
+  if (!s) return;
+  for (float* p : s->buf) std::free(p);
+  std::free(s);
+}
+void free_step(StepWeights* w) {
+  if (!w) return;
+  std::free(w->W), std::free(w->U), std::free(w->b), std::free(w->rb);
+  std::free(w);
+}
+
+namespace {
+
+const Ops* g_ops = nullptr;
+std::string g_isa_reason;
+std::unique_ptr<Pool> g_pool;
+std::atomic<long long> g_live_saved{0};
+std::atomic<long long> g_live_bytes{0};
+std::atomic<long long> g_live_steps{0};
+
+bool cpu_has(const char* feature) {
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (!std::strcmp(feature, "avx2")) return __builtin_cpu_supports("avx2");
+  if (!std::strcmp(feature, "fma")) return __builtin_cpu_supports("fma");
+  if (!std::strcmp(feature, "avx512f")) return __builtin_cpu_supports("avx512f");
+#else
+  (void)feature;
+#endif
+  return false;
+}
+
+// Picks the best kernel set this CPU runs, capped by `want` ("auto", "avx512", "avx2", "generic").
+const Ops* pick(const std::string& want, std::string* reason) {
+  const bool avx2 = cpu_has("avx2") && cpu_has("fma") && ops_avx2();
+  const bool avx512 = avx2 && cpu_has("avx512f") && ops_avx512();
+  if (want == "generic") {
+    *reason = "forced by SEQGEN_NATIVE_ISA=generic";
+    return ops_generic();
+  }
+  if (want == "avx512" && avx512) {
+    *reason = "forced by SEQGEN_NATIVE_ISA=avx512";
+    return ops_avx512();
+  }
+  if (want == "avx2" || want == "avx512") {
+    if (avx2) {
+      *reason = want == "avx2" ? "forced by SEQGEN_NATIVE_ISA=avx2" : "avx512f not available, using avx2";
+      return ops_avx2();
+    }
+    *reason = "CPU lacks avx2/fma, using generic";
+    return ops_generic();
+  }
+  // auto: AVX2 + FMA where present (measured faster than AVX-512 here on the char-RNN shapes, see README).
+  if (avx2) {
+    *reason = "CPU has avx2 and fma";
+    return ops_avx2();
+  }
+  *reason = "CPU lacks avx2/fma (or not x86-64)";
+  return ops_generic();
+}
+
+int default_threads() {
+  const char* env = std::getenv("SEQGEN_NATIVE_THREADS");
+  if (env && *env) {
+    int n = std::atoi(env);
+    if (n >= 1 && n <= 64) return n;
+  }
+  unsigned hc = std::thread::hardware_concurrency();
+  int n = hc == 0 ? 1 : static_cast<int>(hc);
+  return n > 8 ? 8 : n;
+}
+
+Pool& pool() {
+  if (!g_pool) g_pool = std::make_unique<Pool>(default_threads());
+  return *g_pool;
+}
+
+void pool_run(int n, void (*fn)(void*, int), void* ctx) { pool().run(n, fn, ctx); }
+
+Runner runner() { return Runner{pool().threads(), pool_run}; }
+
+const Ops& ops() {
+  if (!g_ops) {
+    const char* env = std::getenv("SEQGEN_NATIVE_ISA");
+    g_ops = pick(env && *env ? env : "auto", &g_isa_reason);
+  }
+  return *g_ops;
+}
+
+// ---- argument helpers
+
+[[noreturn]] void fail(Napi::Env env, const std::string& msg) { throw Napi::RangeError::New(env, msg); }
+
+int int_arg(const Napi::CallbackInfo& info, size_t i, const char* name, int lo) {
+  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!(d >= lo) || d > 1e9 || d != static_cast<double>(static_cast<long long>(d)))
+    fail(info.Env(), std::string(name) + " must be an integer >= " + std::to_string(lo));
+  return static_cast<int>(d);
+}
+
+float* f32(const Napi::CallbackInfo& info, size_t i, const char* name, size_t expected, bool optional = false) {
+  Napi::Value v = info[i];
+  if (optional && (v.IsNull() || v.IsUndefined())) return nullptr;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Float32Array");
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  if (a.ElementLength() != expected)
+    fail(info.Env(), std::string(name) + " must have " + std::to_string(expected) + " elements, got " +
+                         std::to_string(a.ElementLength()));
+  return a.Data();
+}
+
+Napi::Float32Array new_f32(Napi::Env env, size_t n) { return Napi::Float32Array::New(env, n); }
+
+int gates_of(int kind) { return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1; }
+
+struct SavedBox {
+  Saved* s = nullptr;
+};
+
+void release_box(Napi::Env env, SavedBox* box) {
+  if (box->s) {
+    long long bytes = static_cast<long long>(box->s->bytes);
+    free_saved(box->s);
+    box->s = nullptr;
+    g_live_saved--;
+    g_live_bytes -= bytes;
+    Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+  }
+}
+
+// ---- exports
+
+// forward(kind, x, W, U, b, rb, h0, c0, mask, B, T, I, H, reverse, relu, save) -> { out, saved }
+Napi::Value Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 16) throw Napi::TypeError::New(env, "forward: 16 arguments expected");
+  const int kind = int_arg(info, 0, "kind", 1);
+  if (kind > 3) fail(env, "kind must be 1 (lstm), 2 (gru) or 3 (rnn)");
+  SeqArgs a{};
+  a.B = int_arg(info, 9, "B", 1);
+  a.T = int_arg(info, 10, "T", 1);
+  a.I = int_arg(info, 11, "I", 1);
+  a.H = int_arg(info, 12, "H", 1);
+  const size_t B = a.B, T = a.T, I = a.I, H = a.H, G = gates_of(kind) * H;
+  if (B * T * (I + 4 * G) > (size_t)1 << 33) fail(env, "sequence too large for native kernels");
+  a.x = f32(info, 1, "x", B * T * I);
+  a.W = f32(info, 2, "kernel", I * G);
+  a.U = f32(info, 3, "recurrentKernel", H * G);
+  a.b = f32(info, 4, "bias", G);
+  a.rb = f32(info, 5, "recurrentBias", G, kind != KIND_GRU);
+  a.h0 = f32(info, 6, "h0", B * H);
+  a.c0 = f32(info, 7, "c0", B * H, kind != KIND_LSTM);
+  a.mask = f32(info, 8, "mask", B * T, true);
+  a.reverse = info[13].ToBoolean().Value() ? 1 : 0;
+  a.relu = info[14].ToBoolean().Value() ? 1 : 0;
+  const bool save = info[15].ToBoolean().Value();
+  const size_t S = kind == KIND_LSTM ? 2 : 1;
+  Napi::Float32Array out = new_f32(env, B * (T + S) * H);
+  Saved* s = nullptr;
+  try {
+    s = ops().forward(runner(), kind, a, out.Data(), save ? 1 : 0);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native forward: out of memory");
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("out", out);
+  if (s) {
+    auto* box = new SavedBox{s};
+    g_live_saved++;
+    g_live_bytes += static_cast<long long>(s->bytes);
+    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(s->bytes));
+    result.Set("saved", Napi::External<SavedBox>::New(env, box, [](Napi::Env e, SavedBox* bx) {
+                 release_box(e, bx);
+                 delete bx;
+               }));
+  } else {
+    result.Set("saved", env.Null());
+  }
+  return result;
+}
+
+SavedBox* saved_arg(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsExternal()) throw Napi::TypeError::New(info.Env(), "saved must be a handle returned by forward");
+  return info[i].As<Napi::External<SavedBox>>().Data();
+}
+
+// backward(saved, dy) -> [dx, dW, dU, db, drb | null, dh0, dc0 | null]; frees the saved buffers.
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SavedBox* box = saved_arg(info, 0);
+  if (!box->s) throw Napi::Error::New(env, "backward: this forward pass was already released (backward runs once)");
+  const Saved& s = *box->s;
+  const size_t B = s.B, T = s.T, I = s.I, H = s.H, G = gates_of(s.kind) * H;
+  const size_t S = s.kind == KIND_LSTM ? 2 : 1;
+  const float* dy = f32(info, 1, "dy", B * (T + S) * H);
+  Napi::Float32Array dx = new_f32(env, B * T * I), dW = new_f32(env, I * G), dU = new_f32(env, H * G),
+                     db = new_f32(env, G), dh0 = new_f32(env, B * H);
+  Napi::Value drb = env.Null(), dc0 = env.Null();
+  Grads g{dx.Data(), dW.Data(), dU.Data(), db.Data(), nullptr, dh0.Data(), nullptr};
+  if (s.kind == KIND_GRU) {
+    Napi::Float32Array a = new_f32(env, G);
+    g.drb = a.Data();
+    drb = a;
+  }
+  if (s.kind == KIND_LSTM) {
+    Napi::Float32Array a = new_f32(env, B * H);
+    g.dc0 = a.Data();
+    dc0 = a;
+  }
+  try {
+    ops().backward(runner(), s, dy, g);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native backward: out of memory");
+  }
+  release_box(env, box);
+  Napi::Array result = Napi::Array::New(env, 7);
+  result.Set(0u, dx), result.Set(1u, dW), result.Set(2u, dU), result.Set(3u, db);
+  result.Set(4u, drb), result.Set(5u, dh0), result.Set(6u, dc0);
+  return result;
+}
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  release_box(info.Env(), saved_arg(info, 0));
+  return info.Env().Undefined();
+}
+
+struct StepBox {
+  StepWeights* w = nullptr;
+};
+
+// packStep(kind, I, H, relu, W, U, b, rb) -> handle
+Napi::Value PackStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int kind = int_arg(info, 0, "kind", 1);
+  if (kind > 3) fail(env, "kind must be 1 (lstm), 2 (gru) or 3 (rnn)");
+  const int I = int_arg(info, 1, "I", 1), H = int_arg(info, 2, "H", 1);
+  const size_t G = gates_of(kind) * static_cast<size_t>(H);
+  const bool relu = info[3].ToBoolean().Value();
+  const float* W = f32(info, 4, "kernel", I * G);
+  const float* U = f32(info, 5, "recurrentKernel", H * G);
+  const float* b = f32(info, 6, "bias", G);
+  const float* rb = f32(info, 7, "recurrentBias", G, kind != KIND_GRU);
+  StepWeights* w = ops().pack_step(kind, I, H, relu ? 1 : 0, W, U, b, rb);
+  g_live_steps++;
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(w->bytes));
+  return Napi::External<StepBox>::New(env, new StepBox{w}, [](Napi::Env e, StepBox* bx) {
+    Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(bx->w->bytes));
+    free_step(bx->w);
+    g_live_steps--;
+    delete bx;
+  });
+}
+
+// step(handle, B, x, h, c) — h (and c) updated in place.
+Napi::Value Step(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "weights must be a handle returned by packStep");
+  const StepWeights& w = *info[0].As<Napi::External<StepBox>>().Data()->w;
+  const int B = int_arg(info, 1, "B", 1);
+  const float* x = f32(info, 2, "x", static_cast<size_t>(B) * w.I);
+  float* h = f32(info, 3, "h", static_cast<size_t>(B) * w.H);
+  float* c = f32(info, 4, "c", static_cast<size_t>(B) * w.H, w.kind != KIND_LSTM);
+  ops().step(runner(), w, B, x, h, c);
+  return env.Undefined();
+}
+
+// gemm(M, N, K, A, transA, B, transB, C, acc)
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  const int M = int_arg(info, 0, "M", 1), N = int_arg(info, 1, "N", 1), K = int_arg(info, 2, "K", 1);
+  const float* A = f32(info, 3, "A", static_cast<size_t>(M) * K);
+  const bool tA = info[4].ToBoolean().Value();
+  const float* Bm = f32(info, 5, "B", static_cast<size_t>(K) * N);
+  const bool tB = info[6].ToBoolean().Value();
+  float* C = f32(info, 7, "C", static_cast<size_t>(M) * N);
+  ops().gemm(runner(), M, N, K, A, tA, Bm, tB, C, info[8].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Ops& o = ops();
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("isa", o.isa);
+  r.Set("isaReason", g_isa_reason);
+  r.Set("threads", pool().threads());
+  Napi::Object cpu = Napi::Object::New(env);
+  cpu.Set("avx2", cpu_has("avx2"));
+  cpu.Set("fma", cpu_has("fma"));
+  cpu.Set("avx512f", cpu_has("avx512f"));
+  r.Set("cpu", cpu);
+  r.Set("liveSaved", static_cast<double>(g_live_saved.load()));
+  r.Set("liveBytes", static_cast<double>(g_live_bytes.load()));
+  r.Set("liveStepWeights", static_cast<double>(g_live_steps.load()));
+  return r;
+}
+
+// configure({ threads?, isa? })
+Napi::Value Configure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "configure expects an object");
+  Napi::Object o = info[0].As<Napi::Object>();
+  if (o.Has("threads") && !o.Get("threads").IsUndefined()) {
+    const int n = o.Get("threads").ToNumber().Int32Value();
+    if (n < 1 || n > 64) fail(env, "threads must be an integer in [1, 64]");
+    g_pool = std::make_unique<Pool>(n);
+  }
+  if (o.Has("isa") && !o.Get("isa").IsUndefined()) {
+    g_ops = pick(o.Get("isa").ToString().Utf8Value(), &g_isa_reason);
+  }
+  return Info(info);
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("forward", Napi::Function::New(env, Forward));
+  exports.Set("backward", Napi::Function::New(env, Backward));
+  exports.Set("release", Napi::Function::New(env, Release));
+  exports.Set("packStep", Napi::Function::New(env, PackStep));
+  exports.Set("step", Napi::Function::New(env, Step));
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("configure", Napi::Function::New(env, Configure));
+  return exports;
+}
+
+}  // namespace sgn
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return sgn::Init(env, exports); }
+
+NODE_API_MODULE(seqgen_native, InitAddon)

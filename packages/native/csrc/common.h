@@ -1,0 +1,86 @@
+// Shared declarations between the N-API layer (generic code) and the per-ISA
+// kernel translation units. Only plain C types cross this boundary, so that
+// nothing compiled for AVX2/AVX-512 can be merged into the generic code.
+#pragma once
+#include <cstddef>
+
+namespace sgn {
+
+// Runs fn(ctx, i) for i in [0, n) on the thread pool and returns when all are done.
+struct Runner {
+  int threads;
+  void (*run)(int n, void (*fn)(void*, int), void* ctx);
+};
+
+enum Kind { KIND_LSTM = 1, KIND_GRU = 2, KIND_RNN = 3 };
+
+// What a forward pass keeps for its backward pass (time-major buffers).
+struct Saved {
+  int kind;
+  int B, T, I, H;
+  int reverse;
+  int relu;       // RNN activation
+  float* buf[10];  // malloc'ed; see each kernel for the meaning of each slot
+  size_t bytes;
+};
+
+struct SeqArgs {
+  int B, T, I, H;
+  int reverse;
+  int relu;
+  const float* x;    // [B, T, I]
+  const float* W;    // [I, G·H]
+  const float* U;    // [H, G·H]
+  const float* b;    // [G·H]
+  const float* rb;   // GRU recurrent bias [3H]
+  const float* h0;   // [B, H]
+  const float* c0;   // [B, H] (LSTM)
+  const float* mask; // [B, T] or null
+};
+
+// Gradients, each [B,T,I], [I,GH], [H,GH], [GH], ([3H] GRU), [B,H], ([B,H] LSTM).
+struct Grads {
+  float* dx;
+  float* dW;
+  float* dU;
+  float* db;
+  float* drb;
+  float* dh0;
+  float* dc0;
+};
+
+// Weights packed once for batch-1/small-batch steps (generation).
+struct StepWeights {
+  int kind, I, H, G;
+  int relu;
+  float* W;  // packed [I, G·H]
+  float* U;  // packed [H, G·H]
+  float* b;  // [G·H]
+  float* rb; // [G·H] or null
+  size_t bytes;
+};
+
+struct Ops {
+  const char* isa;
+  // out: [B, T + S, H] where S = 2 (LSTM) or 1; returns saved state (or null when !save).
+  Saved* (*forward)(const Runner& r, int kind, const SeqArgs& a, float* out, int save);
+  void (*backward)(const Runner& r, const Saved& s, const float* dy, const Grads& g);
+  StepWeights* (*pack_step)(int kind, int I, int H, int relu, const float* W, const float* U, const float* b,
+                            const float* rb);
+  // x [B, I], h/c [B, H] updated in place.
+  void (*step)(const Runner& r, const StepWeights& w, int B, const float* x, float* h, float* c);
+  // C[M, N] = A[M, K] · B[K, N] (+C if acc), row-major; for tests and benchmarks.
+  void (*gemm)(const Runner& r, int M, int N, int K, const float* A, int transA, const float* Bm, int transB, float* C,
+               int acc);
+};
+
+[[noreturn]] void sgn_throw_oom(size_t bytes);
+
+const Ops* ops_generic();
+const Ops* ops_avx2();
+const Ops* ops_avx512();
+
+void free_saved(Saved* s);
+void free_step(StepWeights* w);
+
+}  // namespace sgn

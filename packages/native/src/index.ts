@@ -1,0 +1,357 @@
+/**
+ * @seqgen/native: whole-sequence LSTM / GRU / RNN kernels (forward and
+ * backward) and a batch step for generation, compiled from this package's C++
+ * sources by node-gyp at install/build time. When the addon is missing (no
+ * compiler, another OS, `SEQGEN_NATIVE=0`) everything here reports why and
+ * @seqgen/cells keeps its pure-tfjs kernels.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { SeqgenError, ShapeError } from '@seqgen/core/errors';
+
+export type NativeCell = 'lstm' | 'gru' | 'rnn';
+
+export interface NativeStatus {
+  /** The addon is loaded and will be used. */
+  loaded: boolean;
+  /** Why it is (not) in use, in words. */
+  reason: string;
+  /** Kernel set in use: `avx512`, `avx2` or `generic`. */
+  isa?: string;
+  /** Why that kernel set was chosen. */
+  isaReason?: string;
+  /** Threads of the native pool (the caller's thread included). */
+  threads?: number;
+  /** CPU features seen at run time. */
+  cpu?: { avx2: boolean; fma: boolean; avx512f: boolean };
+}
+
+/** An opaque handle to what a forward pass keeps for its backward pass (freed by backward, release, or GC). */
+export interface NativeSaved {
+  readonly __nativeSaved: unique symbol;
+}
+/** Weights packed once for {@link stepForward}. */
+export interface NativeStepWeights {
+  readonly handle: unknown;
+  readonly cell: NativeCell;
+  readonly inputSize: number;
+  readonly units: number;
+}
+
+interface Binding {
+  forward(...args: unknown[]): { out: Float32Array; saved: unknown };
+  backward(saved: unknown, dy: Float32Array): Array<Float32Array | null>;
+  release(saved: unknown): void;
+  packStep(...args: unknown[]): unknown;
+  step(w: unknown, B: number, x: Float32Array, h: Float32Array, c: Float32Array | null): void;
+  gemm(...args: unknown[]): void;
+  info(): BindingInfo;
+  configure(o: { threads?: number; isa?: string }): BindingInfo;
+}
+interface BindingInfo {
+  isa: string;
+  isaReason: string;
+  threads: number;
+  cpu: { avx2: boolean; fma: boolean; avx512f: boolean };
+  liveSaved: number;
+  liveBytes: number;
+  liveStepWeights: number;
+}
+
+/** `SEQGEN_NATIVE=0` (or `false`/`off`) forces the pure-tfjs kernels. */
+export const NATIVE_ENV = 'SEQGEN_NATIVE';
+
+let binding: Binding | undefined;
+let status: NativeStatus | undefined;
+
+function addonPath(): string {
+  return new URL('../build/Release/seqgen_native.node', import.meta.url).pathname;
+}
+
+function buildFailure(): string | undefined {
+  try {
+    const file = new URL('../build/build-status.json', import.meta.url);
+    const s = JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; reason?: string };
+    return s.ok ? undefined : s.reason;
+  } catch {
+    return undefined;
+  }
+}
+
+function load(): NativeStatus {
+  if (status) return status;
+  const env = process.env[NATIVE_ENV]?.trim().toLowerCase();
+  if (env === '0' || env === 'false' || env === 'off') {
+    status = { loaded: false, reason: `disabled by ${NATIVE_ENV}=${process.env[NATIVE_ENV]}` };
+    return status;
+  }
+  const path = addonPath();
+  if (!existsSync(path)) {
+    const failure = buildFailure();
+    status = {
+      loaded: false,
+      reason: failure
+        ? `addon not built: ${failure}`
+        : 'addon not built (run `pnpm --filter @seqgen/native build`, or allow its install script: pnpm onlyBuiltDependencies)',
+    };
+    return status;
+  }
+  try {
+    binding = createRequire(import.meta.url)(path) as Binding;
+    const i = binding.info();
+    status = {
+      loaded: true,
+      reason: 'addon loaded',
+      isa: i.isa,
+      isaReason: i.isaReason,
+      threads: i.threads,
+      cpu: i.cpu,
+    };
+  } catch (error) {
+    binding = undefined;
+    status = { loaded: false, reason: `addon failed to load: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return status;
+}
+
+/** Whether the native kernels are loaded, and why (not). Never throws. */
+export function nativeStatus(): NativeStatus {
+  const s = load();
+  return { ...s };
+}
+
+/** True when the addon is loaded and not disabled. */
+export function nativeAvailable(): boolean {
+  return load().loaded;
+}
+
+function need(): Binding {
+  load();
+  if (!binding) throw new SeqgenError('ERR_NATIVE_UNAVAILABLE', `@seqgen/native is not available: ${status?.reason}`);
+  return binding;
+}
+
+/** Changes the pool size (1–64) or caps the kernel set (`avx512`, `avx2`, `generic`); returns the new status. */
+export function configureNative(options: {
+  threads?: number;
+  isa?: 'avx512' | 'avx2' | 'generic' | 'auto';
+}): NativeStatus {
+  const b = need();
+  if (
+    options.threads !== undefined &&
+    !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64)
+  ) {
+    throw new ShapeError('threads', 'an integer in [1, 64]', String(options.threads), 'configureNative');
+  }
+  const i = b.configure({ threads: options.threads, isa: options.isa });
+  status = { loaded: true, reason: 'addon loaded', isa: i.isa, isaReason: i.isaReason, threads: i.threads, cpu: i.cpu };
+  return { ...status };
+}
+
+/** Native memory held by live forward passes and packed step weights (for leak checks). */
+export function nativeMemory(): { liveSaved: number; liveBytes: number; liveStepWeights: number } {
+  const i = need().info();
+  return { liveSaved: i.liveSaved, liveBytes: i.liveBytes, liveStepWeights: i.liveStepWeights };
+}
+
+const GATES: Record<NativeCell, number> = { lstm: 4, gru: 3, rnn: 1 };
+const KIND: Record<NativeCell, number> = { lstm: 1, gru: 2, rnn: 3 };
+
+function dim(value: unknown, name: string, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ShapeError(name, 'a positive integer', String(value), where);
+  }
+  return value;
+}
+
+function f32(value: unknown, name: string, length: number, where: string): Float32Array {
+  if (!(value instanceof Float32Array)) {
+    const got = value === null || value === undefined ? String(value) : (value as object).constructor?.name;
+    throw new ShapeError(name, `a Float32Array of ${length} elements`, String(got), where);
+  }
+  if (value.length !== length) throw new ShapeError(name, `${length} elements`, `${value.length}`, where);
+  return value;
+}
+
+export interface SequenceForwardArgs {
+  cell: NativeCell;
+  /** `[batch, steps, inputSize]`. */
+  x: Float32Array;
+  /** `[inputSize, G·units]` (G = 4 LSTM `[i, f, o, g]`, 3 GRU `[r, z, n]`, 1 RNN). */
+  kernel: Float32Array;
+  /** `[units, G·units]`. */
+  recurrentKernel: Float32Array;
+  /** `[G·units]`. */
+  bias: Float32Array;
+  /** GRU only (reset gate after the matmul): `[3·units]`. */
+  recurrentBias?: Float32Array;
+  /** `[batch, units]`. */
+  h0: Float32Array;
+  /** LSTM only: `[batch, units]`. */
+  c0?: Float32Array;
+  /** `[batch, steps]`: 1 for real steps, 0 for padding (state kept, output 0). */
+  mask?: Float32Array;
+  batch: number;
+  steps: number;
+  inputSize: number;
+  units: number;
+  reverse?: boolean;
+  /** RNN activation (default tanh). */
+  activation?: 'tanh' | 'relu';
+  /** Keep what backward needs (default true). */
+  save?: boolean;
+}
+
+export interface SequenceForwardResult {
+  /** `[batch, steps + S, units]`: the outputs, then the final h (and c for LSTM, S = 2; else S = 1). */
+  out: Float32Array;
+  saved: NativeSaved | null;
+}
+
+/** Runs a whole sequence, as the fused kernels of @seqgen/cells do, returning outputs and final state in one array. */
+export function sequenceForward(a: SequenceForwardArgs): SequenceForwardResult {
+  const where = 'sequenceForward';
+  const b = need();
+  if (!(a.cell in GATES)) throw new ShapeError('cell', '"lstm", "gru" or "rnn"', String(a.cell), where);
+  const B = dim(a.batch, 'batch', where);
+  const T = dim(a.steps, 'steps', where);
+  const I = dim(a.inputSize, 'inputSize', where);
+  const H = dim(a.units, 'units', where);
+  const G = GATES[a.cell] * H;
+  if (a.activation !== undefined && a.activation !== 'tanh' && a.activation !== 'relu') {
+    throw new ShapeError('activation', '"tanh" or "relu"', String(a.activation), where);
+  }
+  const args = [
+    KIND[a.cell],
+    f32(a.x, 'x', B * T * I, where),
+    f32(a.kernel, 'kernel', I * G, where),
+    f32(a.recurrentKernel, 'recurrentKernel', H * G, where),
+    f32(a.bias, 'bias', G, where),
+    a.cell === 'gru' ? f32(a.recurrentBias, 'recurrentBias', G, where) : null,
+    f32(a.h0, 'h0', B * H, where),
+    a.cell === 'lstm' ? f32(a.c0, 'c0', B * H, where) : null,
+    a.mask === undefined ? null : f32(a.mask, 'mask', B * T, where),
+    B,
+    T,
+    I,
+    H,
+    a.reverse ?? false,
+    a.activation === 'relu',
+    a.save ?? true,
+  ];
+  const r = b.forward(...args);
+  return { out: r.out, saved: (r.saved ?? null) as NativeSaved | null };
+}
+
+export interface SequenceGradients {
+  dx: Float32Array;
+  dKernel: Float32Array;
+  dRecurrentKernel: Float32Array;
+  dBias: Float32Array;
+  /** GRU only. */
+  dRecurrentBias?: Float32Array;
+  dh0: Float32Array;
+  /** LSTM only. */
+  dc0?: Float32Array;
+}
+
+/** Backward of {@link sequenceForward}: `dy` has the shape of its `out`. Frees `saved`; runs once per forward. */
+export function sequenceBackward(saved: NativeSaved, dy: Float32Array): SequenceGradients {
+  const b = need();
+  if (!(dy instanceof Float32Array)) {
+    throw new ShapeError('dy', 'a Float32Array', String((dy as object | null)?.constructor?.name), 'sequenceBackward');
+  }
+  let r: Array<Float32Array | null>;
+  try {
+    r = b.backward(saved, dy);
+  } catch (error) {
+    const m = /dy must have (\d+) elements, got (\d+)/.exec((error as Error).message);
+    if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, 'sequenceBackward');
+    throw new SeqgenError('ERR_NATIVE_INVALID', `sequenceBackward: ${(error as Error).message}`, { cause: error });
+  }
+  const g: SequenceGradients = {
+    dx: r[0] as Float32Array,
+    dKernel: r[1] as Float32Array,
+    dRecurrentKernel: r[2] as Float32Array,
+    dBias: r[3] as Float32Array,
+    dh0: r[5] as Float32Array,
+  };
+  if (r[4]) g.dRecurrentBias = r[4];
+  if (r[6]) g.dc0 = r[6];
+  return g;
+}
+
+/** Frees what a forward pass kept, when its backward will not run (idempotent). */
+export function releaseSaved(saved: NativeSaved): void {
+  need().release(saved);
+}
+
+/** Packs a cell's weights for {@link stepForward} (copy them again after the weights change). */
+export function packStepWeights(a: {
+  cell: NativeCell;
+  inputSize: number;
+  units: number;
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+  recurrentBias?: Float32Array;
+  activation?: 'tanh' | 'relu';
+}): NativeStepWeights {
+  const where = 'packStepWeights';
+  const b = need();
+  if (!(a.cell in GATES)) throw new ShapeError('cell', '"lstm", "gru" or "rnn"', String(a.cell), where);
+  const I = dim(a.inputSize, 'inputSize', where);
+  const H = dim(a.units, 'units', where);
+  const G = GATES[a.cell] * H;
+  const handle = b.packStep(
+    KIND[a.cell],
+    I,
+    H,
+    a.activation === 'relu',
+    f32(a.kernel, 'kernel', I * G, where),
+    f32(a.recurrentKernel, 'recurrentKernel', H * G, where),
+    f32(a.bias, 'bias', G, where),
+    a.cell === 'gru' ? f32(a.recurrentBias, 'recurrentBias', G, where) : null,
+  );
+  return Object.freeze({ handle, cell: a.cell, inputSize: I, units: H });
+}
+
+/** One step for `batch` rows: `h` (and LSTM `c`) `[batch, units]` are updated in place. */
+export function stepForward(
+  w: NativeStepWeights,
+  batch: number,
+  x: Float32Array,
+  h: Float32Array,
+  c?: Float32Array,
+): void {
+  const where = 'stepForward';
+  const b = need();
+  const B = dim(batch, 'batch', where);
+  f32(x, 'x', B * w.inputSize, where);
+  f32(h, 'h', B * w.units, where);
+  b.step(w.handle, B, x, h, w.cell === 'lstm' ? f32(c, 'c', B * w.units, where) : null);
+}
+
+/** `C = op(A)·op(B)` (+ C when `accumulate`), row-major `[M, K]·[K, N]`; for tests and benchmarks. */
+export function gemm(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  B: Float32Array,
+  C: Float32Array,
+  options: { transA?: boolean; transB?: boolean; accumulate?: boolean } = {},
+): void {
+  const where = 'gemm';
+  const b = need();
+  for (const [v, name] of [
+    [M, 'M'],
+    [N, 'N'],
+    [K, 'K'],
+  ] as const)
+    dim(v, name, where);
+  f32(A, 'A', M * K, where);
+  f32(B, 'B', K * N, where);
+  f32(C, 'C', M * N, where);
+  b.gemm(M, N, K, A, options.transA ?? false, B, options.transB ?? false, C, options.accumulate ?? false);
+}

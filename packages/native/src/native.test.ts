@@ -1,0 +1,284 @@
+import { SeqgenError, ShapeError } from '@seqgen/core/errors';
+import { describe, expect, it } from 'vitest';
+import {
+  configureNative,
+  gemm,
+  type NativeCell,
+  nativeMemory,
+  nativeStatus,
+  packStepWeights,
+  releaseSaved,
+  sequenceBackward,
+  sequenceForward,
+  stepForward,
+} from './index.js';
+import { type RefParams, referenceForward } from './reference.js';
+
+const status = nativeStatus();
+const isas = !status.loaded
+  ? []
+  : ['generic', ...(status.cpu?.avx2 && status.cpu.fma ? ['avx2'] : []), ...(status.cpu?.avx512f ? ['avx512'] : [])];
+
+/** A small deterministic generator (tests only). */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return (scale = 1) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return ((s / 2 ** 32) * 2 - 1) * scale;
+  };
+}
+const fill = (n: number, r: (s?: number) => number, scale = 1) => Float32Array.from({ length: n }, () => r(scale));
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+};
+
+interface Case extends RefParams {
+  x: Float32Array;
+  W: Float32Array;
+  U: Float32Array;
+  b: Float32Array;
+  rb?: Float32Array;
+  h0: Float32Array;
+  c0?: Float32Array;
+  mask?: Float32Array;
+}
+
+function makeCase(
+  cell: NativeCell,
+  B: number,
+  T: number,
+  I: number,
+  H: number,
+  masked: boolean,
+  reverse: boolean,
+  relu = false,
+): Case {
+  const r = random(B * 1000 + T * 100 + I * 10 + H + (masked ? 7 : 0) + (reverse ? 13 : 0));
+  const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * H;
+  const c: Case = {
+    cell,
+    B,
+    T,
+    I,
+    H,
+    reverse,
+    relu,
+    x: fill(B * T * I, r),
+    W: fill(I * G, r, 0.6),
+    U: fill(H * G, r, 0.6),
+    b: fill(G, r, 0.3),
+    h0: fill(B * H, r, 0.5),
+  };
+  if (cell === 'gru') c.rb = fill(G, r, 0.3);
+  if (cell === 'lstm') c.c0 = fill(B * H, r, 0.5);
+  if (masked) {
+    // Lengths B..0 style: the last example is empty.
+    c.mask = new Float32Array(B * T);
+    for (let bb = 0; bb < B; bb++) c.mask.fill(1, bb * T, bb * T + Math.max(0, T - bb * 2));
+  }
+  return c;
+}
+
+const forward = (c: Case, save = true) =>
+  sequenceForward({
+    cell: c.cell,
+    x: c.x,
+    kernel: c.W,
+    recurrentKernel: c.U,
+    bias: c.b,
+    ...(c.rb ? { recurrentBias: c.rb } : {}),
+    h0: c.h0,
+    ...(c.c0 ? { c0: c.c0 } : {}),
+    ...(c.mask ? { mask: c.mask } : {}),
+    batch: c.B,
+    steps: c.T,
+    inputSize: c.I,
+    units: c.H,
+    reverse: c.reverse,
+    activation: c.relu ? 'relu' : 'tanh',
+    save,
+  });
+
+/** A loss with a distinct fixed weight per output element. */
+const weights = (n: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i + 0.5));
+const loss = (out: ArrayLike<number>, w: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < out.length; i++) s += (out[i] as number) * (w[i] as number);
+  return s;
+};
+
+describe.skipIf(!status.loaded)('native kernels', () => {
+  it('reports what it runs on', () => {
+    expect(status.reason).toBe('addon loaded');
+    expect(['generic', 'avx2', 'avx512']).toContain(status.isa);
+    expect(status.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  for (const isa of isas) {
+    describe(`${isa}`, () => {
+      it('gemm matches a naive product for every shape edge, transpose and accumulate', () => {
+        configureNative({ isa: isa as 'generic' });
+        const r = random(3);
+        for (const [M, N, K] of [
+          [1, 1, 1],
+          [1, 37, 300],
+          [7, 33, 5],
+          [13, 17, 257],
+          [130, 70, 260],
+          [64, 1024, 256],
+        ] as const) {
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const A = fill(M * K, r);
+              const Bm = fill(K * N, r);
+              const C0 = fill(M * N, r);
+              const C = C0.slice();
+              gemm(M, N, K, A, Bm, C, { transA, transB, accumulate: true });
+              const want = new Float64Array(M * N);
+              for (let m = 0; m < M; m++)
+                for (let n = 0; n < N; n++) {
+                  let s = C0[m * N + n] as number;
+                  for (let k = 0; k < K; k++)
+                    s += (A[transA ? k * M + m : m * K + k] as number) * (Bm[transB ? n * K + k : k * N + n] as number);
+                  want[m * N + n] = s;
+                }
+              expect(maxDiff(C, want), `${M}x${N}x${K} ${transA} ${transB}`).toBeLessThan(2e-4 * Math.sqrt(K));
+            }
+          }
+        }
+      });
+
+      for (const cell of ['lstm', 'gru', 'rnn', 'rnn-relu'] as const) {
+        for (const variant of ['plain', 'masked', 'reverse', 'masked reverse'] as const) {
+          it(`${cell} (${variant}): forward matches the reference, backward matches finite differences`, () => {
+            configureNative({ isa: isa as 'generic' });
+            const kind: NativeCell = cell === 'rnn-relu' ? 'rnn' : cell;
+            const c = makeCase(
+              kind,
+              3,
+              5,
+              4,
+              6,
+              variant.includes('masked'),
+              variant.includes('reverse'),
+              cell === 'rnn-relu',
+            );
+            const { out, saved } = forward(c);
+            const ref = referenceForward(c);
+            expect(maxDiff(out, ref)).toBeLessThan(1e-5);
+            const w = weights(out.length);
+            const g = sequenceBackward(saved!, Float32Array.from(w));
+            // Central differences of the float64 reference.
+            const params: Array<[string, Float32Array, Float32Array]> = [
+              ['x', c.x, g.dx],
+              ['W', c.W, g.dKernel],
+              ['U', c.U, g.dRecurrentKernel],
+              ['b', c.b, g.dBias],
+              ['h0', c.h0, g.dh0],
+            ];
+            if (c.rb) params.push(['rb', c.rb, g.dRecurrentBias!]);
+            if (c.c0) params.push(['c0', c.c0, g.dc0!]);
+            const eps = 1e-3;
+            for (const [name, value, grad] of params) {
+              const v64 = Float64Array.from(value);
+              let worst = 0;
+              for (let i = 0; i < value.length; i++) {
+                const orig = v64[i] as number;
+                v64[i] = orig + eps;
+                const up = loss(referenceForward({ ...c, [name === 'W' ? 'W' : name]: v64 } as RefParams), w);
+                v64[i] = orig - eps;
+                const down = loss(referenceForward({ ...c, [name]: v64 } as RefParams), w);
+                v64[i] = orig;
+                worst = Math.max(worst, Math.abs((up - down) / (2 * eps) - (grad[i] as number)));
+              }
+              expect(worst, name).toBeLessThan(cell === 'rnn-relu' ? 2e-3 : 2e-4);
+            }
+          });
+        }
+      }
+
+      it('step matches one forward step for batch 1 and batch 3', () => {
+        configureNative({ isa: isa as 'generic' });
+        for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+          for (const B of [1, 3]) {
+            const c = makeCase(cell, B, 1, 5, 40, false, false);
+            const { out } = forward(c, false);
+            const w = packStepWeights({
+              cell,
+              inputSize: c.I,
+              units: c.H,
+              kernel: c.W,
+              recurrentKernel: c.U,
+              bias: c.b,
+              ...(c.rb ? { recurrentBias: c.rb } : {}),
+            });
+            const h = c.h0.slice();
+            const cs = c.c0?.slice();
+            stepForward(w, B, c.x, h, cs);
+            const S = cell === 'lstm' ? 2 : 1;
+            const wantH = new Float32Array(B * c.H);
+            for (let bb = 0; bb < B; bb++)
+              wantH.set(out.subarray((bb * (1 + S) + 1) * c.H, (bb * (1 + S) + 2) * c.H), bb * c.H);
+            expect(maxDiff(h, wantH)).toBeLessThan(1e-5);
+          }
+        }
+      });
+    });
+  }
+
+  it('splits work over threads with the same results', () => {
+    const c = makeCase('lstm', 8, 6, 20, 70, true, false);
+    configureNative({ isa: 'auto', threads: 1 });
+    const one = forward(c);
+    const g1 = sequenceBackward(one.saved!, Float32Array.from(weights(one.out.length)));
+    configureNative({ threads: 3 });
+    const three = forward(c);
+    const g3 = sequenceBackward(three.saved!, Float32Array.from(weights(three.out.length)));
+    expect(maxDiff(one.out, three.out)).toBeLessThan(1e-6);
+    expect(maxDiff(g1.dRecurrentKernel, g3.dRecurrentKernel)).toBeLessThan(1e-5);
+    configureNative({ threads: status.threads! });
+  });
+
+  it('rejects bad shapes and handles with typed errors, and a backward runs once', () => {
+    const c = makeCase('lstm', 2, 3, 4, 5, false, false);
+    expect(() => forward({ ...c, x: c.x.subarray(1) })).toThrow(ShapeError);
+    expect(() => forward({ ...c, H: 0 })).toThrow(/units must be a positive integer/);
+    expect(() => forward({ ...c, c0: undefined } as unknown as Case)).toThrow(ShapeError);
+    expect(() => forward({ ...c, x: [1, 2] as unknown as Float32Array })).toThrow(ShapeError);
+    expect(() =>
+      sequenceForward({ ...({} as Parameters<typeof sequenceForward>[0]), cell: 'cnn' as NativeCell }),
+    ).toThrow(ShapeError);
+    const { saved } = forward(c);
+    expect(() => sequenceBackward(saved!, new Float32Array(3))).toThrow(ShapeError);
+    const dy = new Float32Array(2 * 5 * 5);
+    sequenceBackward(saved!, dy);
+    expect(() => sequenceBackward(saved!, dy)).toThrow(SeqgenError);
+    expect(() => sequenceBackward({} as never, dy)).toThrow(SeqgenError);
+    expect(() => configureNative({ threads: 0 })).toThrow(ShapeError);
+  });
+
+  it('frees what it keeps: many forward/backward passes leave nothing behind', () => {
+    const c = makeCase('gru', 4, 16, 8, 32, true, true);
+    const before = nativeMemory();
+    for (let i = 0; i < 200; i++) {
+      const { out, saved } = forward(c);
+      if (i % 2) sequenceBackward(saved!, out);
+      else releaseSaved(saved!);
+      forward(c, false);
+    }
+    expect(nativeMemory().liveSaved).toBe(before.liveSaved);
+    expect(nativeMemory().liveBytes).toBe(before.liveBytes);
+  });
+});
+
+describe('status without the addon', () => {
+  it('says why it is not loaded instead of throwing', () => {
+    const s = nativeStatus();
+    expect(typeof s.reason).toBe('string');
+    if (!s.loaded)
+      expect(() => gemm(1, 1, 1, new Float32Array(1), new Float32Array(1), new Float32Array(1))).toThrow(SeqgenError);
+  });
+});
