@@ -17,6 +17,10 @@ describe('doctor', () => {
     expect(text).toMatch(new RegExp(`active backend: ${report.backend.active} \\(selected by environment\\)`));
     for (const name of ['tensorflow', 'wasm', 'cpu'])
       expect(text).toMatch(new RegExp(`^  ${name}\\s+(active|skipped)`, 'm'));
+    // @seqgen/native is optional: whatever its state, the report says which and why.
+    expect(['active', 'inactive', 'not-installed']).toContain(report.native.status);
+    expect(report.native.reason.length).toBeGreaterThan(0);
+    expect(text).toMatch(/^native kernels: (active|inactive|not-installed)/m);
   });
 
   it('runs as a command with --json, and refuses unknown options with exit code 2', async () => {
