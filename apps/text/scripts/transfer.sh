@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 MINUTES="${MINUTES:-3}"
 CORPUS="$(bash scripts/sotu-corpus.sh)"
 RUNS="${RUNS:-runs}"
-COMMON=(--corpus "$CORPUS" --minutes "$MINUTES" --seq-len 64 --batch 32 --lr 3e-3 --seed 1)
+COMMON=(--corpus "$CORPUS" --minutes "$MINUTES" --clock cpu --seq-len 64 --batch 32 --lr 3e-3 --seed 1)
 node dist/cli.js finetune --from pretrained/moby-char-lstm "${COMMON[@]}" --out "$RUNS/sotu-finetuned" >"$RUNS/sotu-finetuned.txt" 2>&1 &
 node dist/cli.js train --tokenizer char --cell lstm --layers 1 --hidden 256 --embedding 64 "${COMMON[@]}" \
   --out "$RUNS/sotu-scratch" >"$RUNS/sotu-scratch.txt" 2>&1 &

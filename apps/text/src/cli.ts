@@ -31,8 +31,13 @@ function trainingOptions(command: Command): Command {
     .requiredOption('--corpus <path>', 'UTF-8 text file, or a folder of them (the last 10% is held out)')
     .option(
       '--minutes <m>',
-      'wall-clock training budget (wins over --steps)',
+      'training time budget (wins over --steps; see --clock)',
       number(0, Number.POSITIVE_INFINITY, true),
+    )
+    .addOption(
+      new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
+        .choices(['wall', 'cpu'])
+        .default('wall'),
     )
     .option('--steps <n>', 'optimizer steps', integer(1), 1000)
     .option('--seq-len <n>', 'truncated-BPTT length', integer(1), 64)

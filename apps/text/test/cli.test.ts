@@ -69,6 +69,14 @@ describe('seqgen-text train / generate / eval', () => {
     expect(Math.abs(meta.heldOut.loss - loss)).toBeLessThan(1e-3);
   });
 
+  it('sizes a run from a CPU-time budget', () => {
+    const out = join(dir, 'timed');
+    const r = runCli(['train', '--corpus', corpus, ...tiny, '--minutes', '0.05', '--clock', 'cpu', '--out', out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/budget 0\.05 min \(cpu clock\): ~[\d.]+ s\/step → up to \d+ steps/);
+    expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
+  });
+
   it('fine-tunes on another corpus and reports the vocabulary change', () => {
     const other = join(dir, 'other.txt');
     writeFileSync(other, `${mobySlice(300_000, 5_000)} ~~ ÆØÅ ~~ ${mobySlice(400_000, 1_000)}`);
