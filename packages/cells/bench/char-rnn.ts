@@ -9,6 +9,10 @@
  *
  *   pnpm --filter @seqgen/cells bench [--backends wasm,cpu] [--cells lstm,gru]
  *                                     [--steps 10] [--peer-steps 2] [--no-torch] [--no-layers]
+ *                                     [--no-pure]
+ *
+ * With @seqgen/native built, "seqgen (fused)" runs its C++ kernels and an extra
+ * row "seqgen (fused, pure tfjs)" has them turned off (--no-pure skips it).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernelStatus, setNativeKernels } from '../src/fused/native-sequence.js';
 import { embeddingLookup, linear, StackedRNN } from '../src/index.js';
 
 const V = 65;
@@ -35,6 +40,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'no-layers': { type: 'boolean', default: false },
     'no-naive': { type: 'boolean', default: false },
+    'no-pure': { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
@@ -229,7 +235,14 @@ for (const backend of (args.backends as string).split(',') as BackendName[]) {
       rows.push({ backend, cell, impl, ...r });
       console.error(`${backend} ${cell} ${impl}: ${r.msPerStep.toFixed(0)} ms/step`);
     };
-    add('seqgen (fused)', benchSeqgen(cell, true, steps));
+    const kernels = fusedKernelStatus();
+    console.error(`${backend}: fused kernels ${kernels.native ? 'native' : 'pure tfjs'} (${kernels.reason})`);
+    add(kernels.native ? 'seqgen (fused, native)' : 'seqgen (fused)', benchSeqgen(cell, true, steps));
+    if (kernels.native && !args['no-pure']) {
+      setNativeKernels(false);
+      add('seqgen (fused, pure tfjs)', benchSeqgen(cell, true, steps));
+      setNativeKernels(true);
+    }
     if (!args['no-naive']) {
       add('seqgen step loop (fused off)', benchSeqgen(cell, false, peerSteps));
       if (cell === 'lstm') add('naive tfjs LSTM (textbook)', benchNaiveLstm(peerSteps));
@@ -246,15 +259,20 @@ const fmt = (n: number | undefined, d = 0) => (n === undefined ? '—' : n.toFix
 console.log(
   `\nchar-RNN: vocab ${V}, embedding ${E}, ${L}×${H}, batch ${B}, seq ${T}, Adam, clip 5 — ${steps} timed steps (peers ${peerSteps})\n`,
 );
-console.log('| backend | cell | implementation | train ms/step | chars/s | generate µs/char | seqgen fused speed-up |');
-console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
+console.log(
+  '| backend | cell | implementation | train ms/step | chars/s | generate µs/char | seqgen fused speed-up | generate speed-up |',
+);
+console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
-  const fused = rows.find((x) => x.backend === r.backend && x.cell === r.cell && x.impl === 'seqgen (fused)');
-  const torchFusedWasm = rows.find((x) => x.backend === 'wasm' && x.cell === r.cell && x.impl === 'seqgen (fused)');
+  const isFused = (x: Row) => x.impl === 'seqgen (fused)' || x.impl === 'seqgen (fused, native)';
+  const fused = rows.find((x) => x.backend === r.backend && x.cell === r.cell && isFused(x));
+  const torchFusedWasm = rows.find((x) => x.backend === 'wasm' && x.cell === r.cell && isFused(x));
   const ref = r.impl === 'torch' ? torchFusedWasm : fused;
   const ratio = ref && ref !== r ? `${(r.msPerStep / ref.msPerStep).toFixed(2)}×` : '';
+  const genRatio =
+    ref && ref !== r && r.usPerChar && ref.usPerChar ? `${(r.usPerChar / ref.usPerChar).toFixed(2)}×` : '';
   console.log(
-    `| ${r.backend} | ${r.cell} | ${r.impl} | ${fmt(r.msPerStep)} | ${fmt(r.charsPerSec)} | ${fmt(r.usPerChar)} | ${ratio} |`,
+    `| ${r.backend} | ${r.cell} | ${r.impl} | ${fmt(r.msPerStep)} | ${fmt(r.charsPerSec)} | ${fmt(r.usPerChar)} | ${ratio} | ${genRatio} |`,
   );
 }
 console.log(

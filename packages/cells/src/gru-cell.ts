@@ -5,6 +5,7 @@ import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { gruSequence } from './fused/gru-sequence.js';
+import { nativeStep } from './fused/native-step.js';
 import { fastSplit } from './kernels/fast-split.js';
 
 export interface GRUCellOptions extends BaseCellOptions {
@@ -58,6 +59,23 @@ export class GRUCell extends CellBase implements RecurrentCell {
     const h = state[0] as tf.Tensor;
     expectShape(h, 'state[0] (h)', [x.shape[0], H], 'GRUCell.step');
     const v = this.store.variables;
+    if (this.resetAfter) {
+      const fast = nativeStep(
+        {
+          type: 'gru',
+          inputSize: this.inputSize,
+          units: H,
+          kernel: v.kernel!,
+          recurrentKernel: v.recurrentKernel!,
+          bias: v.bias!,
+          recurrentBias: v.recurrentBias!,
+        },
+        x,
+        state,
+        options,
+      );
+      if (fast) return fast;
+    }
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const xw = tf.add(tf.matMul(x, v.kernel!), v.bias!);
     const [xrz, xn] = fastSplit(xw, [2 * H, H], 1);

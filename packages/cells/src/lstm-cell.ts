@@ -5,6 +5,7 @@ import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { lstmSequence } from './fused/lstm-sequence.js';
+import { nativeStep } from './fused/native-step.js';
 import { fastSplit } from './kernels/fast-split.js';
 import { layerNorm } from './layer-norm.js';
 
@@ -75,6 +76,22 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     expectShape(h, 'state[0] (h)', [x.shape[0], this.outputSize], 'LSTMCell.step');
     expectShape(c, 'state[1] (c)', [x.shape[0], H], 'LSTMCell.step');
     const v = this.store.variables;
+    if (this.sequence) {
+      const fast = nativeStep(
+        {
+          type: 'lstm',
+          inputSize: this.inputSize,
+          units: H,
+          kernel: v.kernel!,
+          recurrentKernel: v.recurrentKernel!,
+          bias: v.bias!,
+        },
+        x,
+        state,
+        options,
+      );
+      if (fast) return fast;
+    }
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     let xw = tf.matMul(x, v.kernel!);
     let hu = tf.matMul(hIn, v.recurrentKernel!);

@@ -4,6 +4,7 @@ import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepRe
 import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
+import { nativeStep } from './fused/native-step.js';
 import { simpleRnnSequence } from './fused/simple-rnn-sequence.js';
 
 export interface SimpleRNNCellOptions extends BaseCellOptions {
@@ -50,6 +51,21 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
     const h = state[0] as tf.Tensor;
     expectShape(h, 'state[0] (h)', [x.shape[0], this.units], 'SimpleRNNCell.step');
     const v = this.store.variables;
+    const fast = nativeStep(
+      {
+        type: 'rnn',
+        inputSize: this.inputSize,
+        units: this.units,
+        activation: this.activation,
+        kernel: v.kernel!,
+        recurrentKernel: v.recurrentKernel!,
+        bias: v.bias!,
+      },
+      x,
+      state,
+      options,
+    );
+    if (fast) return fast;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const pre = tf.add(tf.add(tf.matMul(x, v.kernel!), tf.matMul(hIn, v.recurrentKernel!)), v.bias!);
     const hNew = this.activation === 'tanh' ? tf.tanh(pre) : tf.relu(pre);

@@ -13,6 +13,12 @@ import * as tf from '@tensorflow/tfjs';
 type NativeModule = typeof import('@seqgen/native');
 
 let cached: NativeModule | null | undefined;
+let enabled = true;
+
+/** Turns the native kernels off or on for this process (benchmarks compare both in one run). */
+export function setNativeKernels(on: boolean): void {
+  enabled = on;
+}
 
 function loadNative(): NativeModule | null {
   if (cached !== undefined) return cached;
@@ -32,7 +38,7 @@ function loadNative(): NativeModule | null {
 /** The native kernels when they apply to the active backend, else undefined. */
 export function nativeKernels(): NativeModule | undefined {
   const backend = tf.getBackend();
-  if (backend !== 'wasm' && backend !== 'cpu') return undefined;
+  if (!enabled || (backend !== 'wasm' && backend !== 'cpu')) return undefined;
   return loadNative() ?? undefined;
 }
 
