@@ -1,6 +1,9 @@
-import { initBackend } from '@seqgen/core';
+import { initBackend, Rng, randomNormal } from '@seqgen/core';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedKernelStatus } from './native-sequence.js';
+import { maxAbsDiff } from '../../test/numeric.js';
+import { StackedRNN } from '../stacked-rnn.js';
+import { fusedKernelStatus, setNativeKernels } from './native-sequence.js';
 
 describe('fused kernels: native or pure-tfjs', () => {
   beforeAll(async () => {
@@ -22,4 +25,32 @@ describe('fused kernels: native or pure-tfjs', () => {
       if (!built) expect(status.reason).toMatch(/not (built|installed)|failed to load/);
     }
   });
+
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    it(`${cell}: native and pure-tfjs give the same outputs, gradients and generation steps`, async () => {
+      const rnn = new StackedRNN({ cell, inputSize: 5, hiddenSize: 12, numLayers: 2, seed: 4 });
+      const rng = new Rng(9);
+      const x = randomNormal(rng, [3, 7, 5]);
+      const lengths = [7, 4, 1];
+      const vars = Object.values(rnn.variables);
+      const run = () => {
+        const out = rnn.apply(x, { lengths }).output;
+        const g = tf.variableGrads(() => tf.sum(tf.mul(rnn.apply(x, { lengths }).output, tf.sin(out))), vars);
+        let states = rnn.initialState(3);
+        const steps: tf.Tensor[] = [];
+        for (let t = 0; t < 3; t++) {
+          const r = rnn.step(tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]), states);
+          steps.push(r.output);
+          states = r.states;
+        }
+        return [out, ...vars.map((v) => g.grads[v.name]!), ...steps];
+      };
+      const a = run();
+      setNativeKernels(false);
+      const b = run();
+      setNativeKernels(true);
+      for (let k = 0; k < a.length; k++) expect(await maxAbsDiff(a[k]!, b[k]!)).toBeLessThan(1e-5);
+      rnn.dispose();
+    });
+  }
 });
