@@ -37,7 +37,14 @@ export function curvesSvg(
     ],
     color: '#7f7f7f',
   });
-  return renderLossSvg(series, title);
+  return withTitle(renderLossSvg(series, title), title);
+}
+
+/** Adds a `<title>` (accessible name; Biome's a11y lint wants it) right after the opening `<svg …>` tag. */
+export function withTitle(svg: string, title: string): string {
+  if (/<svg[^>]*>\s*<title>/.test(svg)) return svg;
+  const escaped = title.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+  return svg.replace(/<svg[^>]*>/, (open) => `${open}\n<title>${escaped}</title>`);
 }
 
 /** Previous rows, with the rows of the same task, T and cell replaced by `rows`. */
