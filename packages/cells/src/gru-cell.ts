@@ -60,20 +60,7 @@ export class GRUCell extends CellBase implements RecurrentCell {
     expectShape(h, 'state[0] (h)', [x.shape[0], H], 'GRUCell.step');
     const v = this.store.variables;
     if (this.resetAfter) {
-      const fast = nativeStep(
-        {
-          type: 'gru',
-          inputSize: this.inputSize,
-          units: H,
-          kernel: v.kernel!,
-          recurrentKernel: v.recurrentKernel!,
-          bias: v.bias!,
-          recurrentBias: v.recurrentBias!,
-        },
-        x,
-        state,
-        options,
-      );
+      const fast = nativeStep(this, v, x, state, options);
       if (fast) return fast;
     }
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;

@@ -77,19 +77,7 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     expectShape(c, 'state[1] (c)', [x.shape[0], H], 'LSTMCell.step');
     const v = this.store.variables;
     if (this.sequence) {
-      const fast = nativeStep(
-        {
-          type: 'lstm',
-          inputSize: this.inputSize,
-          units: H,
-          kernel: v.kernel!,
-          recurrentKernel: v.recurrentKernel!,
-          bias: v.bias!,
-        },
-        x,
-        state,
-        options,
-      );
+      const fast = nativeStep(this, v, x, state, options);
       if (fast) return fast;
     }
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;

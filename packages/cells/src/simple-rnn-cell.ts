@@ -51,20 +51,7 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
     const h = state[0] as tf.Tensor;
     expectShape(h, 'state[0] (h)', [x.shape[0], this.units], 'SimpleRNNCell.step');
     const v = this.store.variables;
-    const fast = nativeStep(
-      {
-        type: 'rnn',
-        inputSize: this.inputSize,
-        units: this.units,
-        activation: this.activation,
-        kernel: v.kernel!,
-        recurrentKernel: v.recurrentKernel!,
-        bias: v.bias!,
-      },
-      x,
-      state,
-      options,
-    );
+    const fast = nativeStep(this, v, x, state, options);
     if (fast) return fast;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const pre = tf.add(tf.add(tf.matMul(x, v.kernel!), tf.matMul(hIn, v.recurrentKernel!)), v.bias!);

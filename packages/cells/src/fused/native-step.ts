@@ -10,9 +10,12 @@ export interface NativeStepCell {
   inputSize: number;
   units: number;
   activation?: 'tanh' | 'relu';
-  kernel: tf.Tensor;
-  recurrentKernel: tf.Tensor;
-  bias: tf.Tensor;
+}
+
+interface StepVariables {
+  kernel?: tf.Tensor;
+  recurrentKernel?: tf.Tensor;
+  bias?: tf.Tensor;
   recurrentBias?: tf.Tensor;
 }
 
@@ -24,8 +27,12 @@ function f32(t: tf.Tensor): Float32Array {
   return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
 }
 
-function weightsFor(native: NativeModule, c: NativeStepCell): StepWeights {
-  const ids = [c.kernel.dataId, c.recurrentKernel.dataId, c.bias.dataId, c.recurrentBias?.dataId].filter(
+function weightsFor(
+  native: NativeModule,
+  c: NativeStepCell,
+  v: Required<Omit<StepVariables, 'recurrentBias'>> & StepVariables,
+): StepWeights {
+  const ids = [v.kernel.dataId, v.recurrentKernel.dataId, v.bias.dataId, v.recurrentBias?.dataId].filter(
     (d): d is object => d !== undefined,
   );
   const hit = packed.get(ids[0] as object);
@@ -34,10 +41,10 @@ function weightsFor(native: NativeModule, c: NativeStepCell): StepWeights {
     cell: c.type,
     inputSize: c.inputSize,
     units: c.units,
-    kernel: f32(c.kernel),
-    recurrentKernel: f32(c.recurrentKernel),
-    bias: f32(c.bias),
-    ...(c.recurrentBias ? { recurrentBias: f32(c.recurrentBias) } : {}),
+    kernel: f32(v.kernel),
+    recurrentKernel: f32(v.recurrentKernel),
+    bias: f32(v.bias),
+    ...(v.recurrentBias ? { recurrentBias: f32(v.recurrentBias) } : {}),
     activation: c.activation ?? 'tanh',
   });
   packed.set(ids[0] as object, { ids, w });
@@ -52,15 +59,22 @@ function weightsFor(native: NativeModule, c: NativeStepCell): StepWeights {
  */
 export function nativeStep(
   cell: NativeStepCell,
+  vars: StepVariables,
   x: tf.Tensor,
   state: tf.Tensor[],
   options: StepOptions,
 ): StepResult | undefined {
   if (options.recurrentMask || options.trace || tf.engine().isTapeOn()) return undefined;
   const native = nativeKernels();
-  if (!native) return undefined;
+  const { kernel, recurrentKernel, bias } = vars;
+  if (!native || !kernel || !recurrentKernel || !bias) return undefined;
   const B = x.shape[0] as number;
-  const w = weightsFor(native, cell);
+  const w = weightsFor(native, cell, {
+    kernel,
+    recurrentKernel,
+    bias,
+    ...(vars.recurrentBias ? { recurrentBias: vars.recurrentBias } : {}),
+  });
   // Copies: the cpu backend's dataSync returns the tensor's own storage.
   const h = f32(state[0] as tf.Tensor).slice();
   const c = cell.type === 'lstm' ? f32(state[1] as tf.Tensor).slice() : undefined;
