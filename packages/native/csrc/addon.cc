@@ -70,7 +70,8 @@ const Ops* pick(const std::string& want, std::string* reason) {
     *reason = "CPU lacks avx2/fma, using generic";
     return ops_generic();
   }
-  // auto: AVX2 + FMA where present (measured faster than AVX-512 here on the char-RNN shapes, see README).
+  // auto: AVX2 + FMA where present. AVX-512 is opt-in (SEQGEN_NATIVE_ISA=avx512): it was not reliably
+  // faster on the char-RNN shapes on the (shared, loaded) machine it was measured on, and it lowers clocks on some CPUs.
   if (avx2) {
     *reason = "CPU has avx2 and fma";
     return ops_avx2();
