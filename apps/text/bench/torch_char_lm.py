@@ -11,10 +11,16 @@ Evaluation: the whole held-out text read in order with carried state (16 lanes, 
 
 Run: /usr/bin/python3 bench/torch_char_lm.py --corpus FILE --minutes 10 [--clock cpu] [--threads 1]
 """
-import argparse, math, random, time
+import argparse, math, os, random, sys, time
 
-import torch
-import torch.nn as nn
+# OpenBLAS starts its own threads (one per core) whatever torch.set_num_threads says; on a busy machine
+# they spin and yield and the run crawls. Pin BLAS to --threads before torch loads it.
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads)
+os.environ.setdefault("OMP_NUM_THREADS", _threads)
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
 
 p = argparse.ArgumentParser()
 p.add_argument("--corpus", required=True)
