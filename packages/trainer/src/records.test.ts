@@ -50,6 +50,7 @@ describe('loss plot', () => {
     expect(y0).toBe(28); // highest loss at the top
     expect(y2).toBe(320); // lowest at the bottom
     expect(svg).toContain('validation &lt;b&gt;');
+    expect(svg).toContain('<title>char-rnn</title>');
   });
 });
 
