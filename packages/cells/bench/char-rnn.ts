@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelStatus, setNativeKernels } from '../src/fused/native-sequence.js';
-import { embeddingLookup, linear, StackedRNN } from '../src/index.js';
+import { embeddingLookup, linear, nativeDecoder, type RecurrentCell, StackedRNN } from '../src/index.js';
 
 const V = 65;
 const E = 64;
@@ -109,7 +109,7 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
   let states = rnn.initialState(1);
   let token = 0;
   const sampler = new Rng(3);
-  const genStep = () => {
+  const tfGenStep = () => {
     const next = tf.tidy(() => {
       const x = embeddingLookup(tf.tensor1d([token], 'int32'), emb as tf.Tensor2D);
       const r = rnn.step(x, states);
@@ -121,6 +121,30 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
     token = sampler.categorical(next.probs.dataSync());
     next.probs.dispose();
   };
+  // With @seqgen/native: the whole model's step in one call (what RecurrentLanguageModel.step uses),
+  // then the same temperature softmax and draw in JavaScript on the Float32Array logits.
+  const decoder = nativeDecoder({
+    embedding: emb,
+    cells: rnn.layers.map((_, l) => rnn.cellsOf(l)[0] as RecurrentCell),
+    outputKernel: wOut,
+    outputBias: bOut,
+  });
+  let genStep = tfGenStep;
+  if (decoder) {
+    const arrays = decoder.stateSizes.map((n) => new Float32Array(n));
+    const ids = new Int32Array(1);
+    const probs = new Float64Array(V);
+    genStep = () => {
+      ids[0] = token;
+      const logits = decoder.step(ids, arrays);
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) max = Math.max(max, (logits[v] as number) / 0.8);
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += probs[v] = Math.exp((logits[v] as number) / 0.8 - max);
+      for (let v = 0; v < V; v++) probs[v] = (probs[v] as number) / sum;
+      token = sampler.categorical(probs);
+    };
+  }
   for (let i = 0; i < 20; i++) genStep();
   const t0 = performance.now();
   for (let i = 0; i < genChars; i++) genStep();

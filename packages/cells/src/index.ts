@@ -12,6 +12,8 @@ export type { ConvLSTM2DCellOptions } from './conv-lstm-cell.js';
 export { ConvLSTM2DCell, sameConv2d } from './conv-lstm-cell.js';
 export type { ConvLSTM2DApplyOptions } from './conv-lstm-layer.js';
 export { ConvLSTM2D } from './conv-lstm-layer.js';
+export type { DecoderParts, NativeDecoder } from './fused/native-decode.js';
+export { nativeDecoder } from './fused/native-decode.js';
 export type { GRUCellOptions } from './gru-cell.js';
 export { GRUCell } from './gru-cell.js';
 export type { KerasWeights } from './interop/keras.js';

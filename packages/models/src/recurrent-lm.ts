@@ -1,4 +1,4 @@
-import { embeddingLookup, linear, StackedRNN } from '@seqgen/cells';
+import { embeddingLookup, linear, nativeDecoder, StackedRNN } from '@seqgen/cells';
 import {
   CheckpointError,
   type CheckpointManifest,
@@ -259,12 +259,40 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     const context = `${NAME}.step`;
     checkTokenIds(tokens, 'tokens', 1, this.vocabSize, context);
     const layers = this.splitState(state, tokens.shape[0], 'state', context);
+    const fast = this.nativeStep(tokens, state);
+    if (fast) return fast;
     return tf.tidy(() => {
       // Inference only: plain gather (embeddingLookup's custom gradient is for training on wasm).
       const x = tf.gather(this.embedding, tokens);
       const { output, states } = this.rnn.step(x, layers);
       return { logits: this.project(output) as tf.Tensor2D, state: states.flat() };
     });
+  }
+
+  /**
+   * `step` in one native call (embedding row, every layer, output projection) when
+   * @seqgen/native applies (see `nativeDecoder` in @seqgen/cells) and no gradient
+   * tape records; undefined otherwise. Same logits and state as the tfjs ops (1e-5).
+   */
+  private nativeStep(tokens: tf.Tensor1D, state: LMState): { logits: tf.Tensor2D; state: LMState } | undefined {
+    const decoder = nativeDecoder({
+      embedding: this.embedding,
+      cells: this.rnn.layers.map((_, l) => this.rnn.cellsOf(l)[0] as NonNullable<ReturnType<StackedRNN['cellsOf']>[0]>),
+      outputKernel: this.outputKernel,
+      outputBias: this.outputBias,
+    });
+    if (!decoder) return undefined;
+    const ids = Int32Array.from(tokens.dataSync());
+    const B = ids.length;
+    // Copies (updated in place); a state tensor this path made is read from the array it was made from.
+    const arrays = state.map((s) => (stateArrays.get(s.dataId as object) ?? (s.dataSync() as Float32Array)).slice());
+    const logits = decoder.step(ids, arrays);
+    const next = arrays.map((a, k) => {
+      const t = tf.tensor2d(a, [B, decoder.stateSizes[k] as number]);
+      stateArrays.set(t.dataId as object, a);
+      return t;
+    });
+    return { logits: tf.tensor2d(logits, [B, decoder.vocabSize]), state: next };
   }
 
   /** Saves config, tokenizer, metadata and weights (by the names of `variables`) as a seqgen checkpoint. */
@@ -348,6 +376,9 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
   }
 }
+
+/** The values behind state tensors made by the native step (never written after the tensor is made). */
+const stateArrays = new WeakMap<object, Float32Array>();
 
 function variableFrom(initial: tf.Tensor): tf.Variable {
   const v = tf.variable(initial, true);

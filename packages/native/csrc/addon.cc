@@ -330,6 +330,144 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// ---- decoder: a whole recurrent language model's generation step (embedding row → every layer's
+// step → output projection), so that a token costs one call instead of a dozen tfjs ops.
+
+std::atomic<long long> g_live_decoders{0};
+
+struct Decoder {
+  const Ops* ops = nullptr;  // the kernel set that packed the weights (panel widths differ per set)
+  int kind = 0, V = 0, E = 0, top = 0;
+  std::vector<StepWeights*> layers;
+  float* emb = nullptr;  // [V, E]
+  float* PO = nullptr;   // packed [top, V]
+  float* bo = nullptr;   // [V]
+  size_t bytes = 0;
+  ~Decoder() {
+    for (StepWeights* w : layers) free_step(w);
+    std::free(emb), std::free(PO), std::free(bo);
+  }
+};
+
+float* copy_floats(const float* p, size_t n) {
+  float* q = static_cast<float*>(std::malloc((n ? n : 1) * sizeof(float)));
+  if (!q) throw std::bad_alloc();
+  std::memcpy(q, p, n * sizeof(float));
+  return q;
+}
+
+// packDecoder(kind, relu, V, E, layers: [{ I, H, kernel, recurrentKernel, bias, recurrentBias }], embedding,
+//             outKernel, outTransposed, outBias) -> handle
+Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int kind = int_arg(info, 0, "kind", 1);
+  if (kind > 3) fail(env, "kind must be 1 (lstm), 2 (gru) or 3 (rnn)");
+  const bool relu = info[1].ToBoolean().Value();
+  const int V = int_arg(info, 2, "V", 1), E = int_arg(info, 3, "E", 1);
+  if (!info[4].IsArray()) throw Napi::TypeError::New(env, "layers must be an array");
+  Napi::Array layers = info[4].As<Napi::Array>();
+  if (layers.Length() < 1 || layers.Length() > 64) fail(env, "layers must hold 1 to 64 layers");
+  std::unique_ptr<Decoder> d(new Decoder());
+  d->ops = &ops();
+  d->kind = kind, d->V = V, d->E = E;
+  int in = E;
+  try {
+    for (uint32_t l = 0; l < layers.Length(); l++) {
+      Napi::Object o = layers.Get(l).As<Napi::Object>();
+      const int I = o.Get("I").ToNumber().Int32Value(), H = o.Get("H").ToNumber().Int32Value();
+      if (I != in || H < 1) fail(env, "layer " + std::to_string(l) + ": input size must be " + std::to_string(in));
+      const size_t G = gates_of(kind) * static_cast<size_t>(H);
+      auto arr = [&](const char* name, size_t n, bool optional) -> const float* {
+        Napi::Value v = o.Get(name);
+        if (optional && (v.IsNull() || v.IsUndefined())) return nullptr;
+        if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+            v.As<Napi::Float32Array>().ElementLength() != n)
+          fail(env, "layer " + std::to_string(l) + ": " + name + " must be a Float32Array of " + std::to_string(n));
+        return v.As<Napi::Float32Array>().Data();
+      };
+      const float* W = arr("kernel", I * G, false);
+      const float* U = arr("recurrentKernel", H * G, false);
+      const float* b = arr("bias", G, false);
+      const float* rb = arr("recurrentBias", G, kind != KIND_GRU);
+      d->layers.push_back(d->ops->pack_step(kind, I, H, relu ? 1 : 0, W, U, b, rb));
+      d->bytes += d->layers.back()->bytes;
+      in = H;
+    }
+    d->top = in;
+    const float* emb = f32(info, 5, "embedding", static_cast<size_t>(V) * E);
+    const float* out = f32(info, 6, "outKernel", static_cast<size_t>(in) * V);
+    const bool trans = info[7].ToBoolean().Value();
+    const float* bo = f32(info, 8, "outBias", V);
+    d->emb = copy_floats(emb, static_cast<size_t>(V) * E);
+    d->PO = d->ops->pack(in, V, out, trans ? 1 : 0);
+    d->bo = copy_floats(bo, V);
+    d->bytes += sizeof(float) * (static_cast<size_t>(V) * E + static_cast<size_t>(in) * V * 2 + V);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native packDecoder: out of memory");
+  }
+  const int64_t bytes = static_cast<int64_t>(d->bytes);
+  g_live_decoders++;
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  return Napi::External<Decoder>::New(env, d.release(), [](Napi::Env e, Decoder* dd) {
+    Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(dd->bytes));
+    g_live_decoders--;
+    delete dd;
+  });
+}
+
+// decodeStep(handle, B, tokens: Int32Array [B], states: Float32Array[] (h, [c,] per layer, updated in place),
+//            logits: Float32Array [B, V])
+Napi::Value DecodeStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "decoder must be a handle returned by packDecoder");
+  const Decoder& d = *info[0].As<Napi::External<Decoder>>().Data();
+  const int B = int_arg(info, 1, "B", 1);
+  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      info[2].As<Napi::Int32Array>().ElementLength() != static_cast<size_t>(B))
+    throw Napi::TypeError::New(env, "tokens must be an Int32Array of B elements");
+  const int32_t* tokens = info[2].As<Napi::Int32Array>().Data();
+  for (int b = 0; b < B; b++)
+    if (tokens[b] < 0 || tokens[b] >= d.V) fail(env, "token " + std::to_string(tokens[b]) + " out of range");
+  if (!info[3].IsArray()) throw Napi::TypeError::New(env, "states must be an array");
+  Napi::Array states = info[3].As<Napi::Array>();
+  const size_t S = d.kind == KIND_LSTM ? 2 : 1;
+  if (states.Length() != S * d.layers.size()) fail(env, "states must hold " + std::to_string(S * d.layers.size()));
+  std::vector<float*> st(states.Length());
+  for (uint32_t k = 0; k < states.Length(); k++) {
+    Napi::Value v = states.Get(k);
+    const size_t n = static_cast<size_t>(B) * d.layers[k / S]->H;
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+        v.As<Napi::Float32Array>().ElementLength() != n)
+      fail(env, "states[" + std::to_string(k) + "] must be a Float32Array of " + std::to_string(n));
+    st[k] = v.As<Napi::Float32Array>().Data();
+  }
+  float* logits = f32(info, 4, "logits", static_cast<size_t>(B) * d.V);
+  try {
+    const Runner r = runner();
+    std::vector<float> x0;
+    const float* x = d.emb + static_cast<size_t>(tokens[0]) * d.E;
+    if (B > 1) {
+      x0.resize(static_cast<size_t>(B) * d.E);
+      for (int b = 0; b < B; b++)
+        std::memcpy(x0.data() + static_cast<size_t>(b) * d.E, d.emb + static_cast<size_t>(tokens[b]) * d.E,
+                    d.E * sizeof(float));
+      x = x0.data();
+    }
+    for (size_t l = 0; l < d.layers.size(); l++) {
+      d.ops->step(r, *d.layers[l], B, x, st[l * S], S == 2 ? st[l * S + 1] : nullptr);
+      x = st[l * S];
+    }
+    d.ops->matmul_packed(r, B, d.V, d.top, x, d.PO, logits);
+    for (int b = 0; b < B; b++) {
+      float* row = logits + static_cast<size_t>(b) * d.V;
+      for (int v = 0; v < d.V; v++) row[v] += d.bo[v];
+    }
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native decodeStep: out of memory");
+  }
+  return env.Undefined();
+}
+
 // gemm(M, N, K, A, transA, B, transB, C, acc)
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const int M = int_arg(info, 0, "M", 1), N = int_arg(info, 1, "N", 1), K = int_arg(info, 2, "K", 1);
@@ -357,6 +495,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   r.Set("liveSaved", static_cast<double>(g_live_saved.load()));
   r.Set("liveBytes", static_cast<double>(g_live_bytes.load()));
   r.Set("liveStepWeights", static_cast<double>(g_live_steps.load()));
+  r.Set("liveDecoders", static_cast<double>(g_live_decoders.load()));
   return r;
 }
 
@@ -385,6 +524,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("packStep", Napi::Function::New(env, PackStep));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("packDecoder", Napi::Function::New(env, PackDecoder));
+  exports.Set("decodeStep", Napi::Function::New(env, DecodeStep));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("configure", Napi::Function::New(env, Configure));
   return exports;

@@ -72,6 +72,10 @@ struct Ops {
   // C[M, N] = A[M, K] · B[K, N] (+C if acc), row-major; for tests and benchmarks.
   void (*gemm)(const Runner& r, int M, int N, int K, const float* A, int transA, const float* Bm, int transB, float* C,
                int acc);
+  // B (K × N, or N × K when trans) packed for matmul_packed; free with std::free.
+  float* (*pack)(int K, int N, const float* Bm, int trans);
+  // C[M, N] = A[M, K] · packed B.
+  void (*matmul_packed)(const Runner& r, int M, int N, int K, const float* A, const float* PB, float* C);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);

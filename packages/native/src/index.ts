@@ -45,6 +45,8 @@ interface Binding {
   packStep(...args: unknown[]): unknown;
   step(w: unknown, B: number, x: Float32Array, h: Float32Array, c: Float32Array | null): void;
   gemm(...args: unknown[]): void;
+  packDecoder(...args: unknown[]): unknown;
+  decodeStep(d: unknown, B: number, tokens: Int32Array, states: Float32Array[], logits: Float32Array): void;
   info(): BindingInfo;
   configure(o: { threads?: number; isa?: string }): BindingInfo;
 }
@@ -56,6 +58,7 @@ interface BindingInfo {
   liveSaved: number;
   liveBytes: number;
   liveStepWeights: number;
+  liveDecoders: number;
 }
 
 /** `SEQGEN_NATIVE=0` (or `false`/`off`) forces the pure-tfjs kernels. */
@@ -148,10 +151,20 @@ export function configureNative(options: {
   return { ...status };
 }
 
-/** Native memory held by live forward passes and packed step weights (for leak checks). */
-export function nativeMemory(): { liveSaved: number; liveBytes: number; liveStepWeights: number } {
+/** Native memory held by live forward passes, packed step weights and decoders (for leak checks). */
+export function nativeMemory(): {
+  liveSaved: number;
+  liveBytes: number;
+  liveStepWeights: number;
+  liveDecoders: number;
+} {
   const i = need().info();
-  return { liveSaved: i.liveSaved, liveBytes: i.liveBytes, liveStepWeights: i.liveStepWeights };
+  return {
+    liveSaved: i.liveSaved,
+    liveBytes: i.liveBytes,
+    liveStepWeights: i.liveStepWeights,
+    liveDecoders: i.liveDecoders,
+  };
 }
 
 const GATES: Record<NativeCell, number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -354,4 +367,107 @@ export function gemm(
   f32(B, 'B', K * N, where);
   f32(C, 'C', M * N, where);
   b.gemm(M, N, K, A, options.transA ?? false, B, options.transB ?? false, C, options.accumulate ?? false);
+}
+
+/** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */
+export interface NativeDecoder {
+  readonly handle: unknown;
+  readonly cell: NativeCell;
+  readonly vocabSize: number;
+  readonly embeddingSize: number;
+  /** Units per layer. */
+  readonly units: readonly number[];
+}
+
+export interface PackDecoderArgs {
+  cell: NativeCell;
+  /** RNN activation (default tanh). */
+  activation?: 'tanh' | 'relu';
+  vocabSize: number;
+  embeddingSize: number;
+  /** Bottom to top; layer 0 reads the embedding, each next layer the previous layer's h. */
+  layers: ReadonlyArray<{
+    units: number;
+    kernel: Float32Array;
+    recurrentKernel: Float32Array;
+    bias: Float32Array;
+    recurrentBias?: Float32Array;
+  }>;
+  /** `[vocabSize, embeddingSize]`. */
+  embedding: Float32Array;
+  /** `[top units, vocabSize]`, or `[vocabSize, top units]` when `outputTransposed` (tied to the embedding). */
+  outputKernel: Float32Array;
+  outputTransposed?: boolean;
+  /** `[vocabSize]`. */
+  outputBias: Float32Array;
+}
+
+/**
+ * Packs a token embedding → stacked LSTM/GRU/RNN → linear head model for
+ * {@link decodeStep}: one native call per generated token. Weights are copied
+ * (pack again after they change).
+ */
+export function packDecoder(a: PackDecoderArgs): NativeDecoder {
+  const where = 'packDecoder';
+  const b = need();
+  if (!(a.cell in GATES)) throw new ShapeError('cell', '"lstm", "gru" or "rnn"', String(a.cell), where);
+  const V = dim(a.vocabSize, 'vocabSize', where);
+  const E = dim(a.embeddingSize, 'embeddingSize', where);
+  if (!Array.isArray(a.layers) || a.layers.length < 1) {
+    throw new ShapeError('layers', 'at least one layer', String(a.layers?.length), where);
+  }
+  let inSize = E;
+  const layers = a.layers.map((l, k) => {
+    const H = dim(l.units, `layers[${k}].units`, where);
+    const G = GATES[a.cell] * H;
+    const o = {
+      I: inSize,
+      H,
+      kernel: f32(l.kernel, `layers[${k}].kernel`, inSize * G, where),
+      recurrentKernel: f32(l.recurrentKernel, `layers[${k}].recurrentKernel`, H * G, where),
+      bias: f32(l.bias, `layers[${k}].bias`, G, where),
+      recurrentBias: a.cell === 'gru' ? f32(l.recurrentBias, `layers[${k}].recurrentBias`, G, where) : null,
+    };
+    inSize = H;
+    return o;
+  });
+  const handle = b.packDecoder(
+    KIND[a.cell],
+    a.activation === 'relu',
+    V,
+    E,
+    layers,
+    f32(a.embedding, 'embedding', V * E, where),
+    f32(a.outputKernel, 'outputKernel', inSize * V, where),
+    a.outputTransposed ?? false,
+    f32(a.outputBias, 'outputBias', V, where),
+  );
+  return Object.freeze({ handle, cell: a.cell, vocabSize: V, embeddingSize: E, units: layers.map((l) => l.H) });
+}
+
+/**
+ * One generation step of a packed model for `tokens.length` rows: `states`
+ * (`[h, c]` per LSTM layer, `[h]` otherwise, each `[batch, units]`) are updated in
+ * place and `logits` `[batch, vocabSize]` is written.
+ */
+export function decodeStep(d: NativeDecoder, tokens: Int32Array, states: Float32Array[], logits: Float32Array): void {
+  const where = 'decodeStep';
+  const b = need();
+  if (!(tokens instanceof Int32Array) || tokens.length < 1) {
+    throw new ShapeError('tokens', 'a non-empty Int32Array', String(tokens?.constructor?.name), where);
+  }
+  const B = tokens.length;
+  const S = d.cell === 'lstm' ? 2 : 1;
+  if (!Array.isArray(states) || states.length !== S * d.units.length) {
+    throw new ShapeError('states', `${S * d.units.length} Float32Arrays`, String(states?.length), where);
+  }
+  for (let k = 0; k < states.length; k++) {
+    f32(states[k], `states[${k}]`, B * (d.units[Math.floor(k / S)] as number), where);
+  }
+  f32(logits, 'logits', B * d.vocabSize, where);
+  for (let i = 0; i < B; i++) {
+    const t = tokens[i] as number;
+    if (t < 0 || t >= d.vocabSize) throw new ShapeError(`tokens[${i}]`, `in [0, ${d.vocabSize})`, String(t), where);
+  }
+  b.decodeStep(d.handle, B, tokens, states, logits);
 }
