@@ -70,6 +70,15 @@ function clipAndApply(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
   tf.dispose(Object.values(grads));
 }
 
+/** Mean ms of one training step (gradients, global-norm clip, Adam) after a warm-up step. */
+function timeTrainingSteps(loss: () => tf.Scalar, vars: tf.Variable[], optimizer: tf.Optimizer, n: number): number {
+  return time(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    value.dispose();
+    clipAndApply(optimizer, grads);
+  }, n);
+}
+
 function batch(rng: Rng): { x: tf.Tensor; y: tf.Tensor } {
   const ids = Int32Array.from({ length: B * T }, () => rng.int(V));
   const next = Int32Array.from({ length: B * T }, () => rng.int(V));
@@ -100,11 +109,7 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
       const logits = linear(tf.reshape(out, [B * T, H]), wOut as tf.Tensor2D, bOut as tf.Tensor1D);
       return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
     });
-  const ms = time(() => {
-    const { value, grads } = tf.variableGrads(loss, vars);
-    value.dispose();
-    clipAndApply(optimizer, grads);
-  }, n);
+  const ms = timeTrainingSteps(loss, vars, optimizer, n);
   // Batch-1 generation: O(1) per char through StackedRNN.step, sampling at temperature 0.8.
   let states = rnn.initialState(1);
   let token = 0;
@@ -195,11 +200,7 @@ function benchNaiveLstm(n: number): Omit<Row, 'backend' | 'cell' | 'impl'> {
       const logits = tf.add(tf.matMul(tf.reshape(tf.stack(xs, 1), [B * T, H]), wOut), bOut);
       return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
     });
-  const ms = time(() => {
-    const { value, grads } = tf.variableGrads(loss, vars);
-    value.dispose();
-    clipAndApply(optimizer, grads);
-  }, n);
+  const ms = timeTrainingSteps(loss, vars, optimizer, n);
   tf.dispose([...vars, data.x, data.y]);
   optimizer.dispose();
   return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar: undefined };
@@ -223,11 +224,7 @@ function benchLayers(cell: 'lstm' | 'gru', n: number): Omit<Row, 'backend' | 'ce
       const logits = tf.reshape(model.apply(data.x, { training: true }) as tf.Tensor, [B * T, V]);
       return tf.losses.softmaxCrossEntropy(data.y, logits) as tf.Scalar;
     });
-  const ms = time(() => {
-    const { value, grads } = tf.variableGrads(loss, vars);
-    value.dispose();
-    clipAndApply(optimizer, grads);
-  }, n);
+  const ms = timeTrainingSteps(loss, vars, optimizer, n);
   model.dispose();
   tf.dispose([data.x, data.y]);
   return { msPerStep: ms, charsPerSec: (B * T * 1000) / ms, usPerChar: undefined };
