@@ -139,9 +139,10 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
     const arrays = decoder.stateSizes.map((n) => new Float32Array(n));
     const ids = new Int32Array(1);
     const probs = new Float64Array(V);
+    const logits = new Float32Array(V); // reused: no allocation per token
     genStep = () => {
       ids[0] = token;
-      const logits = decoder.step(ids, arrays);
+      decoder.step(ids, arrays, logits);
       let max = -Infinity;
       for (let v = 0; v < V; v++) max = Math.max(max, (logits[v] as number) / 0.8);
       let sum = 0;

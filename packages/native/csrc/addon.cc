@@ -343,11 +343,75 @@ struct Decoder {
   float* PO = nullptr;   // packed [top, V]
   float* bo = nullptr;   // [V]
   size_t bytes = 0;
+  // Batch 1 on two threads: thread t owns units [cut[l], cut[l+1]) ... of every gate of each layer
+  // (parts[l][t]) and head columns [vcut[t], vcut[t+1]) (POpart[t]), so its weights stay in its core's L2.
+  bool split = false;
+  std::vector<StepWeights*> parts[2];
+  std::vector<int> ucut;  // per layer: thread 1's first unit
+  float* POpart[2] = {nullptr, nullptr};
+  int vcut = 0;
+  std::vector<float> hnew;  // per layer's new h (scratch), concatenated
+  std::vector<size_t> hoff;
+  std::vector<float> z[2];
   ~Decoder() {
     for (StepWeights* w : layers) free_step(w);
+    for (auto& v : parts)
+      for (StepWeights* w : v) free_step(w);
     std::free(emb), std::free(PO), std::free(bo);
+    std::free(POpart[0]), std::free(POpart[1]);
   }
 };
+
+// Whether batch-1 decoding splits over two threads: SEQGEN_NATIVE_DECODE_SPLIT=0/1 forces it; by default
+// when the packed weights are past ~512 KiB (measured on 2 cores: LSTM 2x256 118 -> 36 us/token, 2x128
+// 12.0 -> 10.3; 2x64 4.6 -> 6.1, where the hand-off costs more than it saves).
+bool decode_split_wanted(size_t bytes) {
+  const char* env = std::getenv("SEQGEN_NATIVE_DECODE_SPLIT");
+  if (env && *env) return std::atoi(env) != 0;
+  return bytes >= (size_t{1} << 19);
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+struct SplitJob {
+  const Decoder* d;
+  const float* x0;
+  float* const* st;
+  float* logits;
+  std::atomic<int> arrived[66];
+};
+
+void split_task(void* p, int t) {
+  SplitJob& j = *static_cast<SplitJob*>(p);
+  Decoder& d = *const_cast<Decoder*>(j.d);
+  const size_t S = d.kind == KIND_LSTM ? 2 : 1;
+  const float* x = j.x0;
+  float* z = d.z[t].data();
+  const size_t L = d.layers.size();
+  for (size_t l = 0; l < L; l++) {
+    const int H = d.layers[l]->H;
+    const int u0 = t == 0 ? 0 : d.ucut[l], u1 = t == 0 ? d.ucut[l] : H;
+    float* hl = j.st[l * S];
+    float* hn = d.hnew.data() + d.hoff[l];
+    if (u1 > u0)
+      d.ops->step_part(*d.parts[t][l], x, hl, hl + u0, S == 2 ? j.st[l * S + 1] + u0 : nullptr, hn + u0, z);
+    // Both halves of the new h are needed by the next layer (and nobody reads the old h any more).
+    j.arrived[l].fetch_add(1, std::memory_order_acq_rel);
+    while (j.arrived[l].load(std::memory_order_acquire) < 2) cpu_relax();
+    std::memcpy(hl + u0, hn + u0, static_cast<size_t>(u1 - u0) * sizeof(float));
+    x = hn;
+  }
+  const int v0 = t == 0 ? 0 : d.vcut, v1 = t == 0 ? d.vcut : d.V;
+  if (v1 > v0) {
+    float* out = j.logits + v0;
+    d.ops->gemv(v1 - v0, d.top, x, d.POpart[t], out);
+    for (int v = 0; v < v1 - v0; v++) out[v] += d.bo[v0 + v];
+  }
+}
 
 float* copy_floats(const float* p, size_t n) {
   float* q = static_cast<float*>(std::malloc((n ? n : 1) * sizeof(float)));
@@ -402,6 +466,44 @@ Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
     d->PO = d->ops->pack(in, V, out, trans ? 1 : 0);
     d->bo = copy_floats(bo, V);
     d->bytes += sizeof(float) * (static_cast<size_t>(V) * E + static_cast<size_t>(in) * V * 2 + V);
+    if (runner().threads >= 2 && d->layers.size() <= 64 && decode_split_wanted(d->bytes)) {
+      size_t total = 0;
+      for (uint32_t l = 0; l < layers.Length(); l++) {
+        Napi::Object o = layers.Get(l).As<Napi::Object>();
+        const StepWeights& w = *d->layers[l];
+        const int H = w.H, cut = (H + 1) / 2;
+        const float* W = o.Get("kernel").As<Napi::Float32Array>().Data();
+        const float* U = o.Get("recurrentKernel").As<Napi::Float32Array>().Data();
+        const float* b = o.Get("bias").As<Napi::Float32Array>().Data();
+        Napi::Value rbv = o.Get("recurrentBias");
+        const float* rb = kind == KIND_GRU ? rbv.As<Napi::Float32Array>().Data() : nullptr;
+        d->ucut.push_back(cut);
+        d->parts[0].push_back(d->ops->pack_part(kind, w.I, H, 0, cut, w.relu, W, U, b, rb));
+        d->parts[1].push_back(d->ops->pack_part(kind, w.I, H, cut, H, w.relu, W, U, b, rb));
+        d->hoff.push_back(total);
+        total += H;
+        const size_t zn = 2 * static_cast<size_t>(gates_of(kind)) * (H - cut + 1);
+        for (auto& zz : d->z)
+          if (zz.size() < zn) zz.resize(zn);
+      }
+      d->hnew.assign(total, 0.f);
+      // The head's columns, split at a multiple of 16 (whole register panels for AVX2 and AVX-512).
+      d->vcut = std::min(V, (V / 2 + 15) / 16 * 16);
+      for (int t = 0; t < 2; t++) {
+        const int v0 = t == 0 ? 0 : d->vcut, v1 = t == 0 ? d->vcut : V, nv = v1 - v0;
+        if (nv <= 0) continue;
+        std::vector<float> cols(static_cast<size_t>(in) * nv);
+        for (int k = 0; k < in; k++)
+          for (int v = 0; v < nv; v++)
+            cols[static_cast<size_t>(k) * nv + v] =
+                trans ? out[static_cast<size_t>(v0 + v) * in + k] : out[static_cast<size_t>(k) * V + v0 + v];
+        d->POpart[t] = d->ops->pack(in, nv, cols.data(), 0);
+      }
+      for (int t = 0; t < 2; t++)
+        for (StepWeights* w : d->parts[t]) d->bytes += w->bytes;
+      d->bytes += sizeof(float) * static_cast<size_t>(in) * V * 2;
+      d->split = true;
+    }
   } catch (const std::bad_alloc&) {
     throw Napi::Error::New(env, "native packDecoder: out of memory");
   }
@@ -444,6 +546,16 @@ Napi::Value DecodeStep(const Napi::CallbackInfo& info) {
   float* logits = f32(info, 4, "logits", static_cast<size_t>(B) * d.V);
   try {
     const Runner r = runner();
+    if (B == 1 && d.split && r.threads >= 2) {
+      SplitJob job;
+      job.d = &d;
+      job.x0 = d.emb + static_cast<size_t>(tokens[0]) * d.E;
+      job.st = st.data();
+      job.logits = logits;
+      for (auto& a : job.arrived) a.store(0, std::memory_order_relaxed);
+      r.run(2, split_task, &job);
+      return env.Undefined();
+    }
     std::vector<float> x0;
     const float* x = d.emb + static_cast<size_t>(tokens[0]) * d.E;
     if (B > 1) {

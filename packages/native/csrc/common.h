@@ -58,6 +58,7 @@ struct StepWeights {
   float* b;  // [G·H]
   float* rb; // [G·H] or null
   size_t bytes;
+  int KH;    // rows of U (= H, except for a column part: the full layer's units)
 };
 
 struct Ops {
@@ -76,6 +77,15 @@ struct Ops {
   float* (*pack)(int K, int N, const float* Bm, int trans);
   // C[M, N] = A[M, K] · packed B.
   void (*matmul_packed)(const Runner& r, int M, int N, int K, const float* A, const float* PB, float* C);
+  // Units [u0, u1) of a layer of KH units (every gate's columns of them), packed for step_part.
+  StepWeights* (*pack_part)(int kind, int I, int KH, int u0, int u1, int relu, const float* W, const float* U,
+                            const float* b, const float* rb);
+  // Batch 1, on the calling thread: x [I], hfull [KH] (the layer's previous h), c_own/hprev_own the part's
+  // units of c and previous h; writes the part's new h to hout (not aliasing hfull); z: 2·G floats scratch.
+  void (*step_part)(const StepWeights& w, const float* x, const float* hfull, const float* hprev_own, float* c_own,
+                    float* hout, float* z);
+  // y[N] = x[K] · packed B, on the calling thread.
+  void (*gemv)(int N, int K, const float* x, const float* PB, float* y);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);

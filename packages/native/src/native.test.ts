@@ -232,77 +232,80 @@ describe.skipIf(!status.loaded)('native kernels', () => {
         configureNative({ isa: isa as 'generic' });
         const r = random(11);
         const V = 37;
-        const E = 9;
-        const units = [20, 35];
-        for (const cell of ['lstm', 'gru', 'rnn'] as const) {
-          for (const tied of [false, true]) {
-            for (const B of [1, 3]) {
-              const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-              const top = tied ? E : (units[1] as number);
-              const layerUnits = tied ? [20, E] : units;
-              let inSize = E;
-              const layers = layerUnits.map((H) => {
-                const l = {
-                  units: H,
-                  kernel: fill(inSize * G * H, r, 0.3),
-                  recurrentKernel: fill(H * G * H, r, 0.3),
-                  bias: fill(G * H, r, 0.1),
-                  ...(cell === 'gru' ? { recurrentBias: fill(G * H, r, 0.1) } : {}),
-                };
-                inSize = H;
-                return l;
-              });
-              const embedding = fill(V * E, r);
-              const outputKernel = tied ? embedding : fill(top * V, r, 0.3);
-              const outputBias = fill(V, r, 0.1);
-              const d = packDecoder({
-                cell,
-                vocabSize: V,
-                embeddingSize: E,
-                layers,
-                embedding,
-                outputKernel,
-                outputTransposed: tied,
-                outputBias,
-              });
-              const S = cell === 'lstm' ? 2 : 1;
-              const states = layerUnits.flatMap((H) => Array.from({ length: S }, () => fill(B * H, r, 0.5)));
-              const want = states.map((s) => s.slice());
-              const steps = layers.map((l, k) =>
-                packStepWeights({ cell, inputSize: k === 0 ? E : (layerUnits[k - 1] as number), ...l }),
-              );
-              for (const tokens of [Int32Array.from({ length: B }, (_, i) => (i * 7 + 3) % V), new Int32Array(B)]) {
-                const logits = new Float32Array(B * V);
-                decodeStep(d, tokens, states, logits);
-                let x = new Float32Array(B * E);
-                tokens.forEach((t, i) => {
-                  x.set(embedding.subarray(t * E, (t + 1) * E), i * E);
+        // The second shape's weights pass 512 KiB: batch 1 then runs split over two threads (odd unit counts).
+        for (const [E, units] of [
+          [9, [20, 35]],
+          [33, [129, 121]],
+        ] as [number, number[]][])
+          for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+            for (const tied of [false, true]) {
+              for (const B of [1, 3]) {
+                const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+                const top = tied ? E : (units[1] as number);
+                const layerUnits = tied ? [20, E] : units;
+                let inSize = E;
+                const layers = layerUnits.map((H) => {
+                  const l = {
+                    units: H,
+                    kernel: fill(inSize * G * H, r, 0.3),
+                    recurrentKernel: fill(H * G * H, r, 0.3),
+                    bias: fill(G * H, r, 0.1),
+                    ...(cell === 'gru' ? { recurrentBias: fill(G * H, r, 0.1) } : {}),
+                  };
+                  inSize = H;
+                  return l;
                 });
-                steps.forEach((w, k) => {
-                  stepForward(w, B, x, want[k * S] as Float32Array, S === 2 ? want[k * S + 1] : undefined);
-                  x = (want[k * S] as Float32Array).slice();
+                const embedding = fill(V * E, r);
+                const outputKernel = tied ? embedding : fill(top * V, r, 0.3);
+                const outputBias = fill(V, r, 0.1);
+                const d = packDecoder({
+                  cell,
+                  vocabSize: V,
+                  embeddingSize: E,
+                  layers,
+                  embedding,
+                  outputKernel,
+                  outputTransposed: tied,
+                  outputBias,
                 });
-                const ref = new Float32Array(B * V);
-                for (let i = 0; i < B; i++)
-                  for (let v = 0; v < V; v++) {
-                    let acc = outputBias[v] as number;
-                    for (let k = 0; k < top; k++)
-                      acc +=
-                        (x[i * top + k] as number) *
-                        (tied ? (embedding[v * E + k] as number) : (outputKernel[k * V + v] as number));
-                    ref[i * V + v] = acc;
-                  }
-                expect(maxDiff(logits, ref)).toBeLessThan(1e-5);
-                states.forEach((s, k) => {
-                  expect(maxDiff(s, want[k] as Float32Array)).toBeLessThan(1e-6);
-                });
+                const S = cell === 'lstm' ? 2 : 1;
+                const states = layerUnits.flatMap((H) => Array.from({ length: S }, () => fill(B * H, r, 0.5)));
+                const want = states.map((s) => s.slice());
+                const steps = layers.map((l, k) =>
+                  packStepWeights({ cell, inputSize: k === 0 ? E : (layerUnits[k - 1] as number), ...l }),
+                );
+                for (const tokens of [Int32Array.from({ length: B }, (_, i) => (i * 7 + 3) % V), new Int32Array(B)]) {
+                  const logits = new Float32Array(B * V);
+                  decodeStep(d, tokens, states, logits);
+                  let x = new Float32Array(B * E);
+                  tokens.forEach((t, i) => {
+                    x.set(embedding.subarray(t * E, (t + 1) * E), i * E);
+                  });
+                  steps.forEach((w, k) => {
+                    stepForward(w, B, x, want[k * S] as Float32Array, S === 2 ? want[k * S + 1] : undefined);
+                    x = (want[k * S] as Float32Array).slice();
+                  });
+                  const ref = new Float32Array(B * V);
+                  for (let i = 0; i < B; i++)
+                    for (let v = 0; v < V; v++) {
+                      let acc = outputBias[v] as number;
+                      for (let k = 0; k < top; k++)
+                        acc +=
+                          (x[i * top + k] as number) *
+                          (tied ? (embedding[v * E + k] as number) : (outputKernel[k * V + v] as number));
+                      ref[i * V + v] = acc;
+                    }
+                  expect(maxDiff(logits, ref)).toBeLessThan(1e-5);
+                  states.forEach((s, k) => {
+                    expect(maxDiff(s, want[k] as Float32Array)).toBeLessThan(1e-6);
+                  });
+                }
+                expect(() => decodeStep(d, Int32Array.of(V), states.slice(0, 0), new Float32Array(V))).toThrow(
+                  ShapeError,
+                );
               }
-              expect(() => decodeStep(d, Int32Array.of(V), states.slice(0, 0), new Float32Array(V))).toThrow(
-                ShapeError,
-              );
             }
           }
-        }
       });
     });
   }

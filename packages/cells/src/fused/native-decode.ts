@@ -28,9 +28,10 @@ export interface NativeDecoder {
   readonly stateSizes: readonly number[];
   /**
    * One step for `tokens.length` rows: `states` (one Float32Array `[batch, size]` per
-   * state tensor) are updated in place; returns fresh logits `[batch, vocab]`.
+   * state tensor) are updated in place; returns the logits `[batch, vocab]`: written into
+   * `out` when given (reuse one buffer per generation loop: no allocation per token), else fresh.
    */
-  step(tokens: Int32Array, states: Float32Array[]): Float32Array;
+  step(tokens: Int32Array, states: Float32Array[], out?: Float32Array): Float32Array;
 }
 
 const cache = new WeakMap<object, { ids: object[]; d: NativeDecoder }>();
@@ -99,8 +100,8 @@ export function nativeDecoder(parts: DecoderParts): NativeDecoder | undefined {
   const d: NativeDecoder = {
     vocabSize: V,
     stateSizes,
-    step(tokens, states) {
-      const logits = new Float32Array(tokens.length * V);
+    step(tokens, states, out) {
+      const logits = out ?? new Float32Array(tokens.length * V);
       native.decodeStep(packed, tokens, states, logits);
       return logits;
     },
