@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "common.h"
 #include "pool.h"
 
@@ -630,6 +634,20 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // A training step allocates and frees a few 1–8 MB buffers per layer (saved activations, packed
+  // weights, gradients). glibc serves those with mmap and unmaps them on free, so every pass page-faults
+  // its buffers in again (≈ 8% of a char-RNN step in the kernel). Keep blocks up to 32 MiB in the heap and
+  // trim it only past 128 MiB free: measured LSTM 2x256 forward+backward 92 -> 87 ms, GRU 80 -> 71 ms.
+  // SEQGEN_NATIVE_MALLOC_TUNE=0 leaves the allocator as it is.
+#if defined(__GLIBC__)
+  {
+    const char* env_tune = std::getenv("SEQGEN_NATIVE_MALLOC_TUNE");
+    if (!(env_tune && env_tune[0] == '0')) {
+      mallopt(M_MMAP_THRESHOLD, 32 << 20);
+      mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    }
+  }
+#endif
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("release", Napi::Function::New(env, Release));
