@@ -21,7 +21,9 @@ const H = 256;
 const rnn = new StackedRNN({ cell: 'lstm', inputSize: I, hiddenSize: H, seed: 1 });
 const vars = Object.values(rnn.variables);
 const native = nativeStatus();
-console.log(`backend ${args.backend}; native kernels: ${native.loaded ? `active (${native.isa})` : `off (${native.reason})`}`);
+console.log(
+  `backend ${args.backend}; native kernels: ${native.loaded ? `active (${native.isa})` : `off (${native.reason})`}`,
+);
 
 const rows: string[] = [];
 const base = { steps: 0, ms: 0 };
