@@ -19,7 +19,7 @@ describe('an install without a working compiler', () => {
       cpSync(join(packageRoot, entry), join(copy, entry), { recursive: true });
     }
     symlinkSync(join(packageRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
-    const env = { ...process.env, CC: '/bin/false', CXX: '/bin/false', LINK: '/bin/false' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CC: '/bin/false', CXX: '/bin/false', LINK: '/bin/false' };
     delete env.SEQGEN_NATIVE_SKIP_BUILD;
     // The package's install script; it must not fail the install.
     execFileSync(process.execPath, ['scripts/build-addon.mjs', '--quiet-failure'], { cwd: copy, env, stdio: 'pipe' });
