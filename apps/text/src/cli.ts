@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { evaluateCheckpoint } from './eval.js';
 import { generateText } from './generate.js';
+import { defaultRunFolder } from './run-folder.js';
 import { TOKENIZER_KINDS } from './tokenizer-choice.js';
 import { type TrainOptions, train } from './train.js';
 
@@ -47,10 +48,10 @@ function trainingOptions(command: Command): Command {
     .option('--validate-every <n>', 'validate and print a sample every N steps (default: 10 times per run)', integer(1))
     .option('--sample-length <n>', 'tokens in each periodic sample (0: none)', integer(0), 120)
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
-    .requiredOption('--out <dir>', 'run folder: checkpoint, train-log.jsonl, loss.svg');
+    .option('--out <dir>', 'run folder: checkpoint, train-log.jsonl, loss.svg (default: runs/<corpus name>)');
 }
 
-type TrainFlags = Omit<TrainOptions, 'from' | 'log' | 'print'>;
+type TrainFlags = Omit<TrainOptions, 'from' | 'log' | 'print' | 'out'> & { out?: string };
 
 export function buildProgram(): Command {
   const program = new Command('seqgen-text')
@@ -69,7 +70,7 @@ export function buildProgram(): Command {
       .option('--dropout <x>', 'dropout between layers', number(0, 0.95), 0),
   ).action(async (flags: TrainFlags) => {
     await initBackend();
-    await train(flags);
+    await train({ ...flags, out: flags.out ?? defaultRunFolder(flags.corpus) });
   });
 
   trainingOptions(
@@ -80,7 +81,16 @@ export function buildProgram(): Command {
   ).action(async (flags: TrainFlags & { from: string }) => {
     await initBackend();
     // The architecture comes from the checkpoint; these only satisfy the type.
-    await train({ ...flags, tokenizer: 'char', cell: 'lstm', layers: 1, hidden: 1, embedding: 1, dropout: 0 });
+    await train({
+      ...flags,
+      out: flags.out ?? defaultRunFolder(flags.corpus),
+      tokenizer: 'char',
+      cell: 'lstm',
+      layers: 1,
+      hidden: 1,
+      embedding: 1,
+      dropout: 0,
+    });
   });
 
   program

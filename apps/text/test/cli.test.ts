@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mobySlice, readJson, runCli } from './run-cli.js';
+import { defaultRunFolder } from '../src/run-folder.js';
+import { appRoot, mobySlice, readJson, runCli } from './run-cli.js';
 
 let dir: string;
 let corpus: string;
@@ -54,6 +55,22 @@ describe('seqgen-text train / generate / eval', () => {
       expect(r.status).toBe(0);
       expect(r.stdout.startsWith('The whale')).toBe(true);
     }
+  });
+
+  it('without --out, writes the run to runs/<corpus name>', () => {
+    const name = `default-out-${process.pid}-${Date.now()}`;
+    const named = join(dir, `${name}.txt`);
+    writeFileSync(named, mobySlice(30_000, 6_000));
+    const expected = join(appRoot, 'runs', name);
+    try {
+      const r = runCli(['train', '--corpus', named, ...tiny]);
+      expect(r.status).toBe(0);
+      expect(readdirSync(expected)).toEqual(expect.arrayContaining(['checkpoint.json', 'train-log.jsonl']));
+    } finally {
+      rmSync(expected, { recursive: true, force: true });
+    }
+    expect(defaultRunFolder('/data/texts/shakespeare.txt')).toBe(join('runs', 'shakespeare'));
+    expect(defaultRunFolder('corpora/poems/')).toBe(join('runs', 'poems'));
   });
 
   it('evaluates held-out loss, perplexity and bits per character', () => {
