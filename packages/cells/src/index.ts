@@ -12,6 +12,7 @@ export type { ConvLSTM2DCellOptions } from './conv-lstm-cell.js';
 export { ConvLSTM2DCell, sameConv2d } from './conv-lstm-cell.js';
 export type { ConvLSTM2DApplyOptions } from './conv-lstm-layer.js';
 export { ConvLSTM2D } from './conv-lstm-layer.js';
+export { dropoutMask } from './dropout-mask.js';
 export type { DecoderParts, NativeDecoder } from './fused/native-decode.js';
 export { nativeDecoder } from './fused/native-decode.js';
 export type { GRUCellOptions } from './gru-cell.js';

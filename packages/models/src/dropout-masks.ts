@@ -1,3 +1,4 @@
+import { dropoutMask } from '@seqgen/cells';
 import type { Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 
@@ -9,19 +10,10 @@ import * as tf from '@tensorflow/tfjs';
  * the host from the seeded `Rng`, so runs reproduce on every backend.
  */
 export function dropEmbeddingRows(table: tf.Tensor2D, rate: number, rng: Rng): tf.Tensor2D {
-  const [vocab] = table.shape;
-  const keep = 1 - rate;
-  const mask = new Float32Array(vocab);
-  for (let i = 0; i < vocab; i++) mask[i] = rng.float() < rate ? 0 : 1 / keep;
-  return tf.mul(table, tf.tensor2d(mask, [vocab, 1]));
+  return tf.mul(table, dropoutMask(rng, [table.shape[0], 1], rate));
 }
 
 /** One dropout mask per sequence, `[batch, 1, size]`, shared by every time step (variational). */
 export function sequenceDropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
-  const batch = x.shape[0] as number;
-  const size = x.shape[x.rank - 1] as number;
-  const keep = 1 - rate;
-  const mask = new Float32Array(batch * size);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.float() < rate ? 0 : 1 / keep;
-  return tf.mul(x, tf.tensor3d(mask, [batch, 1, size]));
+  return tf.mul(x, dropoutMask(rng, [x.shape[0] as number, 1, x.shape[x.rank - 1] as number], rate));
 }
