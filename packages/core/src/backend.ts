@@ -1,5 +1,7 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { BackendError } from './errors.js';
+import { BackendError, ConfigError } from './errors.js';
+import { startThreadedWasm } from './wasm-threads.js';
 
 /** Backends seqgen can run on, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -7,6 +9,9 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /** Environment variable that forces one backend (`tensorflow`, `node` as its alias, `wasm`, `cpu`). */
 export const BACKEND_ENV = 'SEQGEN_BACKEND';
+
+/** Environment variable that sets the wasm backend's thread count (1 = single-threaded). */
+export const WASM_THREADS_ENV = 'SEQGEN_WASM_THREADS';
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -22,12 +27,26 @@ export interface BackendReport {
   /** One entry per backend, in preference order, saying what happened to it. */
   attempts: BackendAttempt[];
   /** wasm capabilities when wasm is active. */
-  wasm?: { simd: boolean; threads: boolean };
+  wasm?: WasmReport;
+}
+
+export interface WasmReport {
+  simd: boolean;
+  /** Threads XNNPACK runs matmuls and convolutions on (1 = the single-threaded build). */
+  threads: number;
+  /** Why the thread count is what it is (asked for, or why the threaded build did not start). */
+  threadsReason: string;
 }
 
 export interface InitBackendOptions {
   /** Force a backend; otherwise `SEQGEN_BACKEND`, otherwise the first that loads. */
   backend?: BackendName | 'node';
+  /**
+   * Threads for the wasm backend; otherwise `SEQGEN_WASM_THREADS`, otherwise one
+   * per core. Above 1, tfjs-backend-wasm's threaded SIMD build is started (a
+   * failure falls back to the single-threaded build and says why in the report).
+   */
+  wasmThreads?: number;
 }
 
 let current: Promise<BackendReport> | undefined;
@@ -42,10 +61,16 @@ let currentKey: string | undefined;
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const fromEnv = process.env[BACKEND_ENV]?.trim();
   const requested = options.backend ?? (fromEnv ? fromEnv : undefined);
-  const key = requested ?? '';
+  let threads: ThreadRequest;
+  try {
+    threads = wasmThreadCount(options.wasmThreads);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const key = `${requested ?? ''}|${threads.count}`;
   if (current && currentKey === key) return current;
   currentKey = key;
-  current = select(requested, options.backend ? 'option' : fromEnv ? 'environment' : 'preference');
+  current = select(requested, options.backend ? 'option' : fromEnv ? 'environment' : 'preference', threads);
   current.catch(() => {
     current = undefined;
     currentKey = undefined;
@@ -63,10 +88,32 @@ function normalize(name: string): BackendName {
   );
 }
 
-async function select(requested: string | undefined, selectedBy: BackendReport['selectedBy']): Promise<BackendReport> {
+interface ThreadRequest {
+  count: number;
+  source: string;
+}
+
+function wasmThreadCount(option: number | undefined): ThreadRequest {
+  const fromEnv = process.env[WASM_THREADS_ENV]?.trim();
+  if (option === undefined && !fromEnv) return { count: os.availableParallelism(), source: 'one per core' };
+  const value = option ?? Number(fromEnv);
+  const source = option === undefined ? `${WASM_THREADS_ENV}=${fromEnv}` : `options.wasmThreads=${option}`;
+  if (!Number.isInteger(value) || value < 1 || value > 64) {
+    const field = option === undefined ? WASM_THREADS_ENV : 'wasmThreads';
+    throw new ConfigError(field, `expected a whole number of threads from 1 to 64, got ${option ?? fromEnv}`);
+  }
+  return { count: value, source };
+}
+
+async function select(
+  requested: string | undefined,
+  selectedBy: BackendReport['selectedBy'],
+  threads: ThreadRequest,
+): Promise<BackendReport> {
   const forced = requested === undefined ? undefined : normalize(requested);
   const attempts: BackendAttempt[] = [];
   let active: BackendName | undefined;
+  let wasmThreads = { threads: 1, reason: '' };
   for (const backend of BACKENDS) {
     if (forced && backend !== forced) {
       attempts.push({ backend, status: 'skipped', reason: `${forced} was forced by ${selectedBy}` });
@@ -77,7 +124,8 @@ async function select(requested: string | undefined, selectedBy: BackendReport['
       continue;
     }
     try {
-      await start(backend);
+      if (backend === 'wasm') wasmThreads = await startWasm(threads);
+      else await start(backend);
       active = backend;
       attempts.push({
         backend,
@@ -103,10 +151,28 @@ async function select(requested: string | undefined, selectedBy: BackendReport['
   if (active === 'wasm') {
     report.wasm = {
       simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
-      threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+      threads: wasmThreads.threads,
+      threadsReason: wasmThreads.reason,
     };
   }
   return report;
+}
+
+/** The threaded wasm build when more than one thread is wanted, else (or if it fails) the single-threaded one. */
+async function startWasm(threads: ThreadRequest): Promise<{ threads: number; reason: string }> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (threads.count > 1) {
+    try {
+      const count = await startThreadedWasm(threads.count);
+      return { threads: count, reason: threads.source };
+    } catch (error) {
+      await start('wasm');
+      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      return { threads: 1, reason: `the threaded build did not start (${why}); running single-threaded` };
+    }
+  }
+  await start('wasm');
+  return { threads: 1, reason: threads.source };
 }
 
 async function start(backend: BackendName): Promise<void> {

@@ -112,7 +112,7 @@ export function formatDoctorReport(report: DoctorReport): string {
   ];
   if (report.backend.wasm) {
     lines.push(
-      `  wasm SIMD: ${report.backend.wasm.simd ? 'yes' : 'no'}, threads: ${report.backend.wasm.threads ? 'yes' : 'no'}`,
+      `  wasm SIMD: ${report.backend.wasm.simd ? 'yes' : 'no'}, threads: ${report.backend.wasm.threads} (${report.backend.wasm.threadsReason})`,
     );
   }
   lines.push('', 'backends:');
