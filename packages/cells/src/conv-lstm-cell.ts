@@ -5,6 +5,7 @@ import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { fastSplit } from './kernels/fast-split.js';
+import { tanh } from './ops/tanh.js';
 
 export interface ConvLSTM2DCellOptions extends BaseCellOptions {
   /** Input channels (`inputSize`) and filters (`units`) come from BaseCellOptions; this is the spatial kernel. */
@@ -77,9 +78,9 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
     const z = tf.add(tf.add(sameConv2d(x, v.kernel!), sameConv2d(hIn, v.recurrentKernel!)), v.bias!);
     const [zs, zg] = fastSplit(z, [3 * F, F], 3);
     const [i, f, o] = fastSplit(tf.sigmoid(zs!), 3, 3);
-    const g = tf.tanh(zg!);
+    const g = tanh(zg!);
     const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
-    const hNew = tf.mul(o!, tf.tanh(cNew));
+    const hNew = tf.mul(o!, tanh(cNew));
     const result: StepResult = { output: hNew, state: [hNew, cNew] };
     if (options.trace) result.trace = { i: i!, f: f!, g, o: o!, c: cNew, h: hNew };
     return result;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { finiteDifferenceError, maxAbsDiff } from '../test/numeric.js';
 import type { RecurrentCell } from './cell.js';
+import { stridePad } from './fused/stride-pad.js';
 import { GRUCell } from './gru-cell.js';
 import { LSTMCell } from './lstm-cell.js';
 import { RecurrentLayer } from './recurrent-layer.js';
@@ -103,3 +104,46 @@ function projectionLoss(outs: tf.Tensor[]): tf.Scalar {
     outs.map((t, k) => tf.sum(tf.mul(t, tf.sin(tf.add(tf.reshape(tf.range(0, t.size), t.shape), k))))),
   ) as tf.Scalar;
 }
+
+describe('fused LSTM and GRU whose gate width is a multiple of 512 (their gradients get stride padding)', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('pads exactly those widths', () => {
+    expect([256, 512, 768, 1024, 1536, 2048].map(stridePad)).toEqual([0, 8, 0, 8, 8, 8]);
+  });
+
+  const wide: Array<[string, number, () => RecurrentCell]> = [
+    ['lstm', 128, () => new LSTMCell({ inputSize: I, units: 128, seed: 5 })],
+    ['gru', 512, () => new GRUCell({ inputSize: I, units: 512, seed: 6 })],
+  ];
+  for (const [name, units, make] of wide)
+    for (const lengths of [undefined, [4, 2, 1]]) {
+      it(`${name} matches the step loop's every gradient (H = ${units}${lengths ? ', masked' : ''})`, async () => {
+        const cell = make();
+        const rng = new Rng(11);
+        perturbBiases(cell, rng);
+        const x = randomNormal(rng, [B, 4, I]);
+        const initialState = cell.stateSizes.map((s) => randomNormal(rng, [B, s], 0, 0.5));
+        const options = lengths ? { initialState, lengths } : { initialState };
+        const fused = new RecurrentLayer(cell, {});
+        const looped = new RecurrentLayer(cell, { fused: false });
+        const loss = (layer: RecurrentLayer) => (xx: tf.Tensor) => {
+          const r = layer.apply(xx, options);
+          return projectionLoss([r.output, ...r.state]);
+        };
+        const vars = Object.values(cell.variables);
+        const gFused = tf.variableGrads(() => loss(fused)(x), vars);
+        const gLoop = tf.variableGrads(() => loss(looped)(x), vars);
+        for (const v of vars) {
+          expect(gFused.grads[v.name]!.shape).toEqual(v.shape);
+          expect(await maxAbsDiff(gFused.grads[v.name]!, gLoop.grads[v.name]!), v.name).toBeLessThan(1e-4);
+        }
+        const dx = tf.grad(loss(fused))(x);
+        const dxLoop = tf.grad(loss(looped))(x);
+        expect(await maxAbsDiff(dx, dxLoop)).toBeLessThan(1e-4);
+        cell.dispose();
+      });
+    }
+});

@@ -7,6 +7,7 @@ import { expectShape, positiveInt } from './checks.js';
 import { gruSequence } from './fused/gru-sequence.js';
 import { nativeStep } from './fused/native-step.js';
 import { fastSplit } from './kernels/fast-split.js';
+import { tanh } from './ops/tanh.js';
 
 export interface GRUCellOptions extends BaseCellOptions {
   /**
@@ -73,11 +74,11 @@ export class GRUCell extends CellBase implements RecurrentCell {
       const hu = tf.add(tf.matMul(hIn, v.recurrentKernel!), v.recurrentBias!);
       const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
       [r, z] = fastSplit(tf.sigmoid(tf.add(xrz!, hrz!)), 2, 1) as [tf.Tensor, tf.Tensor];
-      n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
+      n = tanh(tf.add(xn!, tf.mul(r, hn!)));
     } else {
       const [urz, un] = fastSplit(v.recurrentKernel!, [2 * H, H], 1);
       [r, z] = fastSplit(tf.sigmoid(tf.add(xrz!, tf.matMul(hIn, urz!))), 2, 1) as [tf.Tensor, tf.Tensor];
-      n = tf.tanh(tf.add(xn!, tf.matMul(tf.mul(r, hIn), un!)));
+      n = tanh(tf.add(xn!, tf.matMul(tf.mul(r, hIn), un!)));
     }
     const hNew = tf.add(n, tf.mul(z, tf.sub(h, n)));
     const result: StepResult = { output: hNew, state: [hNew] };

@@ -8,6 +8,7 @@ import { lstmSequence } from './fused/lstm-sequence.js';
 import { nativeStep } from './fused/native-step.js';
 import { fastSplit } from './kernels/fast-split.js';
 import { layerNorm } from './layer-norm.js';
+import { tanh } from './ops/tanh.js';
 
 export interface LSTMCellOptions extends BaseCellOptions {
   /** Initial forget-gate bias (default 1, Jozefowicz et al. 2015). */
@@ -90,10 +91,10 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     const z = tf.add(tf.add(xw, hu), v.bias!);
     const [zs, zg] = fastSplit(z, [3 * H, H], 1);
     const [i, f, o] = fastSplit(tf.sigmoid(zs!), 3, 1);
-    const g = tf.tanh(zg!);
+    const g = tanh(zg!);
     const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
     const cOut = this.layerNorm ? layerNorm(cNew, v.cellGamma!, v.cellBeta!) : cNew;
-    let hNew = tf.mul(o!, tf.tanh(cOut));
+    let hNew = tf.mul(o!, tanh(cOut));
     if (v.projection) hNew = tf.matMul(hNew, v.projection);
     const result: StepResult = { output: hNew, state: [hNew, cNew] };
     if (options.trace) result.trace = { i: i!, f: f!, g, o: o!, c: cNew, h: hNew };

@@ -6,6 +6,7 @@ import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { nativeStep } from './fused/native-step.js';
 import { simpleRnnSequence } from './fused/simple-rnn-sequence.js';
+import { tanh } from './ops/tanh.js';
 
 export interface SimpleRNNCellOptions extends BaseCellOptions {
   /** `tanh` (default) or `relu` (Le et al. 2015's IRNN uses relu with identity init). */
@@ -55,7 +56,7 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
     if (fast) return fast;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
     const pre = tf.add(tf.add(tf.matMul(x, v.kernel!), tf.matMul(hIn, v.recurrentKernel!)), v.bias!);
-    const hNew = this.activation === 'tanh' ? tf.tanh(pre) : tf.relu(pre);
+    const hNew = this.activation === 'tanh' ? tanh(pre) : tf.relu(pre);
     const result: StepResult = { output: hNew, state: [hNew] };
     if (options.trace) result.trace = { h: hNew };
     return result;

@@ -2,6 +2,7 @@ import { glorotUniform, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { positiveInt } from '../checks.js';
 import { linear } from '../ops/linear.js';
+import { tanh } from '../ops/tanh.js';
 import { WeightStore } from '../weights.js';
 import type { Attention, AttentionOptions, AttentionResult } from './attention.js';
 import { attend, checkAttentionInputs } from './masked-softmax.js';
@@ -46,7 +47,7 @@ export class BahdanauAttention implements Attention {
     const v = this.store.variables;
     const keys = linear(memory, v.memoryKernel as tf.Tensor2D, v.bias as tf.Tensor1D); // [B, S, units]
     const q = tf.expandDims(linear(query, v.queryKernel as tf.Tensor2D), 1); // [B, 1, units]
-    const scores = tf.squeeze(linear(tf.tanh(tf.add(keys, q)), v.scoreVector as tf.Tensor2D), [2]);
+    const scores = tf.squeeze(linear(tanh(tf.add(keys, q)), v.scoreVector as tf.Tensor2D), [2]);
     return attend(scores, memory, options);
   }
 

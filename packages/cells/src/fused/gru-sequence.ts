@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
+import { dropPad, padRows, stridePad } from './stride-pad.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -30,7 +32,14 @@ export function gruSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, 3 * H]));
+    // Input projections split into the r|z and n parts once for all steps, not once per step.
+    const [xrzAll, xnAll] = fastSplit(
+      tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, 3 * H]),
+      [2 * H, H],
+      2,
+    );
+    const xrzs = steps(xrzAll!);
+    const xns = steps(xnAll!);
     const ms = mt ? steps(mt) : undefined;
     const rzs: tf.Tensor[] = new Array(T);
     const ns: tf.Tensor[] = new Array(T);
@@ -40,12 +49,11 @@ export function gruSequence(
     let h = hInit as tf.Tensor;
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
-      const hu = tf.add(tf.matMul(h, U as tf.Tensor2D), rb!);
-      const [xrz, xn] = fastSplit(xs[t]!, [2 * H, H], 1);
+      const hu = tf.fused.matMul({ a: h, b: U as tf.Tensor2D, bias: rb });
       const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
-      const rz = tf.sigmoid(tf.add(xrz!, hrz!));
+      const rz = tf.sigmoid(tf.add(xrzs[t]!, hrz!));
       const [r, z] = fastSplit(rz, 2, 1);
-      const n = tf.tanh(tf.add(xn!, tf.mul(r!, hn!)));
+      const n = tanh(tf.add(xns[t]!, tf.mul(r!, hn!)));
       const hNew = tf.add(n, tf.mul(z!, tf.sub(h, n)));
       rzs[t] = rz;
       ns[t] = n;
@@ -72,7 +80,10 @@ export function gruSequence(
         const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
         const [q1, q2, q3, rs, zs] = [Q1, Q2, Q3, R!, Z!].map((q) => steps(q));
         const ms2 = m ? steps(m) : undefined;
-        const UT = tf.transpose(sU);
+        // Gate gradients get zero columns when 3H would give them a cache-aliasing row stride (stride-pad.ts).
+        const pad = stridePad(3 * H);
+        const padBlock = pad ? [tf.zeros([B, pad])] : [];
+        const UT = padRows(tf.transpose(sU), pad);
         let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
         const dxs: tf.Tensor[] = new Array(T);
         const dhs: tf.Tensor[] = new Array(T);
@@ -82,19 +93,21 @@ export function gruSequence(
           const dzPre = tf.mul(dh, q1![t]!);
           const dnPre = tf.mul(dh, q2![t]!);
           const drPre = tf.mul(dnPre, q3![t]!);
-          dxs[t] = tf.concat([drPre, dzPre, dnPre], 1);
-          const dhu = tf.concat([drPre, dzPre, tf.mul(dnPre, rs![t]!)], 1);
+          dxs[t] = tf.concat([drPre, dzPre, dnPre, ...padBlock], 1);
+          const dhu = tf.concat([drPre, dzPre, tf.mul(dnPre, rs![t]!), ...padBlock], 1);
           dhs[t] = dhu;
           let carry = tf.add(tf.mul(dh, zs![t]!), tf.matMul(dhu, UT));
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
-        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H]);
-        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H]);
-        const dX = swapBatchTime(tf.reshape(tf.matMul(dX3, tf.transpose(sW)), [T, B, sx2.shape[1]]));
-        const dW = tf.matMul(tf.transpose(sx2), dX3);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU);
-        const grads = [dX, dW, dU, sumRows(dX3 as tf.Tensor2D), sumRows(dHU as tf.Tensor2D), dhC];
+        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H + pad]);
+        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H + pad]);
+        const dX = swapBatchTime(tf.reshape(tf.matMul(dX3, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
+        const dW = dropPad(tf.matMul(tf.transpose(sx2), dX3), pad);
+        const dU = dropPad(tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU), pad);
+        const db = dropPad(sumRows(dX3 as tf.Tensor2D), pad);
+        const drb = dropPad(sumRows(dHU as tf.Tensor2D), pad);
+        const grads = [dX, dW, dU, db, drb, dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },

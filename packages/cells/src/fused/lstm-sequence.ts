@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
+import { dropPad, padRows, stridePad } from './stride-pad.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -34,7 +36,7 @@ export function lstmSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, 4 * H]));
+    const xs = steps(tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, 4 * H]));
     const ms = mt ? steps(mt) : undefined;
     const sig: tf.Tensor[] = new Array(T);
     const gs: tf.Tensor[] = new Array(T);
@@ -50,10 +52,10 @@ export function lstmSequence(
       const z = tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D));
       const [zs, zg] = fastSplit(z, [3 * H, H], 1);
       const s = tf.sigmoid(zs!);
-      const g = tf.tanh(zg!);
+      const g = tanh(zg!);
       const [i, f, o] = fastSplit(s, 3, 1);
       const cNew = tf.add(tf.mul(f!, c), tf.mul(i!, g));
-      const tc = tf.tanh(cNew);
+      const tc = tanh(cNew);
       const hNew = tf.mul(o!, tc);
       sig[t] = s;
       gs[t] = g;
@@ -95,16 +97,25 @@ export function lstmSequence(
         const A = tf.mul(O3!, tf.sub(1, tf.square(TC!))); // ∂h/∂c through tanh
         const dS = tf.mul(S!, tf.sub(1, S!));
         const [dI, dF, dO] = fastSplit(dS, 3, 2);
+        // Gate gradients get zero columns when 4H would give them a cache-aliasing row stride (stride-pad.ts).
+        const pad = stridePad(4 * H);
         const P = tf.concat(
-          [tf.mul(G!, dI!), tf.mul(CP!, dF!), tf.mul(TC!, dO!), tf.mul(I3!, tf.sub(1, tf.square(G!)))],
+          [
+            tf.mul(G!, dI!),
+            tf.mul(CP!, dF!),
+            tf.mul(TC!, dO!),
+            tf.mul(I3!, tf.sub(1, tf.square(G!))),
+            ...(pad ? [tf.zeros([T, B, pad])] : []),
+          ],
           2,
         );
+        const padBlock = pad ? [tf.zeros([B, pad])] : [];
         const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
         const As = steps(A);
         const Ps = steps(P);
         const Fs = steps(F3!);
         const ms2 = m ? steps(m) : undefined;
-        const UT = tf.transpose(sU);
+        const UT = padRows(tf.transpose(sU), pad);
         let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
         let dcC: tf.Tensor = tf.squeeze(dcT!, [0]);
         const dz: tf.Tensor[] = new Array(T);
@@ -125,7 +136,7 @@ export function lstmSequence(
             dc = dcC;
           }
           dc = tf.add(dc, tf.mul(dh, As[t]!));
-          const dzt = tf.mul(tf.concat([dc, dc, dh, dc], 1), Ps[t]!);
+          const dzt = tf.mul(tf.concat([dc, dc, dh, dc, ...padBlock], 1), Ps[t]!);
           dz[t] = dzt;
           dcC = tf.mul(dc, Fs[t]!);
           dhC = tf.matMul(dzt, UT);
@@ -134,11 +145,11 @@ export function lstmSequence(
             dcC = tf.add(dcC, keepC);
           }
         }
-        const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H]);
-        const dX = swapBatchTime(tf.reshape(tf.matMul(dZ, tf.transpose(sW)), [T, B, sx2.shape[1]]));
-        const dW = tf.matMul(tf.transpose(sx2), dZ);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ);
-        const db = sumRows(dZ as tf.Tensor2D);
+        const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H + pad]);
+        const dX = swapBatchTime(tf.reshape(tf.matMul(dZ, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
+        const dW = dropPad(tf.matMul(tf.transpose(sx2), dZ), pad);
+        const dU = dropPad(tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ), pad);
+        const db = dropPad(sumRows(dZ as tf.Tensor2D), pad);
         const grads = [dX, dW, dU, db, dhC, dcC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
@@ -19,7 +20,7 @@ export function simpleRnnSequence(
 ): { outputs: tf.Tensor3D; h: tf.Tensor2D } {
   const [B, T] = x.shape;
   const H = recurrentKernel.shape[0];
-  const act = activation === 'tanh' ? tf.tanh : tf.relu;
+  const act = activation === 'tanh' ? tanh : tf.relu;
   const run = tf.customGrad((...args: unknown[]) => {
     const [xIn, W, U, b, hInit] = args as tf.Tensor[];
     const m = mask ? (args[5] as tf.Tensor3D) : undefined;
@@ -27,7 +28,7 @@ export function simpleRnnSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    const xs = steps(tf.reshape(tf.add(tf.matMul(x2, W as tf.Tensor2D), b!), [T, B, H]));
+    const xs = steps(tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, H]));
     const ms = mt ? steps(mt) : undefined;
     const ys: tf.Tensor[] = new Array(T);
     const hPrev: tf.Tensor[] = new Array(T);

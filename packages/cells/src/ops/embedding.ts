@@ -2,6 +2,15 @@ import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 
 /**
+ * A batch of lookups is a one-hot matmul when the vocabulary is small (the
+ * one-hot is kept for the gradient anyway); a handful of ids, or a large
+ * vocabulary, is a gather.
+ */
+function useOneHotMatMul(count: number, vocab: number): boolean {
+  return count >= 64 && vocab <= 1024;
+}
+
+/**
  * Rows of `table` (`[vocab, dim]`) for integer `ids` (any shape) → `[...ids, dim]`.
  * tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks,
  * so an embedding built on it cannot train there; this one's gradient is
@@ -13,13 +22,17 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
   const run = tf.customGrad((...args: unknown[]) => {
     const [idsIn, E] = args as [tf.Tensor, tf.Tensor2D];
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const flat = tf.reshape(idsIn, [-1]);
-    save([flat]);
+    const flat = tf.reshape(idsIn, [-1]) as tf.Tensor1D;
+    // wasm's gather costs ~2 µs a row; oneHot·E is far cheaper for a training batch, and the one-hot serves the gradient too.
+    const oneHot = useOneHotMatMul(flat.size, vocab) ? tf.oneHot(flat, vocab) : undefined;
+    save([oneHot ?? flat]);
+    const rows = oneHot ? tf.matMul(oneHot, E) : tf.gather(E, flat);
     return {
-      value: tf.reshape(tf.gather(E, flat), [...idsIn.shape, dim]),
+      value: tf.reshape(rows, [...idsIn.shape, dim]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const oneHot = tf.oneHot(saved[0] as tf.Tensor1D, vocab);
-        const dTable = tf.matMul(tf.transpose(oneHot), tf.reshape(dy, [-1, dim]));
+        const kept = saved[0] as tf.Tensor;
+        const hot = kept.rank === 2 ? (kept as tf.Tensor2D) : tf.oneHot(kept as tf.Tensor1D, vocab);
+        const dTable = tf.matMul(tf.transpose(hot), tf.reshape(dy, [-1, dim]));
         return [tf.zerosLike(idsIn), dTable];
       },
     };
