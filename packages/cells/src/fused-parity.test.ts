@@ -105,18 +105,18 @@ function projectionLoss(outs: tf.Tensor[]): tf.Scalar {
   ) as tf.Scalar;
 }
 
-describe('fused LSTM and GRU whose gate width is a multiple of 512 (their gradients get stride padding)', () => {
+describe('fused LSTM and GRU whose gate width is a multiple of 256 (their gradients get stride padding)', () => {
   beforeAll(async () => {
     await initBackend();
   });
 
   it('pads exactly those widths', () => {
-    expect([256, 512, 768, 1024, 1536, 2048].map(stridePad)).toEqual([0, 8, 0, 8, 8, 8]);
+    expect([24, 200, 256, 300, 768, 1024, 1536].map(stridePad)).toEqual([0, 0, 8, 0, 8, 8, 8]);
   });
 
   const wide: Array<[string, number, () => RecurrentCell]> = [
-    ['lstm', 128, () => new LSTMCell({ inputSize: I, units: 128, seed: 5 })],
-    ['gru', 512, () => new GRUCell({ inputSize: I, units: 512, seed: 6 })],
+    ['lstm', 64, () => new LSTMCell({ inputSize: I, units: 64, seed: 5 })],
+    ['gru', 256, () => new GRUCell({ inputSize: I, units: 256, seed: 6 })],
   ];
   for (const [name, units, make] of wide)
     for (const lengths of [undefined, [4, 2, 1]]) {

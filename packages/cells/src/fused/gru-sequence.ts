@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { dropPad, padRows, stridePad } from './stride-pad.js';
@@ -64,7 +65,16 @@ export function gruSequence(
     let outputs = tf.stack(ys, 0);
     if (mt) outputs = tf.mul(outputs, mt);
     const value = swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0)], 0));
-    save([x2, W!, U!, tf.stack(rzs, 0), tf.stack(ns, 0), tf.stack(hns, 0), tf.stack(hPrev, 0), ...(mt ? [mt] : [])]);
+    saveShared(save, [
+      x2,
+      W!,
+      U!,
+      tf.stack(rzs, 0),
+      tf.stack(ns, 0),
+      tf.stack(hns, 0),
+      tf.stack(hPrev, 0),
+      ...(mt ? [mt] : []),
+    ]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

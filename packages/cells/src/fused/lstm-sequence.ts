@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { dropPad, padRows, stridePad } from './stride-pad.js';
@@ -74,7 +75,7 @@ export function lstmSequence(
     let outputs = tf.stack(ys, 0);
     if (mt) outputs = tf.mul(outputs, mt);
     const value = swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0), tf.expandDims(c, 0)], 0));
-    save([
+    saveShared(save, [
       x2,
       W!,
       U!,

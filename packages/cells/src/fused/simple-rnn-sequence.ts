@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
@@ -41,7 +42,7 @@ export function simpleRnnSequence(
     }
     const Y = tf.stack(ys, 0);
     const outputs = mt ? tf.mul(Y, mt) : Y;
-    save([x2, W!, U!, Y, tf.stack(hPrev, 0), ...(mt ? [mt] : [])]);
+    saveShared(save, [x2, W!, U!, Y, tf.stack(hPrev, 0), ...(mt ? [mt] : [])]);
     return {
       value: swapBatchTime(tf.concat([outputs, tf.expandDims(h, 0)], 0)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

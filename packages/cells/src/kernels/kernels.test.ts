@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/numeric.js';
 import { fastSplit, sumRows } from './fast-split.js';
+import { saveShared } from './save-shared.js';
 import { unstackRows } from './unstack-rows.js';
 
 describe('row-unstack and split kernels', () => {
@@ -53,5 +54,46 @@ describe('row-unstack and split kernels', () => {
   it('sumRows equals tf.sum over axis 0', async () => {
     const x = randomNormal(new Rng(3), [7, 4]) as tf.Tensor2D;
     expect(await maxAbsDiff(sumRows(x), tf.sum(x, 0))).toBeLessThan(1e-5);
+  });
+});
+
+describe('saveShared', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('saves without copying, gives the same gradient, and puts tfjs Identity back', async () => {
+    const originalIdentity = tf.getKernel('Identity', tf.getBackend());
+    const x = randomNormal(new Rng(2), [256, 256]);
+    let sameBuffer: boolean | undefined;
+    const square = (shared: boolean) =>
+      tf.customGrad((...args: unknown[]) => {
+        const [a] = args as [tf.Tensor];
+        const save = args[args.length - 1] as tf.GradSaveFunc;
+        const doubled = tf.mul(a, 2);
+        if (shared) saveShared(save, [doubled]);
+        else save([doubled]);
+        return {
+          value: tf.square(a),
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            sameBuffer = saved[0]?.dataId === doubled.dataId;
+            return tf.mul(dy, saved[0] as tf.Tensor);
+          },
+        };
+      });
+    const gShared = tf.grad((a: tf.Tensor) => tf.sum(square(true)(a) as tf.Tensor))(x);
+    const sharedBuffer = sameBuffer;
+    const gCopy = tf.grad((a: tf.Tensor) => tf.sum(square(false)(a) as tf.Tensor))(x);
+    expect(await maxAbsDiff(gShared, gCopy)).toBe(0);
+    expect(await maxAbsDiff(gShared, tf.mul(x, 2))).toBeLessThan(1e-6);
+    // On wasm tfjs's own save copies the buffer; the shared save keeps the very same one.
+    if (tf.getBackend() === 'wasm') {
+      expect(sameBuffer).toBe(false);
+      expect(sharedBuffer).toBe(true);
+    }
+    expect(tf.getKernel('Identity', tf.getBackend())).toBe(originalIdentity);
+    // tf.clone is a copy again afterwards.
+    const c = tf.clone(x);
+    expect(await maxAbsDiff(c, x)).toBe(0);
   });
 });
