@@ -1,5 +1,5 @@
-export type { BackendAttempt, BackendName, BackendReport, InitBackendOptions } from './backend.js';
-export { BACKEND_ENV, BACKENDS, initBackend } from './backend.js';
+export type { BackendAttempt, BackendName, BackendReport, InitBackendOptions, WasmReport } from './backend.js';
+export { BACKEND_ENV, BACKENDS, initBackend, WASM_THREADS_ENV } from './backend.js';
 export type {
   CheckpointLimits,
   CheckpointManifest,
