@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
@@ -34,11 +35,7 @@ export function gruSequence(
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
     // Input projections split into the r|z and n parts once for all steps, not once per step.
-    const [xrzAll, xnAll] = fastSplit(
-      tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, 3 * H]),
-      [2 * H, H],
-      2,
-    );
+    const [xrzAll, xnAll] = fastSplit(tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, 3 * H]), [2 * H, H], 2);
     const xrzs = steps(xrzAll!);
     const xns = steps(xnAll!);
     const ms = mt ? steps(mt) : undefined;
@@ -50,7 +47,7 @@ export function gruSequence(
     let h = hInit as tf.Tensor;
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
-      const hu = tf.fused.matMul({ a: h, b: U as tf.Tensor2D, bias: rb });
+      const hu = affine(h, U as tf.Tensor2D, rb!);
       const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
       const rz = tf.sigmoid(tf.add(xrzs[t]!, hrz!));
       const [r, z] = fastSplit(rz, 2, 1);
@@ -106,15 +103,15 @@ export function gruSequence(
           dxs[t] = tf.concat([drPre, dzPre, dnPre, ...padBlock], 1);
           const dhu = tf.concat([drPre, dzPre, tf.mul(dnPre, rs![t]!), ...padBlock], 1);
           dhs[t] = dhu;
-          let carry = tf.add(tf.mul(dh, zs![t]!), tf.matMul(dhu, UT));
+          let carry = tf.add(tf.mul(dh, zs![t]!), matMul2d(dhu, UT));
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
         const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H + pad]);
         const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H + pad]);
-        const dX = swapBatchTime(tf.reshape(tf.matMul(dX3, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
-        const dW = dropPad(tf.matMul(tf.transpose(sx2), dX3), pad);
-        const dU = dropPad(tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU), pad);
+        const dX = swapBatchTime(tf.reshape(matMul2d(dX3, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
+        const dW = dropPad(matMul2d(tf.transpose(sx2), dX3), pad);
+        const dU = dropPad(matMul2d(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU), pad);
         const db = dropPad(sumRows(dX3 as tf.Tensor2D), pad);
         const drb = dropPad(sumRows(dHU as tf.Tensor2D), pad);
         const grads = [dX, dW, dU, db, drb, dhC];

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
@@ -37,7 +38,7 @@ export function lstmSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    const xs = steps(tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, 4 * H]));
+    const xs = steps(tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, 4 * H]));
     const ms = mt ? steps(mt) : undefined;
     const sig: tf.Tensor[] = new Array(T);
     const gs: tf.Tensor[] = new Array(T);
@@ -50,7 +51,7 @@ export function lstmSequence(
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
       cPrev[t] = c;
-      const z = tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D));
+      const z = tf.add(xs[t]!, matMul2d(h, U as tf.Tensor2D));
       const [zs, zg] = fastSplit(z, [3 * H, H], 1);
       const s = tf.sigmoid(zs!);
       const g = tanh(zg!);
@@ -140,16 +141,16 @@ export function lstmSequence(
           const dzt = tf.mul(tf.concat([dc, dc, dh, dc, ...padBlock], 1), Ps[t]!);
           dz[t] = dzt;
           dcC = tf.mul(dc, Fs[t]!);
-          dhC = tf.matMul(dzt, UT);
+          dhC = matMul2d(dzt, UT);
           if (keepH && keepC) {
             dhC = tf.add(dhC, keepH);
             dcC = tf.add(dcC, keepC);
           }
         }
         const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H + pad]);
-        const dX = swapBatchTime(tf.reshape(tf.matMul(dZ, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
-        const dW = dropPad(tf.matMul(tf.transpose(sx2), dZ), pad);
-        const dU = dropPad(tf.matMul(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ), pad);
+        const dX = swapBatchTime(tf.reshape(matMul2d(dZ, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
+        const dW = dropPad(matMul2d(tf.transpose(sx2), dZ), pad);
+        const dU = dropPad(matMul2d(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ), pad);
         const db = dropPad(sumRows(dZ as tf.Tensor2D), pad);
         const grads = [dX, dW, dU, db, dhC, dcC];
         if (m) grads.push(tf.zeros([B, T, 1]));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
@@ -29,14 +30,14 @@ export function simpleRnnSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    const xs = steps(tf.reshape(tf.fused.matMul({ a: x2, b: W as tf.Tensor2D, bias: b }), [T, B, H]));
+    const xs = steps(tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, H]));
     const ms = mt ? steps(mt) : undefined;
     const ys: tf.Tensor[] = new Array(T);
     const hPrev: tf.Tensor[] = new Array(T);
     let h = hInit as tf.Tensor;
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
-      const hNew = act(tf.add(xs[t]!, tf.matMul(h, U as tf.Tensor2D)));
+      const hNew = act(tf.add(xs[t]!, matMul2d(h, U as tf.Tensor2D)));
       ys[t] = hNew;
       h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
     }
@@ -62,14 +63,14 @@ export function simpleRnnSequence(
           const dh = mt ? tf.add(tf.mul(dhC, mt), dys[t]!) : tf.add(dhC, dys[t]!);
           const dp = tf.mul(dh, ds[t]!);
           dps[t] = dp;
-          let carry = tf.matMul(dp, UT);
+          let carry = matMul2d(dp, UT);
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
         const dP = tf.reshape(tf.stack(dps, 0), [T * B, H]);
-        const dX = swapBatchTime(tf.reshape(tf.matMul(dP, tf.transpose(sW)), [T, B, sx2.shape[1]]));
-        const dW = tf.matMul(tf.transpose(sx2), dP);
-        const dU = tf.matMul(tf.transpose(tf.reshape(HP, [T * B, H])), dP);
+        const dX = swapBatchTime(tf.reshape(matMul2d(dP, tf.transpose(sW)), [T, B, sx2.shape[1]]));
+        const dW = matMul2d(tf.transpose(sx2), dP);
+        const dU = matMul2d(tf.transpose(tf.reshape(HP, [T * B, H])), dP);
         const grads = [dX, dW, dU, sumRows(dP as tf.Tensor2D), dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMul2d } from './matmul.js';
 
 /**
  * tf.split for the wasm and cpu backends without tfjs's per-piece Slice,
@@ -112,5 +113,5 @@ export function fastSplit(x: tf.Tensor, sizes: number | number[], axis: number):
 
 /** Σ over the leading axis of a 2-D tensor as a matmul with a row of ones (wasm reduces non-last axes slowly). */
 export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
-  return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]);
+  return tf.reshape(matMul2d(tf.ones([1, x.shape[0]]), x), [x.shape[1]]);
 }

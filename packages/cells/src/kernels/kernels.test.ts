@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/numeric.js';
 import { fastSplit, sumRows } from './fast-split.js';
+import { affine, matMul2d } from './matmul.js';
 import { saveShared } from './save-shared.js';
 import { unstackRows } from './unstack-rows.js';
 
@@ -95,5 +96,40 @@ describe('saveShared', () => {
     // tf.clone is a copy again afterwards.
     const c = tf.clone(x);
     expect(await maxAbsDiff(c, x)).toBe(0);
+  });
+});
+
+describe('matMul2d', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('equals tf.matMul for shapes that are not multiples of its 4×4 tile, and reuses a packed right operand', async () => {
+    const rng = new Rng(3);
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [3, 5, 2],
+      [4, 8, 4],
+      [7, 33, 10],
+      [32, 64, 1032],
+    ] as Array<[number, number, number]>) {
+      const a = randomNormal(rng, [m, k]);
+      const b = randomNormal(rng, [k, n]);
+      const ours = matMul2d(a, b);
+      expect(ours.shape).toEqual([m, n]);
+      expect(await maxAbsDiff(ours, tf.matMul(a, b))).toBeLessThan(1e-4 * Math.sqrt(k));
+      // The second product with the same b goes through the packed copy.
+      const a2 = tf.mul(a, -2);
+      expect(await maxAbsDiff(matMul2d(a2, b), tf.matMul(a2, b))).toBeLessThan(2e-4 * Math.sqrt(k));
+    }
+    expect(() => matMul2d(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow(/do not multiply|inner shapes/);
+  });
+
+  it('affine adds the bias over the last axis', async () => {
+    const rng = new Rng(4);
+    const a = randomNormal(rng, [5, 6]);
+    const b = randomNormal(rng, [6, 7]);
+    const bias = randomNormal(rng, [7]);
+    expect(await maxAbsDiff(affine(a, b, bias), tf.add(tf.matMul(a, b), bias))).toBeLessThan(1e-5);
   });
 });

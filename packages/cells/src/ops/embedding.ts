@@ -1,5 +1,6 @@
 import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { matMul2d } from '../kernels/matmul.js';
 
 /**
  * A batch of lookups is a one-hot matmul when the vocabulary is small (the
@@ -26,13 +27,13 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
     // wasm's gather costs ~2 µs a row; oneHot·E is far cheaper for a training batch, and the one-hot serves the gradient too.
     const oneHot = useOneHotMatMul(flat.size, vocab) ? tf.oneHot(flat, vocab) : undefined;
     save([oneHot ?? flat]);
-    const rows = oneHot ? tf.matMul(oneHot, E) : tf.gather(E, flat);
+    const rows = oneHot ? matMul2d(oneHot, E) : tf.gather(E, flat);
     return {
       value: tf.reshape(rows, [...idsIn.shape, dim]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const kept = saved[0] as tf.Tensor;
         const hot = kept.rank === 2 ? (kept as tf.Tensor2D) : tf.oneHot(kept as tf.Tensor1D, vocab);
-        const dTable = tf.matMul(tf.transpose(hot), tf.reshape(dy, [-1, dim]));
+        const dTable = matMul2d(tf.transpose(hot), tf.reshape(dy, [-1, dim]));
         return [tf.zerosLike(idsIn), dTable];
       },
     };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { sumRows } from '../kernels/fast-split.js';
+import { matMul2d } from '../kernels/matmul.js';
 
 /**
  * y = x·W + b over the last axis of `x` (`[..., in]` → `[..., out]`), with a
@@ -15,7 +16,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): t
     const b = bias ? (args[2] as tf.Tensor1D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const x2 = tf.reshape(xIn, [-1, inSize]);
-    let y = tf.matMul(x2, W);
+    let y = matMul2d(x2, W);
     if (b) y = tf.add(y, b);
     save([x2, W]);
     return {
@@ -23,7 +24,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): t
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx2, sW] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy2 = tf.reshape(dy, [-1, sW.shape[1]]);
-        const grads = [tf.reshape(tf.matMul(dy2, tf.transpose(sW)), xIn.shape), tf.matMul(tf.transpose(sx2), dy2)];
+        const grads = [tf.reshape(matMul2d(dy2, tf.transpose(sW)), xIn.shape), matMul2d(tf.transpose(sx2), dy2)];
         if (b) grads.push(sumRows(dy2 as tf.Tensor2D));
         return grads;
       },
