@@ -1,4 +1,4 @@
-import { initBackend, Rng, randomNormal } from '@seqgen/core';
+import { initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/numeric.js';
@@ -122,7 +122,8 @@ describe('matMul2d', () => {
       const a2 = tf.mul(a, -2);
       expect(await maxAbsDiff(matMul2d(a2, b), tf.matMul(a2, b))).toBeLessThan(2e-4 * Math.sqrt(k));
     }
-    expect(() => matMul2d(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow(/do not multiply|inner shapes/);
+    if (tf.getBackend() === 'cpu') expect(() => matMul2d(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow(ShapeError);
+    else expect(() => matMul2d(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow(/inner shapes/);
   });
 
   it('affine adds the bias over the last axis', async () => {

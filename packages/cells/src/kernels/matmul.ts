@@ -1,3 +1,4 @@
+import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -152,7 +153,12 @@ export function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
     return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
   }
   if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
-    throw new Error(`matMul2d: shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} do not multiply`);
+    throw new ShapeError(
+      'b',
+      `[${a.shape[1]}, n] (a is ${JSON.stringify(a.shape)})`,
+      JSON.stringify(b.shape),
+      'matMul2d',
+    );
   }
   register();
   return tf.engine().runKernel(CPU_MATMUL, { a, b }, {}) as tf.Tensor2D;
