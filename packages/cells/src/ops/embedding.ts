@@ -1,6 +1,7 @@
 import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { matMul2d } from '../kernels/matmul.js';
+import { saveShared } from '../kernels/save-shared.js';
 
 /**
  * A batch of lookups is a one-hot matmul when the vocabulary is small (the
@@ -26,7 +27,7 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
     const flat = tf.reshape(idsIn, [-1]) as tf.Tensor1D;
     // wasm's gather costs ~2 µs a row; oneHot·E is far cheaper for a training batch, and the one-hot serves the gradient too.
     const oneHot = useOneHotMatMul(flat.size, vocab) ? tf.oneHot(flat, vocab) : undefined;
-    save([oneHot ?? flat]);
+    saveShared(save, [oneHot ?? flat]);
     const rows = oneHot ? matMul2d(oneHot, E) : tf.gather(E, flat);
     return {
       value: tf.reshape(rows, [...idsIn.shape, dim]),

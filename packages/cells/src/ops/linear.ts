@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sumRows } from '../kernels/fast-split.js';
 import { matMul2d } from '../kernels/matmul.js';
+import { saveShared } from '../kernels/save-shared.js';
 
 /**
  * y = x·W + b over the last axis of `x` (`[..., in]` → `[..., out]`), with a
@@ -18,7 +19,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): t
     const x2 = tf.reshape(xIn, [-1, inSize]);
     let y = matMul2d(x2, W);
     if (b) y = tf.add(y, b);
-    save([x2, W]);
+    saveShared(save, [x2, W]);
     return {
       value: tf.reshape(y, outShape),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
