@@ -28,7 +28,8 @@ import * as tf from '@tensorflow/tfjs';
 export async function startThreadedWasm(threads: number): Promise<number> {
   const require = createRequire(import.meta.url);
   const wasmPackage = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  const wasmBackend = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  // The module instance initBackend imported, so setThreadsCount reaches the backend it registered.
+  const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
   const workerFile = writeWorkerScript(wasmPackage, require);
 
   const originalObjectUrl = URL.createObjectURL;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
+import { biasGradient, inputGradient, weightGradient } from './gate-gradients.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
-import { dropPad, padRows, stridePad } from './stride-pad.js';
+import { padRows, stridePad } from './stride-pad.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -107,13 +108,13 @@ export function gruSequence(
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
-        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H + pad]);
-        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H + pad]);
-        const dX = swapBatchTime(tf.reshape(matMul2d(dX3, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
-        const dW = dropPad(matMul2d(tf.transpose(sx2), dX3), pad);
-        const dU = dropPad(matMul2d(tf.transpose(tf.reshape(HP!, [T * B, H])), dHU), pad);
-        const db = dropPad(sumRows(dX3 as tf.Tensor2D), pad);
-        const drb = dropPad(sumRows(dHU as tf.Tensor2D), pad);
+        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H + pad]) as tf.Tensor2D;
+        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H + pad]) as tf.Tensor2D;
+        const dX = swapBatchTime(tf.reshape(inputGradient(dX3, sW, pad), [T, B, sx2.shape[1]]));
+        const dW = weightGradient(sx2, dX3, pad);
+        const dU = weightGradient(tf.reshape(HP!, [T * B, H]), dHU, pad);
+        const db = biasGradient(dX3, pad);
+        const drb = biasGradient(dHU, pad);
         const grads = [dX, dW, dU, db, drb, dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
+import { biasGradient, inputGradient, weightGradient } from './gate-gradients.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
-import { dropPad, padRows, stridePad } from './stride-pad.js';
+import { padRows, stridePad } from './stride-pad.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -147,11 +148,11 @@ export function lstmSequence(
             dcC = tf.add(dcC, keepC);
           }
         }
-        const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H + pad]);
-        const dX = swapBatchTime(tf.reshape(matMul2d(dZ, padRows(tf.transpose(sW), pad)), [T, B, sx2.shape[1]]));
-        const dW = dropPad(matMul2d(tf.transpose(sx2), dZ), pad);
-        const dU = dropPad(matMul2d(tf.transpose(tf.reshape(HP!, [T * B, H])), dZ), pad);
-        const db = dropPad(sumRows(dZ as tf.Tensor2D), pad);
+        const dZ = tf.reshape(tf.stack(dz, 0), [T * B, 4 * H + pad]) as tf.Tensor2D;
+        const dX = swapBatchTime(tf.reshape(inputGradient(dZ, sW, pad), [T, B, sx2.shape[1]]));
+        const dW = weightGradient(sx2, dZ, pad);
+        const dU = weightGradient(tf.reshape(HP!, [T * B, H]), dZ, pad);
+        const db = biasGradient(dZ, pad);
         const grads = [dX, dW, dU, db, dhC, dcC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;

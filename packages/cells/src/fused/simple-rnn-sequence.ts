@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { fastSplit, sumRows } from '../kernels/fast-split.js';
+import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
+import { biasGradient, inputGradient, weightGradient } from './gate-gradients.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
@@ -67,11 +68,15 @@ export function simpleRnnSequence(
           if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
           dhC = carry;
         }
-        const dP = tf.reshape(tf.stack(dps, 0), [T * B, H]);
-        const dX = swapBatchTime(tf.reshape(matMul2d(dP, tf.transpose(sW)), [T, B, sx2.shape[1]]));
-        const dW = matMul2d(tf.transpose(sx2), dP);
-        const dU = matMul2d(tf.transpose(tf.reshape(HP, [T * B, H])), dP);
-        const grads = [dX, dW, dU, sumRows(dP as tf.Tensor2D), dhC];
+        const dP = tf.reshape(tf.stack(dps, 0), [T * B, H]) as tf.Tensor2D;
+        const dX = swapBatchTime(tf.reshape(inputGradient(dP, sW, 0), [T, B, sx2.shape[1]]));
+        const grads = [
+          dX,
+          weightGradient(sx2, dP, 0),
+          weightGradient(tf.reshape(HP, [T * B, H]), dP, 0),
+          biasGradient(dP, 0),
+          dhC,
+        ];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
