@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
-import { tanh } from '../ops/tanh.js';
-import { biasGradient, inputGradient, weightGradient } from './gate-gradients.js';
+import { addStep } from './add-step.js';
+import { biasGradient, inputGradient, jointTranspose, weightGradients } from './gate-gradients.js';
+import { gruBackStep, gruCandidate, gruUpdate } from './gru-pointwise.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
-import { padRows, stridePad } from './stride-pad.js';
+import { stridePad } from './stride-pad.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
 /**
@@ -35,28 +36,24 @@ export function gruSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    // Input projections split into the r|z and n parts once for all steps, not once per step.
-    const [xrzAll, xnAll] = fastSplit(tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, 3 * H]), [2 * H, H], 2);
-    const xrzs = steps(xrzAll!);
-    const xns = steps(xnAll!);
+    const X3 = tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, 3 * H]);
     const ms = mt ? steps(mt) : undefined;
-    const rzs: tf.Tensor[] = new Array(T);
+    const gs: tf.Tensor[] = new Array(T);
     const ns: tf.Tensor[] = new Array(T);
-    const hns: tf.Tensor[] = new Array(T);
+    const hus: tf.Tensor[] = new Array(T);
     const hPrev: tf.Tensor[] = new Array(T);
     const ys: tf.Tensor[] = new Array(T);
     let h = hInit as tf.Tensor;
+    // Six ops a step: the recurrent product, two sigmoids and the element-wise kernels of gru-pointwise.ts.
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
       const hu = affine(h, U as tf.Tensor2D, rb!);
-      const [hrz, hn] = fastSplit(hu, [2 * H, H], 1);
-      const rz = tf.sigmoid(tf.add(xrzs[t]!, hrz!));
-      const [r, z] = fastSplit(rz, 2, 1);
-      const n = tanh(tf.add(xns[t]!, tf.mul(r!, hn!)));
-      const hNew = tf.add(n, tf.mul(z!, tf.sub(h, n)));
-      rzs[t] = rz;
+      const g = tf.sigmoid(addStep(X3, t, hu, 2 * H));
+      const s = tf.sigmoid(gruCandidate(X3, t, hu, g));
+      const { h: hNew, n } = gruUpdate(s, g, h);
+      gs[t] = g;
       ns[t] = n;
-      hns[t] = hn!;
+      hus[t] = hu;
       ys[t] = hNew;
       h = ms ? tf.add(h, tf.mul(ms[t]!, tf.sub(hNew, h))) : hNew;
     }
@@ -67,9 +64,9 @@ export function gruSequence(
       x2,
       W!,
       U!,
-      tf.stack(rzs, 0),
+      tf.stack(gs, 0),
       tf.stack(ns, 0),
-      tf.stack(hns, 0),
+      tf.stack(hus, 0),
       tf.stack(hPrev, 0),
       ...(mt ? [mt] : []),
     ]);
@@ -77,46 +74,49 @@ export function gruSequence(
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         // Only saved tensors may be used here: tfjs disposes the forward pass's own tensors before backprop.
-        const m = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
-        const [sx2, sW, sU, RZ, N, HN, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
+        const M = mask ? (saved[saved.length - 1] as tf.Tensor3D) : undefined;
+        const [sx2, sW, sU, G, N, HU, HP] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, ...tf.Tensor3D[]];
         const [dOut, dhT] = fastSplit(swapBatchTime(dy), [T, 1], 0);
-        // Factors independent of the carried gradient, computed for all steps at once.
-        const [R, Z] = fastSplit(RZ!, 2, 2);
-        const Q1 = tf.mul(tf.sub(HP!, N!), tf.mul(Z!, tf.sub(1, Z!))); // ∂h'/∂z_pre
-        const Q2 = tf.mul(tf.sub(1, Z!), tf.sub(1, tf.square(N!))); // ∂h'/∂n_pre
-        const Q3 = tf.mul(HN!, tf.mul(R!, tf.sub(1, R!))); // ∂n_pre/∂r_pre
-        const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
-        const [q1, q2, q3, rs, zs] = [Q1, Q2, Q3, R!, Z!].map((q) => steps(q));
-        const ms2 = m ? steps(m) : undefined;
-        // Gate gradients get zero columns when 3H would give them a cache-aliasing row stride (stride-pad.ts).
-        const pad = stridePad(3 * H);
-        const padBlock = pad ? [tf.zeros([B, pad])] : [];
-        const UT = padRows(tf.transpose(sU), pad);
-        let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
-        const dxs: tf.Tensor[] = new Array(T);
-        const dhs: tf.Tensor[] = new Array(T);
+        // Gate gradients get zero columns when a block's width would give it a cache-aliasing row stride (stride-pad.ts).
+        const padRZ = stridePad(2 * H);
+        const padN = stridePad(H);
+        const UT = tf.transpose(sU);
+        let dIn: tf.Tensor = tf.squeeze(dhT!, [0]);
+        let carryIn: tf.Tensor = tf.zerosLike(dIn);
+        // Per step: ∂/∂[r, z] pre-activations (shared by x·W and h·U), ∂/∂(x·W_n), and ∂/∂(h·U_n) = ∂/∂(x·W_n)⊙r.
+        const drzs: tf.Tensor[] = new Array(T);
+        const dns: tf.Tensor[] = new Array(T);
+        const dnrs: tf.Tensor[] = new Array(T);
         for (const t of timeOrder(T, !reverse)) {
-          const mt = ms2?.[t];
-          const dh = mt ? tf.add(tf.mul(dhC, mt), dys[t]!) : tf.add(dhC, dys[t]!);
-          const dzPre = tf.mul(dh, q1![t]!);
-          const dnPre = tf.mul(dh, q2![t]!);
-          const drPre = tf.mul(dnPre, q3![t]!);
-          dxs[t] = tf.concat([drPre, dzPre, dnPre, ...padBlock], 1);
-          const dhu = tf.concat([drPre, dzPre, tf.mul(dnPre, rs![t]!), ...padBlock], 1);
-          dhs[t] = dhu;
-          let carry = tf.add(tf.mul(dh, zs![t]!), matMul2d(dhu, UT));
-          if (mt) carry = tf.add(carry, tf.sub(dhC, tf.mul(dhC, mt)));
-          dhC = carry;
+          const stacks = { dIn, carryIn, dOut: dOut!, G: G!, N: N!, HP: HP!, HU: HU!, M };
+          const step = gruBackStep(stacks, { t, padRZ, padN });
+          drzs[t] = step.drz;
+          dns[t] = step.dn;
+          dnrs[t] = step.dnr;
+          carryIn = step.carry;
+          dIn = matMul2d(step.dhu, UT);
         }
-        const dX3 = tf.reshape(tf.stack(dxs, 0), [T * B, 3 * H + pad]) as tf.Tensor2D;
-        const dHU = tf.reshape(tf.stack(dhs, 0), [T * B, 3 * H + pad]) as tf.Tensor2D;
-        const dX = swapBatchTime(tf.reshape(inputGradient(dX3, sW, pad), [T, B, sx2.shape[1]]));
-        const dW = weightGradient(sx2, dX3, pad);
-        const dU = weightGradient(tf.reshape(HP!, [T * B, H]), dHU, pad);
-        const db = biasGradient(dX3, pad);
-        const drb = biasGradient(dHU, pad);
-        const grads = [dX, dW, dU, db, drb, dhC];
-        if (m) grads.push(tf.zeros([B, T, 1]));
+        const dh0 = tf.add(dIn, carryIn);
+        const rows = (list: tf.Tensor[]) => tf.reshape(tf.stack(list, 0), [T * B, -1]) as tf.Tensor2D;
+        const [DRZ, DN, DNR] = [rows(drzs), rows(dns), rows(dnrs)] as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        // The r|z block meets both x and h, so its weight gradients are one product; the n blocks differ by ⊙r.
+        const I = sx2.shape[1];
+        const inputsT = jointTranspose([sx2, tf.reshape(HP!, [T * B, H])]);
+        const [xT, hT] = fastSplit(inputsT, [I, H], 0) as [tf.Tensor2D, tf.Tensor2D];
+        const [dWrz, dUrz] = weightGradients(inputsT, [I, H], DRZ, padRZ);
+        const [dWn] = weightGradients(xT, [I], DN, padN);
+        const [dUn] = weightGradients(hT, [H], DNR, padN);
+        const dW = tf.concat([dWrz!, dWn!], 1);
+        const dU = tf.concat([dUrz!, dUn!], 1);
+        const [Wrz, Wn] = fastSplit(sW, [2 * H, H], 1) as [tf.Tensor2D, tf.Tensor2D];
+        const dX2 = tf.add(inputGradient(DRZ, Wrz, padRZ), inputGradient(DN, Wn, padN));
+        const dX = swapBatchTime(tf.reshape(dX2, [T, B, I]));
+        // Bias sums of the same padded blocks: XNNPACK keeps the packing of a right operand it has seen (by tensor).
+        const dRZb = biasGradient(DRZ, padRZ);
+        const db = tf.concat([dRZb, biasGradient(DN, padN)]);
+        const drb = tf.concat([dRZb, biasGradient(DNR, padN)]);
+        const grads = [dX, dW, dU, db, drb, dh0];
+        if (M) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },
     };

@@ -3,7 +3,7 @@ import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { tanh } from '../ops/tanh.js';
-import { biasGradient, inputGradient, weightGradient } from './gate-gradients.js';
+import { biasGradient, inputGradient, jointTranspose, weightGradients } from './gate-gradients.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
 import { steps, swapBatchTime, timeOrder } from './time-order.js';
 
@@ -70,13 +70,9 @@ export function simpleRnnSequence(
         }
         const dP = tf.reshape(tf.stack(dps, 0), [T * B, H]) as tf.Tensor2D;
         const dX = swapBatchTime(tf.reshape(inputGradient(dP, sW, 0), [T, B, sx2.shape[1]]));
-        const grads = [
-          dX,
-          weightGradient(sx2, dP, 0),
-          weightGradient(tf.reshape(HP, [T * B, H]), dP, 0),
-          biasGradient(dP, 0),
-          dhC,
-        ];
+        const inputsT = jointTranspose([sx2, tf.reshape(HP, [T * B, H])]);
+        const [dW, dU] = weightGradients(inputsT, [sx2.shape[1], H], dP, 0) as [tf.Tensor2D, tf.Tensor2D];
+        const grads = [dX, dW, dU, biasGradient(dP, 0), dhC];
         if (m) grads.push(tf.zeros([B, T, 1]));
         return grads;
       },

@@ -19,3 +19,10 @@ export function swapBatchTime(x: tf.Tensor): tf.Tensor {
 export function steps(x: tf.Tensor): tf.Tensor[] {
   return unstackRows(x);
 }
+
+/** Step `t` of a time-major tensor `[T, ...rest]` as `[...rest]` (for composed kernel forms). */
+export function stepOf(x: tf.Tensor, t: number): tf.Tensor {
+  const begin = x.shape.map((_, i) => (i === 0 ? t : 0));
+  const size = x.shape.map((d, i) => (i === 0 ? 1 : d));
+  return tf.squeeze(tf.slice(x, begin, size), [0]);
+}
