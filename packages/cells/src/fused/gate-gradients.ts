@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastSplit, sumRows } from '../kernels/fast-split.js';
 import { matMul2d } from '../kernels/matmul.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 import { dropPad, padRows } from './stride-pad.js';
 
 /*
@@ -14,9 +15,9 @@ import { dropPad, padRows } from './stride-pad.js';
 export function jointTranspose(inputs: tf.Tensor2D[]): tf.Tensor2D {
   // Transposed one by one and stacked by rows: wasm transposes a [T·B, 512] slower than two [T·B, 256].
   return inputs.length === 1
-    ? tf.transpose(inputs[0] as tf.Tensor2D)
+    ? swapAxes01(inputs[0] as tf.Tensor2D)
     : tf.concat(
-        inputs.map((x) => tf.transpose(x)),
+        inputs.map((x) => swapAxes01(x)),
         0,
       );
 }
@@ -40,5 +41,5 @@ export function biasGradient(G: tf.Tensor2D, pad: number): tf.Tensor1D {
 
 /** ∂L/∂input = G·Wᵀ ([T·B, in]). */
 export function inputGradient(G: tf.Tensor2D, weight: tf.Tensor2D, pad: number): tf.Tensor2D {
-  return matMul2d(G, padRows(tf.transpose(weight), pad));
+  return matMul2d(G, padRows(swapAxes01(weight), pad));
 }

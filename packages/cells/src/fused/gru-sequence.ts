@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 import { addStep } from './add-step.js';
 import { biasGradient, inputGradient, jointTranspose, weightGradients } from './gate-gradients.js';
 import { gruBackStep, gruCandidate, gruUpdate } from './gru-pointwise.js';
@@ -80,7 +81,7 @@ export function gruSequence(
         // Gate gradients get zero columns when a block's width would give it a cache-aliasing row stride (stride-pad.ts).
         const padRZ = stridePad(2 * H);
         const padN = stridePad(H);
-        const UT = tf.transpose(sU);
+        const UT = swapAxes01(sU);
         let dIn: tf.Tensor = tf.squeeze(dhT!, [0]);
         let carryIn: tf.Tensor = tf.zerosLike(dIn);
         // Per step: ∂/∂[r, z] pre-activations (shared by x·W and h·U), ∂/∂(x·W_n), and ∂/∂(h·U_n) = ∂/∂(x·W_n)⊙r.

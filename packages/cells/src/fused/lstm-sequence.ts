@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 import { addStep } from './add-step.js';
 import { biasGradient, inputGradient, jointTranspose, weightGradients } from './gate-gradients.js';
 import { lstmBackStep, lstmCell, lstmOutput } from './lstm-pointwise.js';
@@ -41,10 +42,7 @@ export function lstmSequence(
     const I = xIn!.shape[2] as number;
     const mt = m ? swapBatchTime(m) : undefined;
     const x2 = tf.reshape(swapBatchTime(xIn!), [T * B, I]);
-    // The g block's weights doubled once, so one sigmoid gives g = tanh(a) = 2σ(2a) − 1 (lstm-pointwise.ts).
-    const scale = tf.concat([tf.ones([3 * H]), tf.fill([H], 2)]);
-    const X = tf.reshape(affine(x2, tf.mul(W!, scale) as tf.Tensor2D, tf.mul(b!, scale)), [T, B, 4 * H]);
-    const U2 = tf.mul(U!, scale) as tf.Tensor2D;
+    const X = tf.reshape(affine(x2, W as tf.Tensor2D, b!), [T, B, 4 * H]);
     const ms = mt ? steps(mt) : undefined;
     const sig: tf.Tensor[] = new Array(T);
     const tcs: tf.Tensor[] = new Array(T);
@@ -57,7 +55,8 @@ export function lstmSequence(
     for (const t of timeOrder(T, reverse)) {
       hPrev[t] = h;
       c2Prev[t] = c2;
-      const s = tf.sigmoid(addStep(X, t, matMul2d(h, U2), 4 * H));
+      // The g block comes out of addStep doubled, so one sigmoid gives g = tanh(a) = 2σ(2a) − 1 too.
+      const s = tf.sigmoid(addStep(X, t, matMul2d(h, U as tf.Tensor2D), 4 * H, 3 * H));
       const c2New = lstmCell(s, c2);
       const { h: hNew, tc } = lstmOutput(tf.sigmoid(c2New), s);
       sig[t] = s;
@@ -95,7 +94,7 @@ export function lstmSequence(
         const [dOut, dhT, dcT] = fastSplit(swapBatchTime(dy), [T, 1, 1], 0);
         // Gate gradients get zero columns when 4H would give them a cache-aliasing row stride (stride-pad.ts).
         const pad = stridePad(4 * H);
-        const UT = padRows(tf.transpose(sU), pad);
+        const UT = padRows(swapAxes01(sU), pad);
         let dIn: tf.Tensor = tf.squeeze(dhT!, [0]);
         let dcIn: tf.Tensor = tf.squeeze(dcT!, [0]);
         let keepIn: tf.Tensor = tf.zerosLike(dIn);

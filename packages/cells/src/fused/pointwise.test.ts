@@ -34,15 +34,17 @@ describe('element-wise step kernels match their tf-ops forms', () => {
     await initBackend();
   });
 
-  it('addStep reads step t of the stack and keeps the first `width` columns', async () => {
+  it('addStep reads step t of the stack, keeps the first `width` columns and doubles those from `doubleFrom`', async () => {
     const X = normal([T, B, 3 * H]);
     const Y = normal([B, 3 * H]);
-    for (const [t, width] of [
-      [0, 3 * H],
-      [2, 2 * H],
-      [3, 1],
+    for (const [t, width, doubleFrom] of [
+      [0, 3 * H, 3 * H],
+      [2, 2 * H, 2 * H],
+      [3, 1, 1],
+      [1, 3 * H, 2 * H],
+      [1, 2 * H, 0],
     ] as const)
-      await expectSameAsComposed(addStepKernel, [X, Y], { t, width });
+      await expectSameAsComposed(addStepKernel, [X, Y], { t, width, doubleFrom });
   });
 
   it('GRU candidate, update and backward step (plain and masked, with and without stride padding)', async () => {
@@ -79,8 +81,8 @@ describe('element-wise step kernels match their tf-ops forms', () => {
 
   it('refuses inputs that are not float32, naming the input', () => {
     const ints = tf.zeros([T, B, H], 'int32');
-    expect(() => addStepKernel([ints, normal([B, H])], { t: 0, width: H })).toThrow(ShapeError);
-    expect(() => addStepKernel([ints, normal([B, H])], { t: 0, width: H })).toThrow(
+    expect(() => addStepKernel([ints, normal([B, H])], { t: 0, width: H, doubleFrom: H })).toThrow(ShapeError);
+    expect(() => addStepKernel([ints, normal([B, H])], { t: 0, width: H, doubleFrom: H })).toThrow(
       'SeqgenAddStep: input 0 must be float32, got int32',
     );
   });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastSplit } from '../kernels/fast-split.js';
 import { affine, matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 import { tanh } from '../ops/tanh.js';
 import { biasGradient, inputGradient, jointTranspose, weightGradients } from './gate-gradients.js';
 import { nativeKernels, nativeSequence } from './native-sequence.js';
@@ -56,7 +57,7 @@ export function simpleRnnSequence(
         const ds = steps(D);
         const dys = steps(m ? tf.mul(dOut!, m) : dOut!);
         const ms2 = m ? steps(m) : undefined;
-        const UT = tf.transpose(sU);
+        const UT = swapAxes01(sU);
         let dhC: tf.Tensor = tf.squeeze(dhT!, [0]);
         const dps: tf.Tensor[] = new Array(T);
         for (const t of timeOrder(T, !reverse)) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 import { unstackRows } from '../kernels/unstack-rows.js';
 
 /** Positions visited by a recurrence over `steps` steps, forwards or backwards. */
@@ -9,10 +10,7 @@ export function timeOrder(steps: number, reverse: boolean): number[] {
 
 /** `[B, T, ...]` ⇄ `[T, B, ...]`: the kernels work time-major so that one step is one contiguous block. */
 export function swapBatchTime(x: tf.Tensor): tf.Tensor {
-  const perm = x.shape.map((_, i) => i);
-  perm[0] = 1;
-  perm[1] = 0;
-  return tf.transpose(x, perm);
+  return swapAxes01(x);
 }
 
 /** Every step of a time-major tensor `[T, ...]` as its own tensor. */

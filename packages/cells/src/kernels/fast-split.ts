@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { CpuBackend, HeapBackend, Values } from './backend-types.js';
 import { matMul2d } from './matmul.js';
 
 /**
@@ -10,18 +11,6 @@ import { matMul2d } from './matmul.js';
  * pieces' gradients, so it works under autodiff too.
  */
 export const FAST_SPLIT = 'SeqgenSplit';
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-interface HeapBackend {
-  typedArrayFromHeap(t: tf.TensorInfo): Values;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Values } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
-}
 
 interface SplitAttrs {
   sizes: number[];

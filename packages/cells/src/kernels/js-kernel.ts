@@ -1,5 +1,6 @@
 import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import type { CpuBackend, HeapBackend } from './backend-types.js';
 
 /**
  * Element-wise kernels written in JavaScript for the wasm and cpu backends.
@@ -27,16 +28,6 @@ export interface JsKernelSpec<A extends Record<string, number>> {
   composed(inputs: tf.Tensor[], attrs: A): tf.Tensor[];
 }
 
-interface HeapBackend {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 /** How a backend allocates an output and exposes a tensor's values as a Float32Array. */
 interface Memory {
   allocate(shape: number[]): tf.TensorInfo;
@@ -45,11 +36,11 @@ interface Memory {
 
 const memories: Record<'wasm' | 'cpu', (backend: unknown) => Memory> = {
   wasm: (backend) => {
-    const b = backend as HeapBackend;
+    const b = backend as HeapBackend<Float32Array>;
     return { allocate: (shape) => b.makeOutput(shape, 'float32'), values: (t) => b.typedArrayFromHeap(t) };
   },
   cpu: (backend) => {
-    const b = backend as CpuBackend;
+    const b = backend as CpuBackend<Float32Array>;
     return {
       allocate: (shape) => b.makeTensorInfo(shape, 'float32', new Float32Array(tf.util.sizeFromShape(shape))),
       values: (t) => b.data.get(t.dataId).values,

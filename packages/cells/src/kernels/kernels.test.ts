@@ -1,10 +1,13 @@
-import { initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
+import os from 'node:os';
+import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/numeric.js';
 import { fastSplit, sumRows } from './fast-split.js';
+import { CPU_THREADS_ENV, cpuHelperCount, cpuThreads } from './gemm-pool.js';
 import { affine, matMul2d } from './matmul.js';
 import { saveShared } from './save-shared.js';
+import { swapAxes01 } from './swap-axes.js';
 import { unstackRows } from './unstack-rows.js';
 
 describe('row-unstack and split kernels', () => {
@@ -128,9 +131,74 @@ describe('matMul2d', () => {
 
   it('affine adds the bias over the last axis', async () => {
     const rng = new Rng(4);
-    const a = randomNormal(rng, [5, 6]);
-    const b = randomNormal(rng, [6, 7]);
-    const bias = randomNormal(rng, [7]);
-    expect(await maxAbsDiff(affine(a, b, bias), tf.add(tf.matMul(a, b), bias))).toBeLessThan(1e-5);
+    for (const [m, k, n] of [
+      [5, 6, 7],
+      [66, 130, 257], // large enough to be shared out to helper threads on cpu
+    ] as Array<[number, number, number]>) {
+      const a = randomNormal(rng, [m, k]);
+      const b = randomNormal(rng, [k, n]);
+      const bias = randomNormal(rng, [n]);
+      expect(await maxAbsDiff(affine(a, b, bias), tf.add(tf.matMul(a, b), bias))).toBeLessThan(1e-4 * Math.sqrt(k));
+    }
+    if (tf.getBackend() === 'cpu') {
+      expect(() => affine(tf.zeros([3, 4]), tf.zeros([4, 2]), tf.zeros([3, 2]))).toThrow(
+        'matMul2d: bias must be [2], got [3,2]',
+      );
+    }
+  });
+
+  it('shares large cpu products out to one helper thread per extra core, with the same result', async () => {
+    const rng = new Rng(5);
+    const a = randomNormal(rng, [70, 300]);
+    const b = randomNormal(rng, [300, 513]); // 10.8M multiply-adds, 129 panels (the last one partial)
+    const ours = matMul2d(a, b);
+    expect(await maxAbsDiff(ours, tf.matMul(a, b))).toBeLessThan(1e-4 * Math.sqrt(300));
+    if (tf.getBackend() === 'cpu') expect(cpuHelperCount()).toBe(os.availableParallelism() - 1);
+  });
+
+  it('reads its thread count from SEQGEN_CPU_THREADS and refuses bad values by name', () => {
+    const saved = process.env[CPU_THREADS_ENV];
+    try {
+      process.env[CPU_THREADS_ENV] = '3';
+      expect(cpuThreads()).toBe(3);
+      for (const bad of ['0', 'two', '1.5', '65']) {
+        process.env[CPU_THREADS_ENV] = bad;
+        expect(() => cpuThreads()).toThrow(ConfigError);
+        expect(() => cpuThreads()).toThrow(
+          `SEQGEN_CPU_THREADS: expected a whole number of threads from 1 to 64, got ${bad}`,
+        );
+      }
+      delete process.env[CPU_THREADS_ENV];
+      expect(cpuThreads()).toBe(os.availableParallelism());
+    } finally {
+      if (saved === undefined) delete process.env[CPU_THREADS_ENV];
+      else process.env[CPU_THREADS_ENV] = saved;
+    }
+  });
+});
+
+describe('swapAxes01', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('equals tf.transpose of the first two axes for matrices (tiles cut at the edges) and stacks, with gradient', async () => {
+    const rng = new Rng(6);
+    for (const shape of [
+      [1, 1],
+      [33, 70],
+      [64, 31],
+      [5, 7, 3],
+      [4, 2, 3, 5],
+    ]) {
+      const x = randomNormal(rng, shape);
+      const perm = shape.map((_, i) => (i < 2 ? 1 - i : i));
+      const ours = swapAxes01(x);
+      expect(ours.shape).toEqual(perm.map((p) => shape[p]));
+      expect(await maxAbsDiff(ours, tf.transpose(x, perm))).toBe(0);
+      const weights = randomNormal(rng, ours.shape);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(swapAxes01(v), weights)))(x);
+      expect(await maxAbsDiff(g, tf.transpose(weights, perm))).toBe(0);
+    }
   });
 });

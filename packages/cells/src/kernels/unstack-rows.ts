@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { CpuBackend, HeapBackend } from './backend-types.js';
 
 /**
  * Splits a tensor `[T, ...rest]` into its T leading rows in one kernel call.
@@ -10,16 +11,6 @@ import * as tf from '@tensorflow/tfjs';
  * incoming row gradients, so it is usable under autodiff too.
  */
 export const UNSTACK_ROWS = 'SeqgenUnstackRows';
-
-interface HeapBackend {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array | Int32Array | Uint8Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array | Uint8Array): tf.TensorInfo;
-}
 
 let registered = false;
 

@@ -2,6 +2,7 @@ import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 
 /**
  * A batch of lookups is a one-hot matmul when the vocabulary is small (the
@@ -10,6 +11,11 @@ import { saveShared } from '../kernels/save-shared.js';
  */
 function useOneHotMatMul(count: number, vocab: number): boolean {
   return count >= 64 && vocab <= 1024;
+}
+
+/** One-hot rows as float32 (tfjs-backend-wasm's OneHot ignores a float32 dtype and writes integer bits). */
+function floatOneHot(ids: tf.Tensor1D, vocab: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(ids, vocab) as tf.Tensor2D, 'float32');
 }
 
 /**
@@ -26,15 +32,15 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const flat = tf.reshape(idsIn, [-1]) as tf.Tensor1D;
     // wasm's gather costs ~2 µs a row; oneHot·E is far cheaper for a training batch, and the one-hot serves the gradient too.
-    const oneHot = useOneHotMatMul(flat.size, vocab) ? tf.oneHot(flat, vocab) : undefined;
+    const oneHot = useOneHotMatMul(flat.size, vocab) ? floatOneHot(flat, vocab) : undefined;
     saveShared(save, [oneHot ?? flat]);
     const rows = oneHot ? matMul2d(oneHot, E) : tf.gather(E, flat);
     return {
       value: tf.reshape(rows, [...idsIn.shape, dim]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const kept = saved[0] as tf.Tensor;
-        const hot = kept.rank === 2 ? (kept as tf.Tensor2D) : tf.oneHot(kept as tf.Tensor1D, vocab);
-        const dTable = matMul2d(tf.transpose(hot), tf.reshape(dy, [-1, dim]));
+        const hot = kept.rank === 2 ? (kept as tf.Tensor2D) : floatOneHot(kept as tf.Tensor1D, vocab);
+        const dTable = matMul2d(swapAxes01(hot), tf.reshape(dy, [-1, dim]));
         return [tf.zerosLike(idsIn), dTable];
       },
     };

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { sumRows } from '../kernels/fast-split.js';
 import { matMul2d } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
+import { swapAxes01 } from '../kernels/swap-axes.js';
 
 /**
  * y = x·W + b over the last axis of `x` (`[..., in]` → `[..., out]`), with a
@@ -25,7 +26,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): t
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx2, sW] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy2 = tf.reshape(dy, [-1, sW.shape[1]]);
-        const grads = [tf.reshape(matMul2d(dy2, tf.transpose(sW)), xIn.shape), matMul2d(tf.transpose(sx2), dy2)];
+        const grads = [tf.reshape(matMul2d(dy2, swapAxes01(sW)), xIn.shape), matMul2d(swapAxes01(sx2), dy2)];
         if (b) grads.push(sumRows(dy2 as tf.Tensor2D));
         return grads;
       },
