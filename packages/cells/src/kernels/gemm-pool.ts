@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { ConfigError } from '@seqgen/core';
-import { gemmPanels } from './gemm.js';
+import { gemmPanels, packPanels } from './gemm.js';
 
 /**
  * Matrix products for the cpu backend on every core. tfjs-cpu runs on one
@@ -93,13 +93,14 @@ export function cpuHelperCount(): number {
   return helpers?.length ?? 0;
 }
 
-/** Whether products are shared out at all, so packed right operands should live in shared memory. */
-export function sharesWork(): boolean {
-  return startHelpers().length > 0;
+/** `b` ([K, N]) packed for gemm, in shared memory when products are shared out to helpers. */
+export function packRight(b: Float32Array, K: number, N: number): Float32Array {
+  const size = Math.ceil(N / 4) * K * 4;
+  return packPanels(b, K, N, startHelpers().length > 0 ? sharedFloats(size) : new Float32Array(size));
 }
 
 /** A Float32Array of `n` zeros in a SharedArrayBuffer. */
-export function sharedFloats(n: number): Float32Array {
+function sharedFloats(n: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(n * 4));
 }
 
@@ -110,7 +111,7 @@ function inSharedMemory(x: Float32Array): Float32Array {
   return copy;
 }
 
-/** C = A·B (+ bias) for A [M, K] and B packed by packPanels (in shared memory when sharesWork said so). */
+/** C = A·B (+ bias) for A [M, K] and B packed by packRight. */
 export function gemm(
   a: Float32Array,
   M: number,

@@ -1,14 +1,14 @@
 import { ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CpuBackend } from './backend-types.js';
-import { packPanels } from './gemm.js';
-import { gemm, sharedFloats, sharesWork } from './gemm-pool.js';
+import { gemm, packRight } from './gemm-pool.js';
 
 /**
  * 2-D matrix products for the fused layers. On the cpu backend tfjs multiplies
- * in plain JavaScript at ≈ 0.8 GFLOPS; this kernel packs the right operand into
- * 4-column panels and runs a 4×4 register-blocked loop, ≈ 4 GFLOPS on the same
- * core. Every other backend gets tf.matMul / tf.fused.matMul. The kernel has no
+ * in plain JavaScript at ≈ 0.8 GFLOPS; this kernel packs the right operand once
+ * per tensor and multiplies with gemm.ts's register-blocked loop (≈ 4 GFLOPS a
+ * core), sharing large products out to helper threads (gemm-pool.ts). Every
+ * other backend gets tf.matMul / tf.fused.matMul. The kernel has no
  * gradient: the fused layers call it inside their own custom gradients.
  */
 export const CPU_MATMUL = 'SeqgenMatMul';
@@ -33,10 +33,7 @@ function register(): void {
       const N = b.shape[1] as number;
       let packed = panelsOf.get(b.dataId);
       if (!packed) {
-        const size = Math.ceil(N / 4) * K * 4;
-        // In shared memory when the product is shared out to helper threads (gemm-pool.ts).
-        const out = sharesWork() ? sharedFloats(size) : new Float32Array(size);
-        packed = packPanels(cpu.data.get(b.dataId).values, K, N, out);
+        packed = packRight(cpu.data.get(b.dataId).values, K, N);
         panelsOf.set(b.dataId, packed);
       }
       return cpu.makeTensorInfo(
