@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.package.ts';
 
-export default packageConfig();
+// doctor-cli is the `seqgen-doctor` command.
+export default packageConfig({ entry: ['src/index.ts', 'src/doctor-cli.ts'] });

@@ -1,6 +1,7 @@
-import { ConfigError, ShapeError } from '@seqgen/core';
+import { assertOneOf, ConfigError, type JsonObject, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import type { ApplyOptions, LayerResult, RecurrentLayer } from './recurrent-layer.js';
+import { expectType, nestedConfig, pick } from './config-fields.js';
+import { type ApplyOptions, type LayerResult, RecurrentLayer } from './recurrent-layer.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'average';
@@ -18,9 +19,7 @@ export class Bidirectional implements SequenceLayer {
   readonly merge: MergeMode;
 
   constructor(forward: RecurrentLayer, backward: RecurrentLayer, merge: MergeMode = 'concat') {
-    if (!MERGE_MODES.includes(merge)) {
-      throw new ConfigError('merge', `must be one of ${MERGE_MODES.join(', ')}, got ${JSON.stringify(merge)}`);
-    }
+    assertOneOf('merge', merge, MERGE_MODES);
     if (forward.reverse || !backward.reverse) {
       throw new ConfigError(
         'backward',
@@ -81,6 +80,33 @@ export class Bidirectional implements SequenceLayer {
       for (const [k, v] of Object.entries(bwd.trace)) result.trace[`backward/${k}`] = v;
     }
     return result;
+  }
+
+  /** Plain JSON (`type: 'bidirectional'`, both layers' configs nested) that {@link Bidirectional.fromConfig} rebuilds it from. */
+  getConfig(): JsonObject & { type: 'bidirectional' } {
+    return {
+      type: 'bidirectional',
+      forward: this.forward.getConfig(),
+      backward: this.backward.getConfig(),
+      merge: this.merge,
+    };
+  }
+
+  /** Rebuilds the pair from `getConfig()` JSON; the two cells' weights are drawn from `seed`. */
+  static fromConfig(config: TypedConfig, seed = 0): Bidirectional {
+    const c = expectType(config, 'bidirectional', 'Bidirectional');
+    const rng = new Rng(seed);
+    const merge = (pick(c, 'merge', 'string').merge ?? 'concat') as MergeMode;
+    const forward = RecurrentLayer.fromConfig(nestedConfig(c, 'forward'), rng.uint32());
+    let backward: RecurrentLayer | undefined;
+    try {
+      backward = RecurrentLayer.fromConfig(nestedConfig(c, 'backward'), rng.uint32());
+      return new Bidirectional(forward, backward, merge);
+    } catch (error) {
+      forward.dispose();
+      backward?.dispose();
+      throw error;
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 
-/** The cell kinds this package implements; `type` in every cell config. */
+/**
+ * The cell kinds this package implements; `type` in their configs. A cell
+ * registered by another package (core's registry, kind `cell`) has its own.
+ */
 export type CellType = 'rnn' | 'lstm' | 'gru' | 'conv-lstm';
 
 /** Options a sequence layer passes to each step. */
@@ -37,7 +40,7 @@ export interface SequenceResult {
  * sequences, stacks and bidirectional wrappers on top of it.
  */
 export interface RecurrentCell {
-  readonly type: CellType;
+  readonly type: CellType | (string & {});
   readonly inputSize: number;
   readonly units: number;
   /** Size of `output` (equals `units` except for LSTM projection). */
@@ -62,9 +65,9 @@ export interface RecurrentCell {
   dispose(): void;
 }
 
-/** A cell's plain-JSON config; `fromConfig` rebuilds the cell from it. */
+/** A cell's plain-JSON config; `cellFromConfig` rebuilds the cell from it (core's registry, kind `cell`). */
 export interface CellConfigJson {
-  type: CellType;
+  type: CellType | (string & {});
   inputSize: number;
   units: number;
   [key: string]: string | number | boolean | null | number[];

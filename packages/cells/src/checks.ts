@@ -1,20 +1,16 @@
-import { ConfigError, ShapeError } from '@seqgen/core';
+import { assertInRange, assertPositiveInteger, ShapeError } from '@seqgen/core';
 import type * as tf from '@tensorflow/tfjs';
 
-/** A positive integer option, or a ConfigError naming it. */
+/** A positive integer option, returned (core's `assertPositiveInteger`: a ConfigError naming it). */
 export function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a positive integer, got ${String(value)}`);
-  }
+  assertPositiveInteger(field, value);
   return value;
 }
 
-/** A probability in [0, 1), or a ConfigError naming it. */
+/** A probability in [0, 1), default 0 (core's `assertInRange`: a ConfigError naming it). */
 export function dropoutRate(value: unknown, field: string): number {
   const rate = value ?? 0;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-    throw new ConfigError(field, `must be a number in [0, 1), got ${String(value)}`);
-  }
+  assertInRange(field, rate, 0, 1, { openMax: true });
   return rate;
 }
 

@@ -1,6 +1,9 @@
+import { ConfigError, type JsonObject, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { expectShape } from './checks.js';
-import type { ConvLSTM2DCell } from './conv-lstm-cell.js';
+import { expectType, nestedConfig, pick } from './config-fields.js';
+import { cellFromConfig } from './config-registry.js';
+import { ConvLSTM2DCell } from './conv-lstm-cell.js';
 import { swapBatchTime } from './fused/time-order.js';
 import { unstackRows } from './kernels/unstack-rows.js';
 
@@ -50,6 +53,23 @@ export class ConvLSTM2D {
         ),
       );
     return { output, state, trace };
+  }
+
+  /** Plain JSON (`type: 'conv-lstm-2d'`, the cell's config nested) that {@link ConvLSTM2D.fromConfig} rebuilds it from. */
+  getConfig(): JsonObject & { type: 'conv-lstm-2d' } {
+    return { type: 'conv-lstm-2d', cell: this.cell.getConfig(), returnSequences: this.options.returnSequences ?? true };
+  }
+
+  /** Rebuilds the layer from `getConfig()` JSON; the cell's weights are drawn from `seed`. */
+  static fromConfig(config: TypedConfig, seed = 0): ConvLSTM2D {
+    const c = expectType(config, 'conv-lstm-2d', 'ConvLSTM2D');
+    const returnSequences = pick(c, 'returnSequences', 'boolean');
+    const cell = cellFromConfig(nestedConfig(c, 'cell'), seed);
+    if (!(cell instanceof ConvLSTM2DCell)) {
+      cell.dispose();
+      throw new ConfigError('cell', `must be a "conv-lstm" cell config, got "${cell.type}"`);
+    }
+    return new ConvLSTM2D(cell, returnSequences);
   }
 
   dispose(): void {

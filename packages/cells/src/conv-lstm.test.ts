@@ -1,7 +1,7 @@
 import { ConfigError, initBackend, Rng, randomNormal } from '@seqgen/core';
+import { finiteDifferenceError, maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finiteDifferenceError, maxAbsDiff } from '../test/numeric.js';
 import { ConvLSTM2DCell } from './conv-lstm-cell.js';
 import { ConvLSTM2D } from './conv-lstm-layer.js';
 import { LSTMCell } from './lstm-cell.js';

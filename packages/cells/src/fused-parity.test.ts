@@ -1,7 +1,7 @@
 import { initBackend, Rng, randomNormal } from '@seqgen/core';
+import { finiteDifferenceError, maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finiteDifferenceError, maxAbsDiff } from '../test/numeric.js';
 import type { RecurrentCell } from './cell.js';
 import { stridePad } from './fused/stride-pad.js';
 import { GRUCell } from './gru-cell.js';

@@ -1,7 +1,7 @@
 import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
+import { finiteDifferenceError, maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finiteDifferenceError, maxAbsDiff } from '../test/numeric.js';
 import { Bidirectional } from './bidirectional.js';
 import type { RecurrentCell } from './cell.js';
 import { GRUCell } from './gru-cell.js';

@@ -1,7 +1,9 @@
-import { ConfigError, Rng, ShapeError } from '@seqgen/core';
+import { ConfigError, type JsonObject, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentCell } from './cell.js';
 import { dropoutRate, expectShape } from './checks.js';
+import { expectType, nestedConfig, pick } from './config-fields.js';
+import { cellFromConfig } from './config-registry.js';
 import { dropoutMask } from './dropout-mask.js';
 import { swapBatchTime } from './fused/time-order.js';
 import { unstackRows } from './kernels/unstack-rows.js';
@@ -59,6 +61,8 @@ export class RecurrentLayer implements SequenceLayer {
   readonly recurrentDropout: number;
   readonly outputDropout: number;
   readonly fused: boolean;
+  /** Seed of the layer's own dropout masks. */
+  readonly seed: number;
   private readonly rng: Rng;
 
   constructor(cell: RecurrentCell, options: RecurrentLayerOptions = {}) {
@@ -69,7 +73,44 @@ export class RecurrentLayer implements SequenceLayer {
     this.recurrentDropout = dropoutRate(options.recurrentDropout, 'recurrentDropout');
     this.outputDropout = dropoutRate(options.outputDropout, 'outputDropout');
     this.fused = options.fused ?? true;
-    this.rng = new Rng(options.seed ?? 0);
+    this.seed = options.seed ?? 0;
+    this.rng = new Rng(this.seed);
+  }
+
+  /** Plain JSON (`type: 'recurrent'`, the cell's own config nested) that {@link RecurrentLayer.fromConfig} rebuilds it from. */
+  getConfig(): JsonObject & { type: 'recurrent' } {
+    return {
+      type: 'recurrent',
+      cell: this.cell.getConfig(),
+      returnSequences: this.returnSequences,
+      reverse: this.reverse,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      outputDropout: this.outputDropout,
+      fused: this.fused,
+      seed: this.seed,
+    };
+  }
+
+  /** Rebuilds a layer from `getConfig()` JSON; its cell (any registered `cell` type) gets weights drawn from `seed`. */
+  static fromConfig(config: TypedConfig, seed = 0): RecurrentLayer {
+    const c = expectType(config, 'recurrent', 'RecurrentLayer');
+    const options: RecurrentLayerOptions = {
+      ...pick(c, 'returnSequences', 'boolean'),
+      ...pick(c, 'reverse', 'boolean'),
+      ...pick(c, 'dropout', 'number'),
+      ...pick(c, 'recurrentDropout', 'number'),
+      ...pick(c, 'outputDropout', 'number'),
+      ...pick(c, 'fused', 'boolean'),
+      ...pick(c, 'seed', 'number'),
+    };
+    const cell = cellFromConfig(nestedConfig(c, 'cell'), seed);
+    try {
+      return new RecurrentLayer(cell, options);
+    } catch (error) {
+      cell.dispose();
+      throw error;
+    }
   }
 
   get inputSize(): number {

@@ -1,3 +1,4 @@
+import type { JsonObject } from '@seqgen/core';
 import type * as tf from '@tensorflow/tfjs';
 import type { ApplyOptions, LayerResult } from './recurrent-layer.js';
 
@@ -8,5 +9,7 @@ export interface SequenceLayer {
   /** Trainable weights by name, prefixed by position (`forward/kernel`, ...). */
   readonly variables: Readonly<Record<string, tf.Variable>>;
   apply(x: tf.Tensor, options?: ApplyOptions): LayerResult;
+  /** `type`-tagged plain JSON; `layerFromConfig` rebuilds the layer from it. */
+  getConfig(): JsonObject & { type: string };
   dispose(): void;
 }

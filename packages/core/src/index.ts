@@ -1,5 +1,7 @@
 export type { BackendAttempt, BackendName, BackendReport, InitBackendOptions, WasmReport } from './backend.js';
 export { BACKEND_ENV, BACKENDS, initBackend, WASM_THREADS_ENV } from './backend.js';
+export type { AssignReport, AssignWeightsOptions } from './checkpoint/assign-weights.js';
+export { assignWeights, isTrainerEntry, TRAINER_ENTRY_PREFIX } from './checkpoint/assign-weights.js';
 export type {
   CheckpointLimits,
   CheckpointManifest,
@@ -13,7 +15,9 @@ export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
   DEFAULT_LIMITS,
+  DEFAULT_PREPROCESSOR,
   MANIFEST_FILE,
+  READABLE_FORMAT_VERSIONS,
   SINGLE_FILE_EXTENSION,
 } from './checkpoint/format.js';
 export type { LoadCheckpointOptions, LoadedCheckpoint } from './checkpoint/load.js';
@@ -23,8 +27,16 @@ export type { CheckpointData, SaveCheckpointOptions } from './checkpoint/save.js
 export { saveCheckpoint } from './checkpoint/save.js';
 export type { WeightArray, WeightData, WeightInput } from './checkpoint/weights.js';
 export { weightsToTensors } from './checkpoint/weights.js';
-export type { DoctorReport } from './doctor.js';
-export { doctor, formatDoctorReport } from './doctor.js';
+export type { Codec, CodecJson, DiscreteCodec, FrameCodec, Tokenizer } from './contracts/codec.js';
+export type { Sampler } from './contracts/sampler.js';
+export type {
+  AttentionMemory,
+  ContinuousSequenceModel,
+  SequenceModel,
+  SteppedModel,
+} from './contracts/sequence-model.js';
+export type { EnvironmentReport } from './environment-report.js';
+export { environmentReport, formatEnvironmentReport } from './environment-report.js';
 export type { BackendFailure, CheckpointFailure, TokenizerFailure } from './errors.js';
 export {
   BackendError,
@@ -36,7 +48,22 @@ export {
   TokenizerError,
 } from './errors.js';
 export { glorotUniform, orthogonal, randomNormal, randomUniform, truncatedNormal } from './initializers.js';
-export type { Sampler, SequenceModel, Tokenizer } from './interfaces.js';
+export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';
+export {
+  buildFromConfig,
+  isRegisteredConfigType,
+  registerConfigType,
+  registeredConfigTypes,
+  unregisterConfigType,
+} from './registry.js';
 export type { RngState } from './rng.js';
 export { Rng } from './rng.js';
+export type { RangeOptions } from './validate.js';
+export {
+  assertFiniteNumber,
+  assertInRange,
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPositiveInteger,
+} from './validate.js';
 export { VERSION } from './version.js';

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { assertPositiveInteger } from './validate.js';
 
 /** Serializable state of an {@link Rng}: four 32-bit words. */
 export type RngState = readonly [number, number, number, number];
@@ -79,7 +80,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError('n', `must be a positive integer, got ${n}`);
+    assertPositiveInteger('n', n);
     // Rejection sampling avoids modulo bias.
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x = this.uint32();

@@ -1,30 +1,51 @@
 import {
+  assignWeights,
+  buildFromConfig,
   CheckpointError,
   type CheckpointManifest,
+  type Codec,
+  type CodecJson,
+  ConfigError,
+  DEFAULT_PREPROCESSOR,
+  isRegisteredConfigType,
   type JsonObject,
   type LoadCheckpointOptions,
   loadCheckpoint,
   type ModelConfig,
+  registeredConfigTypes,
   type SaveCheckpointOptions,
   saveCheckpoint,
   type Tokenizer,
   type TokenizerJson,
-  type WeightArray,
 } from '@seqgen/core';
-import { assertMatchesVocab, type SeqgenTokenizer, tokenizerFromJSON } from '@seqgen/tokenizers';
-import * as tf from '@tensorflow/tfjs';
+import {
+  assertMatchesVocab,
+  registerBuiltinTokenizers,
+  type SeqgenTokenizer,
+  tokenizerFromJSON,
+} from '@seqgen/tokenizers';
+import type * as tf from '@tensorflow/tfjs';
 
 /** What saving and loading need from a model, whatever its architecture. */
 export interface CheckpointableModel {
-  /** When present, a checkpoint's tokenizer must have exactly this many tokens. */
+  /** When present, a checkpoint's `tokenizer` preprocessor must have exactly this many tokens. */
   readonly vocabSize?: number;
   readonly variables: Record<string, tf.Variable>;
   getConfig(): ModelConfig;
   dispose(): void;
 }
 
+/** A codec of any kind (tokenizer, MIDI events, audio features…). */
+export type AnyCodec = Codec<any, any>;
+
 export interface SaveModelOptions {
-  /** The tokenizer the model was trained with (its JSON or the tokenizer itself); checked against `vocabSize`. */
+  /**
+   * Named preprocessors (each a codec or its JSON): `{ tokenizer }` for a
+   * language model, `{ source, target }` for translation, `{ events }` for music.
+   * A `tokenizer` entry is checked against the model's `vocabSize`.
+   */
+  preprocessors?: Record<string, AnyCodec | CodecJson>;
+  /** Shorthand for `preprocessors: { tokenizer }` (its JSON or the tokenizer itself). */
   tokenizer?: TokenizerJson | Tokenizer | null;
   /** Free-form JSON: training state, metrics, provenance. */
   metadata?: JsonObject;
@@ -34,36 +55,44 @@ export interface SaveModelOptions {
 
 export interface LoadedModel<M> {
   model: M;
-  /** The checkpoint's tokenizer, rebuilt with `@seqgen/tokenizers`, or null when it has none. */
+  /** Every preprocessor of the checkpoint by name, rebuilt by core's registry (kind `codec`). */
+  preprocessors: Record<string, AnyCodec>;
+  /**
+   * The `tokenizer` preprocessor (a version-1 checkpoint's only tokenizer is
+   * read as it), or null when there is none.
+   */
   tokenizer: SeqgenTokenizer | null;
   metadata: JsonObject;
 }
 
 /**
- * Weight names starting with `@` belong to the trainer (optimizer slots,
- * carried state), not to the model: loading a training checkpoint skips them.
+ * Writes a seqgen checkpoint: the model's config, its named preprocessors'
+ * JSON, metadata and its weights by the names of `variables`. A `tokenizer`
+ * that cannot drive the model (wrong vocabulary size) is refused before
+ * anything is written.
  */
-const TRAINER_ENTRY = '@';
-
 export async function saveModel(
   path: string,
   model: CheckpointableModel,
   options: SaveModelOptions = {},
 ): Promise<CheckpointManifest> {
-  const tokenizer = toTokenizerJson(options.tokenizer);
-  // Refuse before writing anything: a checkpoint whose tokenizer cannot drive its model is useless.
-  if (tokenizer && model.vocabSize !== undefined) rebuildTokenizer(tokenizer, model.vocabSize);
+  const preprocessors = preprocessorJson(options);
+  // Refuse before writing anything: a checkpoint whose preprocessors cannot be rebuilt, or whose
+  // tokenizer cannot drive its model, is useless.
+  rebuildPreprocessors(preprocessors, model.vocabSize, path);
   return saveCheckpoint(
     path,
-    { config: model.getConfig(), tokenizer, metadata: options.metadata ?? {}, weights: model.variables },
+    { config: model.getConfig(), preprocessors, metadata: options.metadata ?? {}, weights: model.variables },
     options.checkpoint,
   );
 }
 
 /**
- * Reads a checkpoint, builds the model from its config with `build`, and
- * copies the weights in. Every name, shape and dtype is checked before any
- * weight is assigned; on any error the half-built model is disposed.
+ * Reads a checkpoint, builds the model from its config with `build`, rebuilds
+ * its preprocessors through core's registry, and copies the weights in with
+ * core's `assignWeights` (every name, shape and dtype checked before any weight
+ * is assigned; trainer entries skipped). On any error the half-built model is
+ * disposed.
  */
 export async function loadModel<M extends CheckpointableModel>(
   path: string,
@@ -73,57 +102,64 @@ export async function loadModel<M extends CheckpointableModel>(
   const loaded = await loadCheckpoint(path, options);
   const model = build(loaded.config);
   try {
-    const tokenizer =
-      loaded.tokenizer && model.vocabSize !== undefined
-        ? rebuildTokenizer(loaded.tokenizer, model.vocabSize)
-        : loaded.tokenizer
-          ? tokenizerFromJSON(loaded.tokenizer)
-          : null;
-    assignWeights(model.variables, loaded.weights, path);
-    return { model, tokenizer, metadata: loaded.metadata };
+    const preprocessors = rebuildPreprocessors(loaded.preprocessors, model.vocabSize, path);
+    assignWeights(model.variables, loaded.weights, { source: path });
+    const tokenizer = (preprocessors[DEFAULT_PREPROCESSOR] as SeqgenTokenizer | undefined) ?? null;
+    return { model, preprocessors, tokenizer, metadata: loaded.metadata };
   } catch (error) {
     model.dispose();
     throw error;
   }
 }
 
-function assignWeights(
-  variables: Record<string, tf.Variable>,
-  weights: Record<string, WeightArray>,
-  path: string,
-): void {
-  const fail = (message: string): never => {
-    throw new CheckpointError('invalid-weights', path, message);
-  };
-  for (const name of Object.keys(weights)) {
-    if (!name.startsWith(TRAINER_ENTRY) && !(name in variables)) {
-      fail(`has weight "${name}", which this model does not have (its config and weights disagree)`);
-    }
-  }
-  for (const [name, v] of Object.entries(variables)) {
-    const w = weights[name];
-    if (!w) {
-      fail(`lacks weight "${name}"`);
+/**
+ * Rebuilds each preprocessor with core's registry (kind `codec`; this
+ * package's tokenizers registered first). The `tokenizer` one goes through
+ * `tokenizerFromJSON` (a TokenizerError when it is unknown or corrupt) and must
+ * fit `vocabSize`; a type no package registered is a CheckpointError naming it.
+ */
+function rebuildPreprocessors(
+  json: Record<string, CodecJson>,
+  vocabSize: number | undefined,
+  source: string,
+): Record<string, AnyCodec> {
+  registerBuiltinTokenizers();
+  const out: Record<string, AnyCodec> = {};
+  for (const [name, codecJson] of Object.entries(json)) {
+    if (name === DEFAULT_PREPROCESSOR) {
+      const tokenizer = tokenizerFromJSON<SeqgenTokenizer>(codecJson);
+      if (vocabSize !== undefined) assertMatchesVocab(tokenizer, vocabSize, 'model');
+      out[name] = tokenizer;
       continue;
     }
-    if (w.dtype !== v.dtype) fail(`weight "${name}" is ${w.dtype}, the model needs ${v.dtype}`);
-    if (!tf.util.arraysEqual(w.shape, v.shape)) fail(`weight "${name}" is [${w.shape}], the model needs [${v.shape}]`);
+    if (!isRegisteredConfigType('codec', codecJson.type)) {
+      throw new CheckpointError(
+        'invalid-manifest',
+        source,
+        `preprocessor "${name}" has codec type ${JSON.stringify(codecJson.type)}, which no loaded package registered ` +
+          `(registered: ${registeredConfigTypes('codec').join(', ')}); register it with registerConfigType('codec', …) first`,
+      );
+    }
+    out[name] = buildFromConfig<AnyCodec>('codec', codecJson);
   }
-  for (const [name, v] of Object.entries(variables)) {
-    const w = weights[name] as WeightArray;
-    tf.tidy(() => v.assign(tf.tensor(w.data as Float32Array | Int32Array, w.shape, v.dtype)));
-  }
+  return out;
 }
 
-function rebuildTokenizer(json: TokenizerJson, vocabSize: number): SeqgenTokenizer {
-  const tokenizer = tokenizerFromJSON(json);
-  assertMatchesVocab(tokenizer, vocabSize, 'model');
-  return tokenizer;
+function preprocessorJson(options: SaveModelOptions): Record<string, CodecJson> {
+  const out: Record<string, CodecJson> = {};
+  for (const [name, codec] of Object.entries(options.preprocessors ?? {})) out[name] = toJson(codec);
+  if (options.tokenizer) {
+    if (options.preprocessors && DEFAULT_PREPROCESSOR in options.preprocessors) {
+      throw new ConfigError(
+        'tokenizer',
+        `is given twice: pass it either as \`tokenizer\` or as \`preprocessors.${DEFAULT_PREPROCESSOR}\``,
+      );
+    }
+    out[DEFAULT_PREPROCESSOR] = toJson(options.tokenizer);
+  }
+  return out;
 }
 
-function toTokenizerJson(tokenizer: TokenizerJson | Tokenizer | null | undefined): TokenizerJson | null {
-  if (!tokenizer) return null;
-  return typeof (tokenizer as Tokenizer).toJSON === 'function'
-    ? (tokenizer as Tokenizer).toJSON()
-    : (tokenizer as TokenizerJson);
+function toJson(codec: AnyCodec | CodecJson): CodecJson {
+  return typeof (codec as AnyCodec).toJSON === 'function' ? (codec as AnyCodec).toJSON() : (codec as CodecJson);
 }

@@ -1,4 +1,4 @@
-export type { CheckpointableModel, LoadedModel, SaveModelOptions } from './checkpoint-io.js';
+export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions } from './checkpoint-io.js';
 export { loadModel, saveModel } from './checkpoint-io.js';
 export type { LMBatch } from './lm-batch.js';
 export type { LMCellType, RecurrentLMConfig, RecurrentLMOptions } from './lm-config.js';
@@ -8,10 +8,15 @@ export type { ModelFactory } from './model-registry.js';
 export {
   modelFromCheckpoint,
   modelFromConfig,
+  registerBuiltinModels,
   registeredModelTypes,
   registerModelType,
   unregisterModelType,
 } from './model-registry.js';
+export type { DecoderParts, NativeDecoder } from './native-decoder.js';
+export { nativeDecoder } from './native-decoder.js';
+export type { NgramEvaluation } from './ngram-model.js';
+export { NGRAM_UNKNOWN, NgramModel } from './ngram-model.js';
 export type {
   ForwardOptions,
   ForwardResult,

@@ -1,6 +1,6 @@
 import { ConfigError } from '@seqgen/core';
+import { thrown } from '@seqgen/test-utils';
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../test/thrown.js';
 import { DEFAULT_RECURRENT_LM_CONFIG, resolveLMConfig } from './lm-config.js';
 
 const base = { vocabSize: 10, embeddingSize: 8, hiddenSize: 16 };

@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core';
+import { assertPositiveInteger, ConfigError } from '@seqgen/core';
 
 /** The recurrent cell of every layer. */
 export type LMCellType = 'lstm' | 'gru' | 'rnn';
@@ -129,9 +129,7 @@ export function topOutputSize(config: Pick<RecurrentLMConfig, 'hiddenSize' | 'pr
 }
 
 function positiveInt(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a positive integer, got ${String(value)}`);
-  }
+  assertPositiveInteger(field, value);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@seqgen/core';
 import { generate } from '@seqgen/samplers';
+import { mobyDickSlice } from '@seqgen/test-utils';
 import { CharTokenizer } from '@seqgen/tokenizers';
 import { type StreamBatch, StreamBatcher, type TrainableModel, Trainer } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mobyDickSnippet } from '../test/moby-dick.js';
 import type { LMState } from './recurrent-lm.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
-const text = mobyDickSnippet(30_000, 4_000);
+const text = mobyDickSlice(30_000, 4_000);
 const tokenizer = CharTokenizer.fromText(text, { specialTokens: [] });
 const ids = tokenizer.encode(text);
 const V = tokenizer.vocabSize;
@@ -81,10 +81,17 @@ describe('training a RecurrentLanguageModel on Moby-Dick', () => {
           maxSteps: 25,
           seed: 1,
           checkpointDir: dir,
-          tokenizer: tokenizer.toJSON(),
+          preprocessors: { tokenizer: tokenizer.toJSON() },
           progressBar: false,
         },
-        { onStep: (m) => void losses.push(m.loss) },
+        {
+          onStep: (m) => {
+            losses.push(m.loss);
+            // A token-predicting model: the trainer reports perplexity and bits per token from its loss.
+            expect(m.perplexity).toBeCloseTo(Math.exp(m.loss), 4);
+            expect(m.bitsPerToken).toBeCloseTo(m.loss / Math.LN2, 5);
+          },
+        },
       );
       const documents = [ids.slice(0, 2_000), ids.slice(2_000)];
       const result = await trainer.fit(new StreamBatcher({ documents, batchSize: 4, seqLength: 24, seed: 3 }));

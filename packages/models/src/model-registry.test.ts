@@ -68,11 +68,32 @@ describe('model registry', () => {
   });
 
   it('names the unknown type and the registered ones', async () => {
+    expect(() => modelFromConfig({ type: 'conditioned-decoder' })).toThrow(ConfigError);
     expect(() => modelFromConfig({ type: 'conditioned-decoder' })).toThrow(
-      /no model type "conditioned-decoder".*recurrent-lm/,
+      /unknown model type "conditioned-decoder"; registered: .*recurrent-lm/,
     );
     const path = join(dir, 'unknown');
     await saveCheckpoint(path, { config: { type: 'conditioned-decoder' }, weights: {} });
     await expect(modelFromCheckpoint(path)).rejects.toBeInstanceOf(CheckpointError);
+    await expect(modelFromCheckpoint(path)).rejects.toThrow(/type "conditioned-decoder".*registered: .*recurrent-lm/);
+  });
+
+  it("shares core's registry: a type registered there is built here, and built-ins are there", async () => {
+    const { buildFromConfig, registerConfigType, unregisterConfigType } = await import('@seqgen/core');
+    registerConfigType('model', 'toy-core', (config) => new ToyModel(config as ModelConfig));
+    try {
+      expect(registeredModelTypes()).toEqual(expect.arrayContaining(['recurrent-lm', 'toy-core']));
+      expect(modelFromConfig({ type: 'toy-core', size: 2 })).toBeInstanceOf(ToyModel);
+      const lm = buildFromConfig<RecurrentLanguageModel>('model', {
+        type: 'recurrent-lm',
+        vocabSize: 4,
+        embeddingSize: 2,
+        hiddenSize: 3,
+      });
+      expect(lm.vocabSize).toBe(4);
+      lm.dispose();
+    } finally {
+      unregisterConfigType('model', 'toy-core');
+    }
   });
 });

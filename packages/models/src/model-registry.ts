@@ -1,65 +1,89 @@
-import { CheckpointError, ConfigError, type LoadCheckpointOptions, type ModelConfig } from '@seqgen/core';
+import {
+  buildFromConfig,
+  CheckpointError,
+  type ConfigFactory,
+  isRegisteredConfigType,
+  type LoadCheckpointOptions,
+  type ModelConfig,
+  registerConfigType,
+  registeredConfigTypes,
+  unregisterConfigType,
+} from '@seqgen/core';
 import { type CheckpointableModel, type LoadedModel, loadModel } from './checkpoint-io.js';
 import { RECURRENT_LM_TYPE } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
+/**
+ * Models live in core's one registry under kind `model`; the functions here
+ * are thin wrappers that register this package's models first (no import side
+ * effect: the package is `sideEffects: false`).
+ */
+
 /** Builds a model of one config `type` from its config. */
 export type ModelFactory<M extends CheckpointableModel = CheckpointableModel> = (config: ModelConfig) => M;
 
-/**
- * Config `type` → factory. Seeded here with the models of this package (not
- * registered from their own modules, which would be an import side effect
- * that bundlers may drop); later model types call `registerModelType`.
- */
-const factories = new Map<string, ModelFactory>([
-  [RECURRENT_LM_TYPE, (config) => RecurrentLanguageModel.fromConfig(config)],
-]);
+const BUILTIN: Record<string, ModelFactory> = {
+  [RECURRENT_LM_TYPE]: (config) => RecurrentLanguageModel.fromConfig(config),
+};
 
-/** Adds a model type so that `modelFromConfig` / `modelFromCheckpoint` can build it. */
-export function registerModelType(type: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {
-  if (typeof type !== 'string' || type === '') throw new ConfigError('type', 'must be a non-empty string');
-  if (typeof factory !== 'function') throw new ConfigError('factory', `must be a function, got ${typeof factory}`);
-  if (factories.has(type) && !options.replace) {
-    throw new ConfigError('type', `"${type}" is already registered (pass { replace: true } to override it)`);
+/** Registers this package's models (`recurrent-lm`) under kind `model`; idempotent, and leaves a replaced type alone. */
+export function registerBuiltinModels(): void {
+  for (const [type, factory] of Object.entries(BUILTIN)) {
+    if (!isRegisteredConfigType('model', type))
+      registerConfigType('model', type, factory as ConfigFactory<CheckpointableModel>);
   }
-  factories.set(type, factory);
+}
+
+/**
+ * Adds a model type so that `modelFromConfig` / `modelFromCheckpoint` can
+ * build it: core's `registerConfigType('model', type, factory, options)`.
+ */
+export function registerModelType(type: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {
+  registerBuiltinModels();
+  // Model configs are plain JSON (checkpoints store them), so the registry's config is a ModelConfig here.
+  registerConfigType('model', type, factory as ConfigFactory<CheckpointableModel>, options);
 }
 
 /** Removes a registered type (tests, plugins being unloaded); returns whether it was there. */
 export function unregisterModelType(type: string): boolean {
-  return factories.delete(type);
+  return unregisterConfigType('model', type);
 }
 
-/** The config types that can be built, sorted. */
+/** The model types that can be built, sorted. */
 export function registeredModelTypes(): string[] {
-  return [...factories.keys()].sort();
+  registerBuiltinModels();
+  return registeredConfigTypes('model');
 }
 
-/** Builds a fresh (randomly initialized) model from a `type`-tagged config. */
+/** Builds a fresh (randomly initialized) model from a `type`-tagged config; an unknown type is a ConfigError listing the registered ones. */
 export function modelFromConfig(config: ModelConfig): CheckpointableModel {
-  return factoryFor(config?.type, (message) => new ConfigError('type', message))(config);
+  registerBuiltinModels();
+  return buildFromConfig<CheckpointableModel>('model', config);
 }
 
 /**
  * Loads any registered model type from a checkpoint: its config's `type`
- * picks the factory, then weights and tokenizer are checked and loaded as
- * `RecurrentLanguageModel.load` does.
+ * picks the factory, then preprocessors and weights are checked and loaded
+ * as `RecurrentLanguageModel.load` does. An unregistered type is a
+ * CheckpointError (`invalid-manifest`) naming it and the registered ones.
  */
 export function modelFromCheckpoint(
   path: string,
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedModel<CheckpointableModel>> {
+  registerBuiltinModels();
   return loadModel(
     path,
-    (config) => factoryFor(config.type, (message) => new CheckpointError('invalid-manifest', path, message))(config),
+    (config) => {
+      if (!isRegisteredConfigType('model', config.type)) {
+        throw new CheckpointError(
+          'invalid-manifest',
+          path,
+          `holds a model of type ${JSON.stringify(config.type)}, which no loaded package registered (registered: ${registeredConfigTypes('model').join(', ')})`,
+        );
+      }
+      return buildFromConfig<CheckpointableModel>('model', config);
+    },
     options,
   );
-}
-
-function factoryFor(type: unknown, error: (message: string) => Error): ModelFactory {
-  const factory = typeof type === 'string' ? factories.get(type) : undefined;
-  if (!factory) {
-    throw error(`no model type ${JSON.stringify(type)} is registered (known: ${registeredModelTypes().join(', ')})`);
-  }
-  return factory;
 }

@@ -74,7 +74,11 @@ describe('RecurrentLanguageModel checkpoints', () => {
     expect((saveError as TokenizerError).reason).toBe('vocab-mismatch');
     // A checkpoint written by other means, with a mismatched tokenizer.
     const path = join(dir, 'mismatch');
-    await saveCheckpoint(path, { config: model.getConfig(), tokenizer: tokenizer.toJSON(), weights: model.variables });
+    await saveCheckpoint(path, {
+      config: model.getConfig(),
+      preprocessors: { tokenizer: tokenizer.toJSON() },
+      weights: model.variables,
+    });
     const before = tf.memory().numTensors;
     const loadError = await rejection(RecurrentLanguageModel.load(path));
     expect(loadError).toBeInstanceOf(TokenizerError);
@@ -91,7 +95,7 @@ describe('RecurrentLanguageModel checkpoints', () => {
     await saveCheckpoint(path, { config: model.getConfig(), weights });
     const error = await rejection(RecurrentLanguageModel.load(path));
     expect(error).toBeInstanceOf(CheckpointError);
-    expect(error.message).toMatch(/weight "embedding" is \[\d+,5\], the model needs \[\d+,4\]/);
+    expect(error.message).toMatch(/"embedding" has shape \[\d+,5\], the model needs \[\d+,4\]/);
     const { 'output/bias': _dropped, ...missing } = model.variables;
     await saveCheckpoint(join(dir, 'missing'), { config: model.getConfig(), weights: missing });
     expect((await rejection(RecurrentLanguageModel.load(join(dir, 'missing')))).message).toMatch(

@@ -1,7 +1,7 @@
 import { ConfigError, initBackend, Rng, ShapeError } from '@seqgen/core';
+import { thrown } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thrown } from '../test/thrown.js';
 import type { LMCellType } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 

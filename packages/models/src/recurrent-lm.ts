@@ -1,5 +1,6 @@
-import { embeddingLookup, linear, nativeDecoder, StackedRNN } from '@seqgen/cells';
+import { embeddingLookup, linear, StackedRNN } from '@seqgen/cells';
 import {
+  assertPositiveInteger,
   CheckpointError,
   type CheckpointManifest,
   ConfigError,
@@ -24,6 +25,7 @@ import {
   topOutputSize,
 } from './lm-config.js';
 import { maskedCrossEntropy } from './masked-cross-entropy.js';
+import { nativeDecoder } from './native-decoder.js';
 import { resetSegments } from './reset-segments.js';
 
 /**
@@ -83,6 +85,8 @@ const NAME = 'RecurrentLanguageModel';
  * saves to and loads from seqgen checkpoints.
  */
 export class RecurrentLanguageModel implements SequenceModel<LMState> {
+  /** It predicts tokens, so the trainer reports perplexity and bits per token for its loss. */
+  readonly metrics = ['perplexity', 'bitsPerToken'] as const;
   readonly config: RecurrentLMConfig;
   readonly rnn: StackedRNN;
   private readonly embedding: tf.Variable;
@@ -178,13 +182,34 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     return { ...this.config };
   }
 
-  /** Zero state for `batchSize` rows. */
-  initialState(batchSize: number): LMState {
+  /**
+   * Zero state for `batchSize` rows (core's `SequenceModel` contract). A
+   * language model is unconditioned: passing any `condition` is a ConfigError,
+   * as is a `batchSize` that is not a positive integer.
+   */
+  initialState(batchSize: number, condition?: undefined): LMState {
     this.assertLive();
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ShapeError('batchSize', 'a positive integer', String(batchSize), `${NAME}.initialState`);
+    assertPositiveInteger('batchSize', batchSize);
+    if (condition !== undefined) {
+      throw new ConfigError(
+        'condition',
+        `${NAME} takes no condition (it is an unconditioned language model); got ${describeCondition(condition)}`,
+      );
     }
     return this.rnn.initialState(batchSize).flat();
+  }
+
+  /**
+   * The axis of each weight that is indexed by token id, by variable name:
+   * `embedding` rows (0), `output/bias` entries (0) and, when the head is not
+   * tied to the embedding, `output/kernel` columns (1). What vocabulary
+   * transfer (`@seqgen/trainer`'s `transferWeights` `rowAxisByName`) needs to
+   * carry shared tokens' rows from one vocabulary to another.
+   */
+  vocabularyRowAxes(): Record<string, number> {
+    const axes: Record<string, number> = { embedding: 0, 'output/bias': 0 };
+    if (this.outputKernel) axes['output/kernel'] = 1;
+    return axes;
   }
 
   /**
@@ -271,7 +296,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
 
   /**
    * `step` in one native call (embedding row, every layer, output projection) when
-   * @seqgen/native applies (see `nativeDecoder` in @seqgen/cells) and no gradient
+   * @seqgen/native applies (see `nativeDecoder` in ./native-decoder.ts) and no gradient
    * tape records; undefined otherwise. Same logits and state as the tfjs ops (1e-5).
    */
   private nativeStep(tokens: tf.Tensor1D, state: LMState): { logits: tf.Tensor2D; state: LMState } | undefined {
@@ -295,7 +320,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     return { logits: tf.tensor2d(logits, [B, decoder.vocabSize]), state: next };
   }
 
-  /** Saves config, tokenizer, metadata and weights (by the names of `variables`) as a seqgen checkpoint. */
+  /** Saves config, preprocessors (`tokenizer`), metadata and weights (by the names of `variables`) as a seqgen checkpoint. */
   save(path: string, options: SaveModelOptions = {}): Promise<CheckpointManifest> {
     this.assertLive();
     return saveModel(path, this, options);
@@ -384,6 +409,12 @@ function variableFrom(initial: tf.Tensor): tf.Variable {
   const v = tf.variable(initial, true);
   initial.dispose();
   return v;
+}
+
+function describeCondition(condition: unknown): string {
+  if (condition === null) return 'null';
+  if (condition instanceof tf.Tensor) return `a tensor [${condition.shape.join(', ')}]`;
+  return typeof condition === 'object' ? 'an object' : typeof condition;
 }
 
 function checkLengths(lengths: readonly number[], batch: number, steps: number, context: string): readonly number[] {

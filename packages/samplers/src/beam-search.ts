@@ -12,7 +12,14 @@ import {
 import { assertNoNaN, logSoftmax, noTokenLeft } from './logits-math.js';
 import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors } from './logits-processors/logits-processor.js';
-import { disposeReplacedState, disposeState, gatherState, readLogitRows, stepModel } from './model-state.js';
+import {
+  disposeReplacedState,
+  disposeState,
+  gatherState,
+  readLogitRows,
+  startState,
+  stepModel,
+} from './model-state.js';
 import { createStopChecker } from './stopping-criteria.js';
 
 interface Beam {
@@ -41,12 +48,14 @@ export function lengthNormalizedScore(logProb: number, length: number, lengthPen
  * the best `numReturnSequences` are returned, best first. Works with
  * `numBeams: 1` too, which is greedy decoding (with stop tokens, together
  * with `earlyStopping: true`; otherwise it may look past a finished beam).
+ * A conditioned model gets `options.condition` (one row), which the first
+ * reorder copies to every beam with the rest of the state.
  */
-export async function beamSearch<State>(
-  model: SequenceModel<State>,
+export async function beamSearch<State, Condition>(
+  model: SequenceModel<State, Condition>,
   promptIds: readonly number[],
   config: Partial<GenerationConfig> = {},
-  options: GenerateOptions = {},
+  options: GenerateOptions<Condition> = {},
 ): Promise<GenerationResult> {
   const c = prepareConfig(model, config);
   assertBeamSearchConfig(c);
@@ -65,7 +74,7 @@ export async function beamSearch<State>(
   const yielder = new EventLoopYielder();
   signal?.throwIfAborted();
   // The prompt runs once with batch 1; the first gather then copies its state to every beam.
-  let state = model.initialState(1);
+  let state = startState(model, 1, options.condition, 'beamSearch');
   try {
     let rows: Float32Array[] = [];
     for (let t = 0; t < promptIds.length; t++) {

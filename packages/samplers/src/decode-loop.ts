@@ -6,7 +6,7 @@ import { greedyToken } from './greedy.js';
 import { logSoftmax } from './logits-math.js';
 import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors, type LogitsProcessor } from './logits-processors/logits-processor.js';
-import { disposeState, readLogitRows, stepModel } from './model-state.js';
+import { disposeState, readLogitRows, startState, stepModel } from './model-state.js';
 import { sampleToken } from './sample.js';
 import { createStopChecker, type FinishReason, type StopChecker } from './stopping-criteria.js';
 
@@ -43,6 +43,16 @@ export interface TokenEvent {
   done: boolean;
 }
 
+/** How the loop's rows start: `prompts` are `distinct × repeat` rows, each distinct prompt repeated `repeat` times in a row. */
+export interface DecodeStart<Condition> {
+  /** Passed to `model.initialState(distinct, condition)`; one row per distinct prompt. */
+  condition?: Condition | undefined;
+  /** Copies of each distinct prompt (numReturnSequences); its state rows are repeated with `gatherState`. */
+  repeat: number;
+  /** Names the call in errors. */
+  context: string;
+}
+
 export interface RowResult {
   tokens: number[];
   logProb: number;
@@ -57,12 +67,15 @@ export interface RowResult {
  * choosing once its prompt is in. One `model.step` per time step, never a
  * re-fed prefix. Rows draw in row order from one `Rng`, so a seed
  * reproduces everything. The state is disposed however the loop ends
- * (finished, aborted, thrown, or the consumer stopping early).
+ * (finished, aborted, thrown, or the consumer stopping early). A conditioned
+ * model starts from `initialState(distinct, condition)` with each row then
+ * repeated `start.repeat` times (see {@link startState}).
  */
-export async function* decodeLoop<State>(
-  model: SequenceModel<State>,
+export async function* decodeLoop<State, Condition>(
+  model: SequenceModel<State, Condition>,
   prompts: readonly (readonly number[])[],
   setup: DecodeLoopSetup,
+  start: DecodeStart<Condition> = { repeat: 1, context: 'generate' },
 ): AsyncGenerator<TokenEvent, RowResult[]> {
   const { config, strategy, processors, rng, stop, signal } = setup;
   const sequences = prompts.map((p) => [...p]);
@@ -70,7 +83,7 @@ export async function* decodeLoop<State>(
   const done = prompts.map(() => false);
   const yielder = new EventLoopYielder();
   signal?.throwIfAborted();
-  let state = model.initialState(prompts.length);
+  let state = startState(model, prompts.length / start.repeat, start.condition, start.context, start.repeat);
   try {
     for (let t = 0; ; t++) {
       await yielder.maybeYield();

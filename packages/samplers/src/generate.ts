@@ -9,22 +9,25 @@ import {
   prepareConfig,
   withText,
 } from './generation-setup.js';
+import { checkConditionRows, conditionRow, disposeState } from './model-state.js';
 
 /**
  * Continues one prompt. The prompt goes through `model.step` once, token by
  * token, then each new token costs one more step on the carried state.
  * Greedy, sampling or beam search according to the config (see
- * `GenerationConfig`); returns `numReturnSequences` sequences.
+ * `GenerationConfig`); returns `numReturnSequences` sequences. A
+ * conditioned model gets `options.condition` (one row).
  */
-export async function generate<State>(
-  model: SequenceModel<State>,
+export async function generate<State, Condition>(
+  model: SequenceModel<State, Condition>,
   promptIds: readonly number[],
   config: Partial<GenerationConfig> = {},
-  options: GenerateOptions = {},
+  options: GenerateOptions<Condition> = {},
 ): Promise<GenerationResult> {
   // Checked here too so that errors name `promptIds` rather than `prompts[0]`.
   prepareConfig(model, config);
   checkPrompt(promptIds, model.vocabSize);
+  if (options.condition !== undefined) checkConditionRows(options.condition, 1, 'generate');
   const [result] = await generateBatch(model, [promptIds], config, options);
   return result as GenerationResult;
 }
@@ -33,12 +36,15 @@ export async function generate<State>(
  * Continues several prompts (of any lengths) in one batch: one `model.step`
  * per time step for all of them. Returns one result per prompt, in order.
  * Beam search runs the prompts one after another (its batch is the beams).
+ * A conditioned model gets `options.condition` with one row per prompt: the
+ * model starts from `initialState(prompts.length, condition)`, and the
+ * `numReturnSequences` samples of a prompt repeat its state row.
  */
-export async function generateBatch<State>(
-  model: SequenceModel<State>,
+export async function generateBatch<State, Condition>(
+  model: SequenceModel<State, Condition>,
   prompts: readonly (readonly number[])[],
   config: Partial<GenerationConfig> = {},
-  options: GenerateOptions = {},
+  options: GenerateOptions<Condition> = {},
 ): Promise<GenerationResult[]> {
   const resolved = prepareConfig(model, config);
   if (!Array.isArray(prompts) || prompts.length === 0) {
@@ -49,17 +55,35 @@ export async function generateBatch<State>(
     );
   }
   for (const [i, p] of prompts.entries()) checkPrompt(p, model.vocabSize, `prompts[${i}]`);
+  const { condition } = options;
+  if (condition !== undefined) checkConditionRows(condition, prompts.length, 'generateBatch');
   const strategy = decodingStrategy(resolved);
   if (strategy === 'beam') {
     const results: GenerationResult[] = [];
-    for (const prompt of prompts) results.push(await beamSearch(model, prompt, resolved, options));
+    for (const [p, prompt] of prompts.entries()) {
+      if (condition === undefined) {
+        results.push(await beamSearch(model, prompt, resolved, options));
+        continue;
+      }
+      // Each prompt's search gets its own condition row.
+      const row = conditionRow(condition, p);
+      try {
+        results.push(await beamSearch(model, prompt, resolved, { ...options, condition: row }));
+      } finally {
+        disposeState(row);
+      }
+    }
     return results;
   }
 
   // Each prompt is repeated numReturnSequences times: independent samples share the batch.
   const copies = resolved.numReturnSequences;
   const rows = prompts.flatMap((p) => Array.from({ length: copies }, () => p));
-  const loop = decodeLoop(model, rows, createDecodeSetup(resolved, strategy, options));
+  const loop = decodeLoop(model, rows, createDecodeSetup(resolved, strategy, options), {
+    condition,
+    repeat: copies,
+    context: 'generateBatch',
+  });
   let step = await loop.next();
   while (!step.done) step = await loop.next();
   const finished: RowResult[] = step.value;

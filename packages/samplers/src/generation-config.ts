@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core';
+import { assertInRange, assertNonNegativeInteger, assertPositiveInteger, ConfigError } from '@seqgen/core';
 
 /**
  * Per-step constraint on the next token: returns the ids allowed at `step`
@@ -155,18 +155,18 @@ export function resolveGenerationConfig(partial: Partial<GenerationConfig> = {})
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const c: GenerationConfig = { ...DEFAULT_GENERATION_CONFIG, ...defined };
 
-  integer('maxNewTokens', c.maxNewTokens, 1);
+  assertPositiveInteger('maxNewTokens', c.maxNewTokens);
   if (!Number.isFinite(c.temperature) || c.temperature < 0) {
     throw new ConfigError('temperature', `must be a finite number ≥ 0 (0 = greedy), got ${c.temperature}`);
   }
-  if (c.topK !== null) integer('topK', c.topK, 1);
-  unitInterval('topP', c.topP, false);
-  unitInterval('minP', c.minP, true);
-  unitInterval('typicalP', c.typicalP, false);
+  if (c.topK !== null) assertPositiveInteger('topK', c.topK);
+  assertInRange('topP', c.topP, 0, 1, { openMin: true });
+  assertInRange('minP', c.minP, 0, 1);
+  assertInRange('typicalP', c.typicalP, 0, 1, { openMin: true });
   if (!(Number.isFinite(c.repetitionPenalty) && c.repetitionPenalty > 0)) {
     throw new ConfigError('repetitionPenalty', `must be a finite number > 0 (1 = off), got ${c.repetitionPenalty}`);
   }
-  integer('noRepeatNgramSize', c.noRepeatNgramSize, 0);
+  assertNonNegativeInteger('noRepeatNgramSize', c.noRepeatNgramSize);
   if (!Array.isArray(c.stopSequences)) throw new ConfigError('stopSequences', 'must be an array');
   c.stopSequences.forEach((s, i) => {
     if (typeof s === 'string') {
@@ -182,11 +182,11 @@ export function resolveGenerationConfig(partial: Partial<GenerationConfig> = {})
   if (c.allowedTokens !== null && typeof c.allowedTokens !== 'function') {
     throw new ConfigError('allowedTokens', 'must be a function (step, generated) => number[] | null, or null');
   }
-  integer('numBeams', c.numBeams, 1);
+  assertPositiveInteger('numBeams', c.numBeams);
   if (!Number.isFinite(c.lengthPenalty))
     throw new ConfigError('lengthPenalty', `must be finite, got ${c.lengthPenalty}`);
   if (typeof c.earlyStopping !== 'boolean') throw new ConfigError('earlyStopping', 'must be a boolean');
-  integer('numReturnSequences', c.numReturnSequences, 1);
+  assertPositiveInteger('numReturnSequences', c.numReturnSequences);
   if (c.seed !== null && !Number.isSafeInteger(c.seed)) {
     throw new ConfigError('seed', `must be a safe integer or null, got ${c.seed}`);
   }
@@ -201,19 +201,6 @@ export function resolveGenerationConfig(partial: Partial<GenerationConfig> = {})
     );
   }
   return c;
-}
-
-function integer(field: string, value: unknown, min: number): void {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    throw new ConfigError(field, `must be an integer ≥ ${min}, got ${String(value)}`);
-  }
-}
-
-function unitInterval(field: string, value: unknown, allowZero: boolean): void {
-  const v = value as number;
-  if (!(typeof v === 'number' && (allowZero ? v >= 0 : v > 0) && v <= 1)) {
-    throw new ConfigError(field, `must be in ${allowZero ? '[0' : '(0'}, 1], got ${String(value)}`);
-  }
 }
 
 function tokenIds(field: string, ids: unknown): void {

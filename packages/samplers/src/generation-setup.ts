@@ -4,7 +4,15 @@ import type { LogitsProcessor } from './logits-processors/logits-processor.js';
 import type { DecodeFn, FinishReason } from './stopping-criteria.js';
 
 /** Call options shared by `generate`, `generateBatch`, `beamSearch` and `stream`. */
-export interface GenerateOptions {
+export interface GenerateOptions<Condition = unknown> {
+  /**
+   * What a conditioned model decodes from (encoder memory with a mask, an
+   * image's features…), passed to `model.initialState(rows, condition)`.
+   * Its tensors have one row per prompt on axis 0 (`generate`, `beamSearch`,
+   * `stream`: one row); samples and beams of a prompt repeat its row. The
+   * caller keeps ownership: it is not disposed. Omit it for unconditioned models.
+   */
+  condition?: Condition;
   /** Token ids → text: enables string `stopSequences` and fills `text` in the results. */
   decode?: DecodeFn;
   /** Aborting stops generation before the next model step; the call rejects with the signal's reason. */
@@ -35,7 +43,10 @@ export interface GenerationResult {
 }
 
 /** Resolves the config and checks it against the model's vocabulary. */
-export function prepareConfig(model: SequenceModel<unknown>, partial: Partial<GenerationConfig>): GenerationConfig {
+export function prepareConfig(
+  model: SequenceModel<unknown, unknown>,
+  partial: Partial<GenerationConfig>,
+): GenerationConfig {
   const config = resolveGenerationConfig(partial);
   if (!Number.isInteger(model.vocabSize) || model.vocabSize < 1) {
     throw new ConfigError('model.vocabSize', `must be a positive integer, got ${model.vocabSize}`);
@@ -59,7 +70,7 @@ export function checkPrompt(promptIds: readonly number[], vocabSize: number, nam
 }
 
 /** The generator every draw of a call comes from. */
-export function createRng(config: GenerationConfig, options: GenerateOptions): Rng {
+export function createRng(config: GenerationConfig, options: GenerateOptions<unknown>): Rng {
   if (options.rng) return options.rng;
   return new Rng(config.seed ?? Math.floor(Math.random() * 2 ** 32));
 }

@@ -1,4 +1,11 @@
 export { beamSearch, lengthNormalizedScore } from './beam-search.js';
+export type {
+  FrameFinishReason,
+  FrameGenerationOptions,
+  GeneratedFrames,
+  StreamedFrame,
+} from './continuous-decode.js';
+export { generateFrames, streamFrames } from './continuous-decode.js';
 export { generate, generateBatch } from './generate.js';
 export type { AllowedTokensFn, DecodingStrategy, GenerationConfig, StopSequence } from './generation-config.js';
 export {

@@ -1,4 +1,4 @@
-import { type SequenceModel, ShapeError } from '@seqgen/core';
+import { type SequenceModel, ShapeError, type SteppedModel } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -42,6 +42,72 @@ export function gatherState<State>(state: State, indices: readonly number[]): St
   }) as State;
 }
 
+/**
+ * Checks that every tensor of a condition has `rows` rows (batch on axis 0).
+ * A condition is opaque to samplers: a tensor, or an array or plain object of
+ * them (`AttentionMemory` is `{ memory, mask? }`).
+ */
+export function checkConditionRows(condition: unknown, rows: number, context: string, name = 'condition'): void {
+  const tensors = stateTensors(condition);
+  if (tensors.length === 0) {
+    throw new ShapeError(
+      name,
+      'a tensor, or an array or object of tensors, with the batch on axis 0',
+      'no tensors',
+      context,
+    );
+  }
+  for (const t of tensors) {
+    if (t.rank === 0 || t.shape[0] !== rows) {
+      throw new ShapeError(
+        name,
+        `${rows} row${rows === 1 ? '' : 's'} (batch on axis 0)`,
+        `shape [${t.shape.join(', ')}]`,
+        context,
+      );
+    }
+  }
+}
+
+/**
+ * Row `row` of every tensor of a condition, as new tensors (the caller
+ * disposes them): how one prompt of a batch gets its own condition.
+ */
+export function conditionRow<Condition>(condition: Condition, row: number): Condition {
+  return gatherState(condition, [row]);
+}
+
+/**
+ * The state decoding starts from: `model.initialState(rows, condition)`, each
+ * row then repeated `repeat` times with {@link gatherState} (so a condition the
+ * model keeps in its state is repeated with it, rather than the model being
+ * asked for more rows). The condition's rows are checked first. Tensors of the
+ * caller's condition that the model keeps in its state as they are are cloned,
+ * so that disposing the state never disposes what the caller owns.
+ */
+export function startState<State, Condition>(
+  model: SteppedModel<State, Condition>,
+  rows: number,
+  condition: Condition | undefined,
+  context: string,
+  repeat = 1,
+): State {
+  if (condition !== undefined) checkConditionRows(condition, rows, context);
+  const owned = new Set(condition === undefined ? [] : stateTensors(condition));
+  const initial = tf.tidy(
+    () =>
+      (condition === undefined ? model.initialState(rows) : model.initialState(rows, condition)) as tf.TensorContainer,
+  ) as State;
+  const state = owned.size === 0 ? initial : mapStateTensors(initial, (t) => (owned.has(t) ? tf.clone(t) : t));
+  if (repeat === 1) return state;
+  const repeated = gatherState(
+    state,
+    Array.from({ length: rows * repeat }, (_, i) => Math.floor(i / repeat)),
+  );
+  disposeState(state);
+  return repeated;
+}
+
 /** Disposes the tensors of `previous` that `next` no longer holds (models may pass tensors through unchanged). */
 export function disposeReplacedState(previous: unknown, next: unknown): void {
   const kept = new Set(stateTensors(next));
@@ -58,8 +124,8 @@ export function disposeState(state: unknown): void {
  * the model allocates in between is freed, disposes the replaced state, and
  * checks the logits shape. The caller owns (and disposes) the returned tensors.
  */
-export function stepModel<State>(
-  model: SequenceModel<State>,
+export function stepModel<State, Condition>(
+  model: SequenceModel<State, Condition>,
   tokens: readonly number[],
   state: State,
 ): { logits: tf.Tensor2D; state: State } {

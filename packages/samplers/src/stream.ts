@@ -2,6 +2,7 @@ import { ConfigError, type SequenceModel } from '@seqgen/core';
 import { createDecodeSetup, decodeLoop } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
 import { checkPrompt, type GenerateOptions, prepareConfig } from './generation-setup.js';
+import { checkConditionRows } from './model-state.js';
 
 /** One streamed token. */
 export interface StreamedToken {
@@ -14,7 +15,7 @@ export interface StreamedToken {
   text?: string;
 }
 
-export interface StreamOptions extends GenerateOptions {
+export interface StreamOptions<Condition = unknown> extends GenerateOptions<Condition> {
   /** Called with every token before the iterator yields it. */
   onToken?: (token: StreamedToken) => void;
 }
@@ -26,15 +27,16 @@ export interface StreamOptions extends GenerateOptions {
  * and the iteration rejects with the signal's reason; leaving the loop early
  * (`break`) also stops it. Either way the model state is disposed.
  */
-export function stream<State>(
-  model: SequenceModel<State>,
+export function stream<State, Condition>(
+  model: SequenceModel<State, Condition>,
   promptIds: readonly number[],
   config: Partial<GenerationConfig> = {},
-  options: StreamOptions = {},
+  options: StreamOptions<Condition> = {},
 ): AsyncIterable<StreamedToken> {
   // Validation happens now, not at the first next(), so mistakes surface where the call is.
   const resolved = prepareConfig(model, config);
   checkPrompt(promptIds, model.vocabSize);
+  if (options.condition !== undefined) checkConditionRows(options.condition, 1, 'stream');
   const strategy = decodingStrategy(resolved);
   if (strategy === 'beam') {
     throw new ConfigError('numBeams', 'stream emits tokens as they are chosen; beam search picks them only at the end');
@@ -44,7 +46,11 @@ export function stream<State>(
   const loopStrategy = strategy; // narrowed to greedy | sample by the check above
 
   async function* tokens(): AsyncGenerator<StreamedToken> {
-    const loop = decodeLoop(model, [promptIds], createDecodeSetup(resolved, loopStrategy, options));
+    const loop = decodeLoop(model, [promptIds], createDecodeSetup(resolved, loopStrategy, options), {
+      condition: options.condition,
+      repeat: 1,
+      context: 'stream',
+    });
     const generated: number[] = [];
     let emitted = '';
     try {

@@ -6,12 +6,13 @@
  *
  *   pnpm --filter @seqgen/tokenizers bench
  */
+
+import { readMobyDick } from '@seqgen/test-utils';
 import { decode as gptDecode, encode as gptEncode } from 'gpt-tokenizer/encoding/r50k_base';
 import { Tiktoken } from 'js-tiktoken/lite';
 import r50k from 'js-tiktoken/ranks/r50k_base';
 import { ByteBpeTokenizer } from '../src/byte-bpe-tokenizer.ts';
 import { CharTokenizer } from '../src/char-tokenizer.ts';
-import { readMobyDick } from '../src/moby-dick-corpus.ts';
 
 interface Candidate {
   name: string;

@@ -1,9 +1,8 @@
 import { ConfigError, type TokenizerError } from '@seqgen/core/errors';
+import { PROPERTY_SEED, readMobyDick, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';
-import { readMobyDick } from './moby-dick-corpus.js';
-import { PROPERTY_SEED, unicodeStrings } from './testing/unicode-strings.js';
 
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 

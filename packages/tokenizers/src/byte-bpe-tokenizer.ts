@@ -3,6 +3,7 @@ import { BaseTokenizer } from './base-tokenizer.js';
 import { applyMerges, BYTE_SYMBOLS, MAX_SYMBOLS, type Merge, rankMerges } from './bpe-merges.js';
 import { trainBpeMerges } from './bpe-trainer.js';
 import { BYTE_NAMES, nameOfBytes } from './byte-symbols.js';
+import { assertPositiveInteger } from './core-registry.js';
 import { compileSplitPattern, regexSplit } from './regex-split.js';
 import {
   DEFAULT_SPECIAL_TOKENS,
@@ -114,9 +115,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     if (!Number.isInteger(vocabSize) || vocabSize < smallest || vocabSize > MAX_SYMBOLS) {
       throw new ConfigError('vocabSize', `expected an integer in [${smallest}, ${MAX_SYMBOLS}], got ${vocabSize}`);
     }
-    if (!Number.isInteger(minFrequency) || minFrequency < 1) {
-      throw new ConfigError('minFrequency', `expected a positive integer, got ${minFrequency}`);
-    }
+    assertPositiveInteger('minFrequency', minFrequency);
     // Special tokens are cut out first, so that they are never learned as ordinary text.
     const pattern = specialTokenPattern(specials);
     const texts: string[] = [];

@@ -1,9 +1,9 @@
 import type { Tokenizer } from '@seqgen/core';
 import { TokenizerError } from '@seqgen/core/errors';
+import { PROPERTY_SEED, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
-import { PROPERTY_SEED, unicodeStrings } from './testing/unicode-strings.js';
 
 describe('CharTokenizer', () => {
   it("implements core's Tokenizer interface", () => {

@@ -8,7 +8,7 @@ export { CharTokenizer } from './char-tokenizer.js';
 export type { PreTokenizerSpec } from './pre-tokenizer.js';
 export { PreTokenizer } from './pre-tokenizer.js';
 export { BOS_TOKEN, DEFAULT_SPECIAL_TOKENS, EOS_TOKEN, PAD_TOKEN, UNK_TOKEN } from './special-tokens.js';
-export { tokenizerFromJSON } from './tokenizer-from-json.js';
+export { registerBuiltinTokenizers, tokenizerFromJSON } from './tokenizer-from-json.js';
 export { TOKENIZER_FORMAT_VERSION } from './tokenizer-json.js';
 export type {
   DecodeOptions,

@@ -1,9 +1,17 @@
+import {
+  type CodecJson,
+  type DiscreteCodec,
+  isRegisteredConfigType,
+  registerConfigType,
+  type Tokenizer,
+  unregisterConfigType,
+} from '@seqgen/core';
 import { TokenizerError } from '@seqgen/core/errors';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { assertMatchesVocab } from './assert-matches-vocab.js';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';
 import { CharTokenizer } from './char-tokenizer.js';
-import { tokenizerFromJSON } from './tokenizer-from-json.js';
+import { registerBuiltinTokenizers, tokenizerFromJSON } from './tokenizer-from-json.js';
 import { WordTokenizer } from './word-tokenizer.js';
 
 describe('tokenizerFromJSON', () => {
@@ -26,12 +34,64 @@ describe('tokenizerFromJSON', () => {
     expect(() => tokenizerFromJSON({ type: 'sentencepiece', version: 1 })).toThrow(
       new TokenizerError(
         'corrupt',
-        'tokenizer JSON: unknown type "sentencepiece" (expected one of char, word, byte-bpe)',
+        'tokenizer JSON: unknown type "sentencepiece" (registered codec types: byte-bpe, char, word)',
       ),
     );
     expect(() => tokenizerFromJSON({ type: 'toString', version: 1 })).toThrow(/unknown type "toString"/);
     expect(() => tokenizerFromJSON('nope')).toThrow(/tokenizer JSON: not valid JSON/);
     expect(() => tokenizerFromJSON(null)).toThrow('tokenizer JSON: expected a JSON object, got null');
+  });
+});
+
+describe('the codec contract and the registry', () => {
+  it("every tokenizer is core's DiscreteCodec<string> (Tokenizer), and its JSON a CodecJson", () => {
+    expectTypeOf<CharTokenizer>().toExtend<DiscreteCodec<string>>();
+    expectTypeOf<WordTokenizer>().toExtend<Tokenizer>();
+    expectTypeOf<ByteBpeTokenizer>().toExtend<DiscreteCodec<string>>();
+    expectTypeOf<ReturnType<ByteBpeTokenizer['toJSON']>>().toExtend<CodecJson>();
+    const codec: DiscreteCodec<string> = CharTokenizer.fromText('whale');
+    expect(codec.decode(codec.encode('hew'))).toBe('hew');
+  });
+
+  it('registers the built-ins under kind codec, idempotently', () => {
+    registerBuiltinTokenizers();
+    registerBuiltinTokenizers();
+    for (const type of ['char', 'word', 'byte-bpe']) expect(isRegisteredConfigType('codec', type)).toBe(true);
+  });
+
+  it('rebuilds a codec type registered by another package', () => {
+    /** Reversed characters: a third-party text codec over an explicit alphabet. */
+    class MirrorTokenizer implements Tokenizer {
+      readonly type = 'mirror';
+      constructor(readonly alphabet: string) {}
+      get vocabSize() {
+        return this.alphabet.length;
+      }
+      encode(text: string) {
+        return [...text].reverse().map((ch) => this.alphabet.indexOf(ch));
+      }
+      decode(ids: number[]) {
+        return ids
+          .map((id) => this.alphabet[id])
+          .reverse()
+          .join('');
+      }
+      toJSON() {
+        return { type: 'mirror', version: 1, alphabet: this.alphabet };
+      }
+    }
+    registerConfigType('codec', 'mirror', (json) => new MirrorTokenizer(json.alphabet as string));
+    try {
+      const tok = tokenizerFromJSON<MirrorTokenizer>(JSON.stringify(new MirrorTokenizer('abc').toJSON()));
+      expect(tok).toBeInstanceOf(MirrorTokenizer);
+      expect(tok.encode('abcc')).toEqual([2, 2, 1, 0]);
+      expect(tok.decode([2, 2, 1, 0])).toBe('abcc');
+      expect(() => tokenizerFromJSON({ type: 'sentencepiece', version: 1 })).toThrow(
+        '(registered codec types: byte-bpe, char, mirror, word)',
+      );
+    } finally {
+      expect(unregisterConfigType('codec', 'mirror')).toBe(true);
+    }
   });
 });
 

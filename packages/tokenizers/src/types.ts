@@ -1,13 +1,14 @@
 /**
- * The shapes every tokenizer here shares. They mirror `Tokenizer` and
- * `TokenizerJson` from `@seqgen/core` structurally (a test checks that they
- * stay assignable) instead of importing them, because core's main entry brings
- * TensorFlow.js types with it and this package must work without tfjs.
+ * The shapes every tokenizer here shares. They mirror core's codec contract
+ * (`DiscreteCodec<string>` = `Tokenizer`, and `CodecJson` = `TokenizerJson`)
+ * structurally (a test checks that they stay assignable) instead of importing
+ * them, because core's main entry brings TensorFlow.js types with it and this
+ * package must work without tfjs.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** A tokenizer's serialized form: `type`-tagged with a format version. */
+/** A tokenizer's serialized form (core's `CodecJson`): `type`-tagged with a format version. */
 export type TokenizerJson = {
   type: string;
   version: number;
@@ -35,7 +36,7 @@ export interface EncodedBatch {
   attentionMask: number[][];
 }
 
-/** What callers program against: core's `Tokenizer` plus batching and vocabulary lookups. */
+/** What callers program against: core's `Tokenizer` (a `DiscreteCodec<string>`) plus batching and vocabulary lookups. */
 export interface SeqgenTokenizer {
   readonly type: string;
   readonly vocabSize: number;

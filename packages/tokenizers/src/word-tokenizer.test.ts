@@ -1,6 +1,6 @@
 import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { readMobyDick } from '@seqgen/test-utils';
 import { describe, expect, it } from 'vitest';
-import { readMobyDick } from './moby-dick-corpus.js';
 import { WordTokenizer } from './word-tokenizer.js';
 
 describe('WordTokenizer', () => {
@@ -17,7 +17,7 @@ describe('WordTokenizer', () => {
     expect(WordTokenizer.train(corpus, { maxVocabSize: 6 }).toJSON().vocab).toEqual(['the', 'cat']);
     expect(WordTokenizer.train(corpus, { minCount: 2 }).toJSON().vocab).toEqual(['the', 'cat', 'sat', '.']);
     expect(() => WordTokenizer.train(corpus, { maxVocabSize: 3 })).toThrow(ConfigError);
-    expect(() => WordTokenizer.train(corpus, { minCount: 0 })).toThrow('minCount: expected a positive integer, got 0');
+    expect(() => WordTokenizer.train(corpus, { minCount: 0 })).toThrow('minCount: must be a positive integer, got 0');
   });
 
   it('maps unknown words to <unk> by default', () => {

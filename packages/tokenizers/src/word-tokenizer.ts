@@ -1,4 +1,5 @@
 import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { assertPositiveInteger } from './core-registry.js';
 import { PreTokenizer, type PreTokenizerSpec, preTokenizerFromJSON } from './pre-tokenizer.js';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
 import { readOptional } from './tokenizer-json.js';
@@ -60,9 +61,7 @@ export class WordTokenizer extends VocabTokenizer {
         `expected an integer ≥ ${specials.length} (the special tokens), got ${maxVocabSize}`,
       );
     }
-    if (!Number.isInteger(minCount) || minCount < 1) {
-      throw new ConfigError('minCount', `expected a positive integer, got ${minCount}`);
-    }
+    assertPositiveInteger('minCount', minCount);
     const pre = new PreTokenizer(options.preTokenizer);
     const counts = new Map<string, number>();
     for (const text of typeof corpus === 'string' ? [corpus] : corpus) {

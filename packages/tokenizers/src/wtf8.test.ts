@@ -1,6 +1,6 @@
+import { PROPERTY_SEED, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROPERTY_SEED, unicodeStrings } from './testing/unicode-strings.js';
 import { decodeWtf8, encodeWtf8 } from './wtf8.js';
 
 describe('WTF-8', () => {

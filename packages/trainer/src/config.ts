@@ -1,6 +1,7 @@
-import type { TokenizerJson } from '@seqgen/core';
-import { ConfigError } from '@seqgen/core';
+import type { CodecJson } from '@seqgen/core';
+import { assertFiniteNumber, assertOneOf, assertPositiveInteger, ConfigError } from '@seqgen/core';
 import { type ClipConfig, DEFAULT_CLIP } from './clipping.js';
+import { NonFiniteGuard, type NonFiniteOptions } from './non-finite-guard.js';
 import { type OptimizerConfig, validateOptimizerConfig } from './optimizers/create-optimizer.js';
 import type { NamePattern } from './patterns.js';
 import type { ProgressBarOptions } from './progress-bar.js';
@@ -25,70 +26,89 @@ export interface TrainerConfig {
   bptt?: 'truncated' | 'full';
   /** Validate every N steps (needs `validation` data in `fit`). */
   validateEvery?: number;
-  /** Stop when validation loss has not improved by `minDelta` for `patience` validations. */
+  /** Stop when validation loss has not improved by `minDelta` for `patience` validations (adds an `EarlyStopping` callback). */
   earlyStopping?: { patience: number; minDelta?: number };
-  /** Folder for `last/` and `best/` checkpoints, `train-log.jsonl` and `loss.svg`. */
+  /** At the end, put back the best validated weights when they beat the final ones (adds a `BestWeights` callback). */
+  restoreBestWeights?: boolean;
+  /**
+   * Folder for `last/` and `best/` checkpoints, `train-log.jsonl` and
+   * `loss.svg` (adds `ModelCheckpoint`, `JsonlLogger` and `LossPlot` callbacks).
+   */
   checkpointDir?: string;
   /** Save `last/` every N steps (and at the end) when `checkpointDir` is set. */
   checkpointEvery?: number;
   /** Non-finite guard: skip the step and multiply the rate by `lrFactor` (default 0.5); stop after `maxConsecutive` (default 5) in a row. */
-  nonFinite?: { maxConsecutive?: number; lrFactor?: number };
+  nonFinite?: NonFiniteOptions;
   /** Scheduled sampling for decoders (default: constant ratio 1, i.e. full teacher forcing). */
   teacherForcing?: TeacherForcingConfig;
   /** Parameters not trained (glob or RegExp on names). */
   freeze?: NamePattern[];
   /** Per-parameter learning-rate multipliers, first match wins (e.g. pretrained 0.1×, new 1×). */
   learningRateGroups?: Array<{ match: NamePattern | NamePattern[]; factor: number }>;
-  /** Tokenizer JSON stored in every checkpoint, unchanged. */
-  tokenizer?: TokenizerJson | null;
-  /** Terminal progress bar; default: on when stderr is a terminal. */
+  /**
+   * Named preprocessors (codec JSON: `{ tokenizer }`, `{ source, target }`,
+   * `{ events }`…) stored in every checkpoint, unchanged.
+   */
+  preprocessors?: Record<string, CodecJson>;
+  /** Terminal progress bar (adds a `ProgressBarLogger` callback); default: on when stderr is a terminal. */
   progressBar?: boolean | ProgressBarOptions;
 }
-
-const positiveInt = (field: string, v: unknown) => {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
-    throw new ConfigError(field, `must be a positive integer, got ${JSON.stringify(v)}`);
-};
 
 /** Refuses a bad configuration before any work, naming the field. */
 export function validateTrainerConfig(config: TrainerConfig): void {
   if (!config || typeof config !== 'object') throw new ConfigError('config', 'must be an object');
+  if ((config as { tokenizer?: unknown }).tokenizer !== undefined)
+    throw new ConfigError(
+      'tokenizer',
+      'was replaced by "preprocessors": pass { preprocessors: { tokenizer: tokenizer.toJSON() } }',
+    );
   validateOptimizerConfig(config.optimizer);
   createSchedule(config.schedule);
-  positiveInt('maxSteps', config.maxSteps);
-  if (config.seed !== undefined && !Number.isFinite(config.seed))
-    throw new ConfigError('seed', `must be a finite number, got ${config.seed}`);
-  if (config.bptt !== undefined && config.bptt !== 'truncated' && config.bptt !== 'full')
-    throw new ConfigError('bptt', `must be "truncated" or "full", got ${JSON.stringify(config.bptt)}`);
+  assertPositiveInteger('maxSteps', config.maxSteps);
+  if (config.seed !== undefined) assertFiniteNumber('seed', config.seed);
+  if (config.bptt !== undefined) assertOneOf('bptt', config.bptt, ['truncated', 'full']);
   const clip = config.clip ?? DEFAULT_CLIP;
-  if (clip.type === 'norm') {
-    if (!(typeof clip.maxNorm === 'number' && clip.maxNorm > 0 && Number.isFinite(clip.maxNorm)))
-      throw new ConfigError('clip.maxNorm', `must be a positive number, got ${clip.maxNorm}`);
-  } else if (clip.type === 'value') {
-    if (!(typeof clip.value === 'number' && clip.value > 0 && Number.isFinite(clip.value)))
-      throw new ConfigError('clip.value', `must be a positive number, got ${clip.value}`);
-  } else if (clip.type !== 'none') {
-    throw new ConfigError(
-      'clip.type',
-      `must be "norm", "value" or "none", got ${JSON.stringify((clip as { type?: unknown }).type)}`,
-    );
-  }
-  if (config.validateEvery !== undefined) positiveInt('validateEvery', config.validateEvery);
+  assertOneOf('clip.type', clip.type, ['norm', 'value', 'none']);
+  if (clip.type === 'norm') assertPositive('clip.maxNorm', clip.maxNorm);
+  else if (clip.type === 'value') assertPositive('clip.value', clip.value);
+  if (config.validateEvery !== undefined) assertPositiveInteger('validateEvery', config.validateEvery);
   if (config.checkpointEvery !== undefined) {
-    positiveInt('checkpointEvery', config.checkpointEvery);
+    assertPositiveInteger('checkpointEvery', config.checkpointEvery);
     if (!config.checkpointDir) throw new ConfigError('checkpointDir', 'is required when checkpointEvery is set');
   }
   if (config.earlyStopping) {
-    positiveInt('earlyStopping.patience', config.earlyStopping.patience);
+    assertPositiveInteger('earlyStopping.patience', config.earlyStopping.patience);
+    if (config.earlyStopping.minDelta !== undefined) {
+      assertFiniteNumber('earlyStopping.minDelta', config.earlyStopping.minDelta);
+      if (config.earlyStopping.minDelta < 0)
+        throw new ConfigError('earlyStopping.minDelta', `must be ≥ 0, got ${config.earlyStopping.minDelta}`);
+    }
     if (!config.validateEvery) throw new ConfigError('validateEvery', 'is required for earlyStopping');
   }
-  if (config.nonFinite?.maxConsecutive !== undefined)
-    positiveInt('nonFinite.maxConsecutive', config.nonFinite.maxConsecutive);
-  const f = config.nonFinite?.lrFactor;
-  if (f !== undefined && !(f > 0 && f <= 1)) throw new ConfigError('nonFinite.lrFactor', `must be in (0, 1], got ${f}`);
+  if (config.restoreBestWeights && !config.validateEvery)
+    throw new ConfigError('validateEvery', 'is required for restoreBestWeights');
+  NonFiniteGuard.validate(config.nonFinite);
   if (config.teacherForcing) validateTeacherForcing(config.teacherForcing);
   config.learningRateGroups?.forEach((g, i) => {
-    if (!(typeof g.factor === 'number' && g.factor >= 0 && Number.isFinite(g.factor)))
-      throw new ConfigError(`learningRateGroups[${i}].factor`, `must be a finite number ≥ 0, got ${g.factor}`);
+    assertFiniteNumber(`learningRateGroups[${i}].factor`, g.factor);
+    if (g.factor < 0) throw new ConfigError(`learningRateGroups[${i}].factor`, `must be ≥ 0, got ${g.factor}`);
   });
+  if (config.preprocessors !== undefined) {
+    const p = config.preprocessors;
+    if (!p || typeof p !== 'object' || Array.isArray(p))
+      throw new ConfigError('preprocessors', 'must be an object of named codec JSON ({ tokenizer: {...} })');
+    for (const [name, json] of Object.entries(p)) {
+      if (!(json && typeof json.type === 'string' && json.type !== '' && typeof json.version === 'number'))
+        throw new ConfigError(
+          `preprocessors.${name}`,
+          'must be codec JSON with a string "type" and a number "version"',
+        );
+    }
+  }
+}
+
+/** A finite number > 0. */
+function assertPositive(field: string, value: unknown): void {
+  assertFiniteNumber(field, value);
+  if (value <= 0) throw new ConfigError(field, `must be a positive number, got ${value}`);
 }

@@ -1,3 +1,24 @@
+export type { BestWeightsOptions, BestWeightsReport } from './callbacks/best-weights.js';
+export { BestWeights } from './callbacks/best-weights.js';
+export type {
+  CheckpointEvent,
+  CheckpointKind,
+  NonFiniteEvent,
+  StopReason,
+  TrainEndEvent,
+  TrainerCallbacks,
+  TrainingCallback,
+  TrainingContext,
+  TrainingResult,
+} from './callbacks/callback.js';
+export type { ModelCheckpointOptions } from './callbacks/checkpoint.js';
+export { ModelCheckpoint } from './callbacks/checkpoint.js';
+export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { EarlyStopping } from './callbacks/early-stopping.js';
+export { JsonlLogger } from './callbacks/jsonl-logger.js';
+export type { LossPlotOptions } from './callbacks/loss-plot.js';
+export { LossPlot } from './callbacks/loss-plot.js';
+export { ProgressBarLogger } from './callbacks/progress-bar.js';
 export type { ClipConfig } from './clipping.js';
 export { clipGradients, DEFAULT_CLIP, globalNorm } from './clipping.js';
 export type { TrainerConfig } from './config.js';
@@ -10,13 +31,17 @@ export { padBatch } from './data/padded-batch.js';
 export { splitByDocument, splitTail } from './data/split.js';
 export type { StreamBatch, StreamBatcherOptions } from './data/stream-batcher.js';
 export { StreamBatcher, streamBatches } from './data/stream-batcher.js';
+export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
+export { evaluate } from './evaluate.js';
 export type { LogRecord } from './jsonl-log.js';
 export { JsonlLog, readJsonl } from './jsonl-log.js';
 export type { LossSeries } from './loss-plot.js';
 export { renderLossSvg } from './loss-plot.js';
-export type { StepMetrics, ValidationMetrics } from './metrics.js';
-export { bitsPerToken, perplexity } from './metrics.js';
+export type { DerivedMetrics, LossMetric, StepMetrics, ValidationMetrics } from './metrics.js';
+export { bitsPerToken, LOSS_METRICS, lossMetrics, perplexity, rmse, TOKEN_METRICS } from './metrics.js';
 export type { LossContext, LossResult, RecurrentState, TrainableModel } from './model.js';
+export type { NonFiniteOptions, NonFiniteState } from './non-finite-guard.js';
+export { NonFiniteGuard } from './non-finite-guard.js';
 export type { AdamOptions } from './optimizers/adam.js';
 export { Adam } from './optimizers/adam.js';
 export type { AdamWOptions } from './optimizers/adamw.js';
@@ -44,13 +69,7 @@ export type { TeacherForcingConfig } from './schedules/teacher-forcing.js';
 export { teacherForcingRatio } from './schedules/teacher-forcing.js';
 export type { WarmupCosineOptions } from './schedules/warmup-cosine.js';
 export { WarmupCosineSchedule } from './schedules/warmup-cosine.js';
-export type {
-  CheckpointEvent,
-  FitOptions,
-  NonFiniteEvent,
-  TrainerCallbacks,
-  TrainingResult,
-} from './trainer.js';
+export type { FitOptions } from './trainer.js';
 export {
   BEST_CHECKPOINT,
   LAST_CHECKPOINT,

@@ -1,11 +1,34 @@
+import { assertOneOf, ConfigError } from '@seqgen/core';
+
+/**
+ * Figures derived from a model's mean loss. Which ones make sense depends on
+ * what the loss is, so the model declares them ({@link TrainableModel.metrics}):
+ * - `perplexity`, `bitsPerToken`: the loss is a mean negative log-likelihood
+ *   of predicted tokens, in nats (language models, decoders over a vocabulary);
+ * - `rmse`: the loss is a mean squared error (a sine wave, mel frames with an L2 loss).
+ */
+export type LossMetric = 'perplexity' | 'bitsPerToken' | 'rmse';
+
+export const LOSS_METRICS: readonly LossMetric[] = ['perplexity', 'bitsPerToken', 'rmse'];
+
+/** What a model that predicts tokens (its loss a token NLL in nats) declares. */
+export const TOKEN_METRICS: readonly LossMetric[] = ['perplexity', 'bitsPerToken'];
+
+/** Values of the metrics a model declared, computed from its loss; absent ones stay absent. */
+export type DerivedMetrics = Partial<Record<LossMetric, number>>;
+
 /** Per-step numbers the trainer reports (events, log, progress bar). */
 export interface StepMetrics {
   step: number;
   epoch?: number;
-  /** Mean loss per token (nats). */
+  /** Mean loss per token (nats for a token model; whatever the model's loss is otherwise). */
   loss: number;
-  perplexity: number;
-  bitsPerToken: number;
+  /** Only for models that declare `perplexity` (token predictors). */
+  perplexity?: number;
+  /** Only for models that declare `bitsPerToken` (token predictors). */
+  bitsPerToken?: number;
+  /** Only for models that declare `rmse` (mean-squared-error losses). */
+  rmse?: number;
   tokens: number;
   tokensPerSecond: number;
   /** Global gradient norm before clipping. */
@@ -17,10 +40,11 @@ export interface StepMetrics {
 export interface ValidationMetrics {
   step: number;
   loss: number;
-  perplexity: number;
-  bitsPerToken: number;
+  perplexity?: number;
+  bitsPerToken?: number;
+  rmse?: number;
   tokens: number;
-  /** True when this is the best validation loss so far. */
+  /** True when this is the lowest validation loss so far (strictly lower). */
   improved: boolean;
 }
 
@@ -32,4 +56,28 @@ export function perplexity(loss: number): number {
 /** Loss in bits instead of nats (the usual figure for character models). */
 export function bitsPerToken(loss: number): number {
   return loss / Math.LN2;
+}
+
+/** Root of a mean squared error: the error in the units of the targets. */
+export function rmse(loss: number): number {
+  return Math.sqrt(loss);
+}
+
+const COMPUTE: Record<LossMetric, (loss: number) => number> = { perplexity, bitsPerToken, rmse };
+
+/** The declared metrics of `loss`, in the order {@link LOSS_METRICS} lists them. */
+export function lossMetrics(loss: number, metrics: readonly LossMetric[] = []): DerivedMetrics {
+  const out: DerivedMetrics = {};
+  for (const name of LOSS_METRICS) if (metrics.includes(name)) out[name] = COMPUTE[name](loss);
+  return out;
+}
+
+/** Checks a model's metric declaration, naming the bad entry. */
+export function validateLossMetrics(metrics: unknown, field = 'model.metrics'): readonly LossMetric[] {
+  if (metrics === undefined) return [];
+  if (!Array.isArray(metrics)) throw new ConfigError(field, `must be an array of ${LOSS_METRICS.join(', ')}`);
+  metrics.forEach((m, i) => {
+    assertOneOf(`${field}[${i}]`, m, LOSS_METRICS);
+  });
+  return metrics as LossMetric[];
 }

@@ -1,5 +1,6 @@
 import type { ModelConfig, Rng } from '@seqgen/core';
 import type * as tf from '@tensorflow/tfjs';
+import type { LossMetric } from './metrics.js';
 
 /**
  * What the trainer tells a model's loss on every call. The model decides what
@@ -49,4 +50,12 @@ export interface TrainableModel<Batch, State extends RecurrentState = RecurrentS
   loss(batch: Batch, state: State | undefined, context: LossContext): LossResult<State>;
   /** The `type`-tagged config written into checkpoints. */
   getConfig(): ModelConfig;
+  /**
+   * Figures the trainer may derive from this model's loss. A model whose loss
+   * is a token NLL in nats declares `TOKEN_METRICS` (`['perplexity',
+   * 'bitsPerToken']`); one with a mean-squared-error loss may declare
+   * `['rmse']`. Undeclared (the default): the loss alone is reported, since
+   * perplexity of a regression loss means nothing.
+   */
+  readonly metrics?: readonly LossMetric[];
 }

@@ -9,8 +9,9 @@ export interface ProgressBarOptions {
 }
 
 /**
- * A terminal progress bar (cli-progress) with ETA and live metrics: loss,
- * bits per token, learning rate, tokens/s and gradient norm.
+ * A terminal progress bar (cli-progress) with ETA and live metrics: loss, the
+ * model's derived metrics (bits per token for a token model, rmse for a
+ * regression), learning rate, tokens/s and gradient norm.
  */
 export class TrainingProgressBar {
   private readonly bar: cliProgress.SingleBar;
@@ -20,7 +21,7 @@ export class TrainingProgressBar {
     this.bar = new cliProgress.SingleBar(
       {
         format:
-          'train |{bar}| {value}/{total} steps | ETA {eta_formatted} | loss {loss} | bpt {bpt} | lr {lr} | {tps} tok/s | |g| {gnorm}',
+          'train |{bar}| {value}/{total} steps | ETA {eta_formatted} | loss {loss}{derived} | lr {lr} | {tps} tok/s | |g| {gnorm}',
         stream: options.stream ?? process.stderr,
         noTTYOutput: options.forceOutput ?? false,
         notTTYSchedule: 0,
@@ -33,7 +34,7 @@ export class TrainingProgressBar {
   }
 
   start(total: number, startStep: number): void {
-    this.bar.start(total, startStep, { loss: '-', bpt: '-', lr: '-', tps: '-', gnorm: '-' });
+    this.bar.start(total, startStep, { loss: '-', derived: '', lr: '-', tps: '-', gnorm: '-' });
     this.started = true;
   }
 
@@ -41,7 +42,9 @@ export class TrainingProgressBar {
     if (!this.started) return;
     this.bar.update(m.step, {
       loss: m.loss.toFixed(4),
-      bpt: m.bitsPerToken.toFixed(3),
+      derived:
+        (m.bitsPerToken !== undefined ? ` | bpt ${m.bitsPerToken.toFixed(3)}` : '') +
+        (m.rmse !== undefined ? ` | rmse ${m.rmse.toPrecision(4)}` : ''),
       lr: m.learningRate.toExponential(2),
       tps: Math.round(m.tokensPerSecond),
       gnorm: m.gradNorm.toFixed(3),

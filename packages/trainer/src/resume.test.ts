@@ -69,7 +69,7 @@ describe('resume after a kill', () => {
     expect(resumedFrom).toBeGreaterThanOrEqual(9);
     expect(resumedFrom).toBeLessThan(30);
     // Everything needed to continue is in the checkpoint.
-    expect(saved.tokenizer).toEqual({ type: 'test-char', version: 1 });
+    expect(saved.preprocessors).toEqual({ tokenizer: { type: 'test-char', version: 1 } });
     expect(saved.config.type).toBe('test-char-rnn');
     expect(Object.keys(saved.weights)).toEqual(
       expect.arrayContaining([

@@ -1,89 +1,82 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject, RngState, WeightArray } from '@seqgen/core';
 import {
+  assignWeights,
   CheckpointError,
   ConfigError,
   loadCheckpoint,
   NonFiniteError,
   Rng,
-  ShapeError,
   saveCheckpoint,
+  TRAINER_ENTRY_PREFIX,
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { BestWeights } from './callbacks/best-weights.js';
+import type {
+  CheckpointEvent,
+  CheckpointKind,
+  NonFiniteEvent,
+  StopReason,
+  TrainEndEvent,
+  TrainerCallbacks,
+  TrainingCallback,
+  TrainingContext,
+  TrainingResult,
+} from './callbacks/callback.js';
+import { toCallbackList } from './callbacks/callback.js';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, ModelCheckpoint } from './callbacks/checkpoint.js';
+import { EarlyStopping } from './callbacks/early-stopping.js';
+import { JsonlLogger } from './callbacks/jsonl-logger.js';
+import { LossPlot } from './callbacks/loss-plot.js';
+import { ProgressBarLogger } from './callbacks/progress-bar.js';
 import { type ClipConfig, clipGradients, DEFAULT_CLIP, globalNorm } from './clipping.js';
 import { type TrainerConfig, validateTrainerConfig } from './config.js';
 import type { DataSource } from './data/data-source.js';
-import { JsonlLog, readJsonl } from './jsonl-log.js';
-import { renderLossSvg } from './loss-plot.js';
-import { bitsPerToken, perplexity, type StepMetrics, type ValidationMetrics } from './metrics.js';
+import { type EvaluationResult, evaluate } from './evaluate.js';
+import {
+  type LossMetric,
+  lossMetrics,
+  type StepMetrics,
+  type ValidationMetrics,
+  validateLossMetrics,
+} from './metrics.js';
 import type { LossContext, RecurrentState, TrainableModel } from './model.js';
+import { NonFiniteGuard } from './non-finite-guard.js';
 import { createOptimizer } from './optimizers/create-optimizer.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { matchesAny, type NamePattern, selectNames } from './patterns.js';
-import { TrainingProgressBar } from './progress-bar.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import type { LearningRateSchedule } from './schedules/schedule.js';
 import { teacherForcingRatio } from './schedules/teacher-forcing.js';
-import { assignWeight } from './transfer.js';
 
-/** Checkpoint weight-name prefixes of trainer state; `@` keeps them apart from model parameter names. */
-export const OPTIMIZER_PREFIX = '@optimizer/';
-export const STATE_PREFIX = '@state/';
-/** Sub-folders and files the trainer writes inside `checkpointDir`. */
-export const LAST_CHECKPOINT = 'last';
-export const BEST_CHECKPOINT = 'best';
+/** Checkpoint weight-name prefixes of trainer state (core's trainer-entry prefix keeps them apart from model parameters). */
+export const OPTIMIZER_PREFIX = `${TRAINER_ENTRY_PREFIX}optimizer/`;
+export const STATE_PREFIX = `${TRAINER_ENTRY_PREFIX}state/`;
+/** Sub-folders and files the trainer's built-in callbacks write inside `checkpointDir`. */
+export { BEST_CHECKPOINT, LAST_CHECKPOINT };
 export const LOG_FILE = 'train-log.jsonl';
 export const PLOT_FILE = 'loss.svg';
-
-export interface NonFiniteEvent {
-  step: number;
-  /** Which value was not finite. */
-  what: 'loss' | 'gradient';
-  loss: number;
-  gradNorm: number;
-  /** Learning rate the next step will use. */
-  learningRate: number;
-  consecutive: number;
-}
-
-export interface CheckpointEvent {
-  step: number;
-  kind: 'last' | 'best';
-  path: string;
-}
-
-export interface TrainingResult {
-  /** Steps taken in total (including those before a resume). */
-  steps: number;
-  stoppedBy: 'max-steps' | 'early-stopping' | 'stop-requested';
-  bestValidationLoss: number | null;
-  lastLoss: number | null;
-}
-
-/** Event callbacks; they may be async (the trainer awaits them). */
-export interface TrainerCallbacks {
-  onStep?(metrics: StepMetrics): void | Promise<void>;
-  onValidation?(metrics: ValidationMetrics): void | Promise<void>;
-  onCheckpoint?(event: CheckpointEvent): void | Promise<void>;
-  onNonFinite?(event: NonFiniteEvent): void | Promise<void>;
-  onEnd?(result: TrainingResult): void | Promise<void>;
-}
 
 export interface FitOptions<Batch> {
   /** Batches of one validation pass; called anew for each validation. */
   validation?: () => Iterable<Batch>;
-  /** Checkpoint folder to resume from (weights, optimizer slots, step, schedule, RNG, data cursor, carried state). */
+  /** Checkpoint folder to resume from (weights, optimizer slots, step, schedule, RNG, data cursor, carried state, callback states). */
   resumeFrom?: string;
 }
 
+/** Yields to the event loop: timers and signal handlers (a Ctrl-C calling `stop()`) run here. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Trains any {@link TrainableModel}: takes a batch, records the model's loss
- * on a gradient tape, clips, guards against NaN/Inf, updates with its own
- * optimizer, and carries recurrent state between batches (truncated BPTT).
- * It validates, stops early, checkpoints everything needed for an exact
- * resume, and reports through callbacks, a JSONL log, a loss plot and a
- * progress bar.
+ * Trains any {@link TrainableModel}. The loop is small: each step records
+ * the model's loss on a gradient tape, clips, skips the update when the loss
+ * or gradient is not finite, updates with its own optimizer and carries
+ * recurrent state to the next batch (truncated BPTT); every `validateEvery`
+ * steps it validates; it stops at `maxSteps` or when asked (`stop()`, from a
+ * callback or a signal handler: the loop yields to the event loop every
+ * step). Everything else is a {@link TrainingCallback}: checkpoints, early
+ * stopping, best weights, the JSONL log, the loss plot and the progress bar,
+ * which the `TrainerConfig` fields add for you.
  */
 export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
   readonly config: TrainerConfig;
@@ -91,34 +84,55 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
   readonly schedule: LearningRateSchedule;
   /** Handed to the model in every training context; saved in checkpoints. */
   readonly rng: Rng;
+  /** The NaN/Inf guard (kept in the loop: see its doc). */
+  readonly guard: NonFiniteGuard;
+  /** Metrics the model declared. */
+  readonly metrics: readonly LossMetric[];
   /** Steps taken (the next step's index). */
   step = 0;
   private readonly model: TrainableModel<Batch, State>;
-  private readonly callbacks: TrainerCallbacks;
+  /** The callbacks given to the constructor. */
+  private readonly userCallbacks: TrainingCallback<Batch>[];
+  /** Callbacks of the running `fit` (built-in ones first), or the user's outside `fit`. */
+  private active: TrainingCallback<Batch>[];
   private readonly clip: ClipConfig;
   private readonly frozen = new Set<string>();
   private readonly varNames = new Map<string, string>();
   private carried: State | undefined;
-  /** Multiplier from the non-finite guard (halved on each skipped step). */
-  private lrScale = 1;
-  private consecutiveNonFinite = 0;
   private bestValidation: number | null = null;
-  private badValidations = 0;
-  private stopRequested = false;
+  private stopReason: StopReason | undefined;
   private trainWindow: number[] = [];
-  private history: Array<[number, number]> = [];
-  private validationHistory: Array<[number, number]> = [];
-  private log: JsonlLog | undefined;
+  private lastStep: StepMetrics | undefined;
+  private lastValidation: ValidationMetrics | undefined;
+  private resumedFrom: string | undefined;
+  /** Callback states read by `restore`, handed to callbacks by key when `fit` starts. */
+  private restoredCallbackStates: JsonObject = {};
+  private data: DataSource<Batch> | undefined;
+  private validation: (() => Iterable<Batch>) | undefined;
+  private validationDue = false;
+  private readonly context: TrainingContext<Batch>;
 
-  constructor(model: TrainableModel<Batch, State>, config: TrainerConfig, callbacks: TrainerCallbacks = {}) {
+  /**
+   * @param callbacks a list of {@link TrainingCallback}s, or the original
+   *   event object ({@link TrainerCallbacks}: `onStep`, `onValidation`,
+   *   `onCheckpoint`, `onNonFinite`, `onEnd`).
+   */
+  constructor(
+    model: TrainableModel<Batch, State>,
+    config: TrainerConfig,
+    callbacks: readonly TrainingCallback<Batch>[] | TrainerCallbacks = {},
+  ) {
     validateTrainerConfig(config);
     this.model = model;
     this.config = config;
-    this.callbacks = callbacks;
+    this.metrics = validateLossMetrics(model.metrics);
+    this.userCallbacks = toCallbackList(callbacks);
+    this.active = this.userCallbacks;
     this.clip = config.clip ?? DEFAULT_CLIP;
     this.optimizer = createOptimizer(config.optimizer);
     this.schedule = createSchedule(config.schedule);
     this.rng = new Rng(config.seed ?? 0);
+    this.guard = new NonFiniteGuard(config.nonFinite);
     const names = Object.keys(model.variables);
     if (names.length === 0) throw new ConfigError('model.variables', 'the model has no variables to train');
     for (const [name, v] of Object.entries(model.variables)) this.varNames.set(v.name, name);
@@ -126,6 +140,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     for (const [i, g] of (config.learningRateGroups ?? []).entries()) {
       selectNames(names, Array.isArray(g.match) ? g.match : [g.match], `learningRateGroups[${i}].match`);
     }
+    this.context = this.makeContext();
   }
 
   /** Stops training the parameters matched (they still take part in the forward pass). */
@@ -145,9 +160,13 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     return Object.keys(this.model.variables).filter((n) => !this.frozen.has(n));
   }
 
-  /** Asks a running `fit` to stop after the current step (it saves `last/` first). */
-  stop(): void {
-    this.stopRequested = true;
+  /**
+   * Asks a running `fit` to stop after the current step (the checkpoint
+   * callback then saves `last/`). Safe to call from a signal handler: the
+   * loop yields to the event loop once per step.
+   */
+  stop(reason: StopReason = 'stop-requested'): void {
+    this.stopReason ??= reason;
   }
 
   /** Learning rate of parameter `name` (its group's) for the next step. */
@@ -165,57 +184,108 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
         }
       }
     }
-    return this.config.optimizer.learningRate * this.schedule.factor(step) * this.lrScale * group;
+    return this.config.optimizer.learningRate * this.schedule.factor(step) * this.guard.lrScale * group;
   }
 
   get teacherForcingRatio(): number {
     return this.config.teacherForcing ? teacherForcingRatio(this.config.teacherForcing, this.step) : 1;
   }
 
+  /** The callbacks the config asks for, in the order they must hear events (see the README). */
+  private builtInCallbacks(): { before: TrainingCallback<Batch>[]; after: TrainingCallback<Batch>[] } {
+    const c = this.config;
+    const before: TrainingCallback<Batch>[] = [];
+    const after: TrainingCallback<Batch>[] = [];
+    const bar = c.progressBar ?? Boolean(process.stderr.isTTY);
+    if (bar !== false) before.push(new ProgressBarLogger(bar === true ? {} : bar));
+    if (c.earlyStopping) before.push(new EarlyStopping(c.earlyStopping));
+    if (c.restoreBestWeights) {
+      before.push(new BestWeights(c.checkpointDir ? { checkpoint: join(c.checkpointDir, BEST_CHECKPOINT) } : {}));
+    }
+    if (c.checkpointDir) {
+      const log = join(c.checkpointDir, LOG_FILE);
+      before.push(new JsonlLogger(log), new LossPlot({ path: join(c.checkpointDir, PLOT_FILE), logPath: log }));
+      // Last: a checkpoint is written after every other callback has taken in the step (their state is in it).
+      after.push(new ModelCheckpoint({ dir: c.checkpointDir, every: c.checkpointEvery }));
+    }
+    return { before, after };
+  }
+
   async fit(data: DataSource<Batch>, options: FitOptions<Batch> = {}): Promise<TrainingResult> {
     if (this.config.earlyStopping && !options.validation) {
       throw new ConfigError('validation', 'earlyStopping needs validation data passed to fit()');
     }
-    const dir = this.config.checkpointDir;
-    if (dir) this.log = new JsonlLog(join(dir, LOG_FILE));
-    if (options.resumeFrom) await this.restore(options.resumeFrom, data);
-    const bar = this.makeProgressBar();
-    bar?.start(this.config.maxSteps, this.step);
-    let stoppedBy: TrainingResult['stoppedBy'] = 'max-steps';
+    if (this.config.restoreBestWeights && !options.validation) {
+      throw new ConfigError('validation', 'restoreBestWeights needs validation data passed to fit()');
+    }
+    const { before, after } = this.builtInCallbacks();
+    this.active = [...before, ...this.userCallbacks, ...after];
+    this.data = data;
+    this.validation = options.validation;
+    this.stopReason = undefined;
     let lastLoss: number | null = null;
-    this.stopRequested = false;
+    let ended = false;
     try {
-      while (this.step < this.config.maxSteps) {
+      if (options.resumeFrom) await this.restore(options.resumeFrom, data);
+      for (const cb of this.active) {
+        const state = cb.stateKey ? this.restoredCallbackStates[cb.stateKey] : undefined;
+        if (state && typeof state === 'object' && !Array.isArray(state)) cb.setState?.(state);
+      }
+      this.restoredCallbackStates = {};
+      await this.emit((cb, ctx) => cb.onTrainBegin?.(ctx));
+      this.resumedFrom = undefined;
+      while (this.step < this.config.maxSteps && this.stopReason === undefined) {
+        const every = this.config.validateEvery;
+        const validating = every !== undefined && (this.step + 1) % every === 0;
+        this.validationDue = validating && this.validation !== undefined;
         const metrics = await this.trainStep(data.next());
-        if (metrics) {
-          lastLoss = metrics.loss;
-          bar?.update(metrics);
-        }
-        if (this.config.validateEvery && this.step % this.config.validateEvery === 0) {
-          const stop = await this.validateAndTrack(options.validation);
-          if (stop) {
-            stoppedBy = 'early-stopping';
-            break;
+        this.validationDue = false;
+        if (metrics) lastLoss = metrics.loss;
+        if (validating) await this.validate();
+        await yieldToEventLoop();
+      }
+      await this.emit((cb, ctx) => cb.onTrainStop?.(ctx));
+      const result: TrainingResult = {
+        steps: this.step,
+        stoppedBy: this.stopReason ?? 'max-steps',
+        bestValidationLoss: this.bestValidation,
+        lastLoss,
+      };
+      ended = true;
+      await this.emit((cb, ctx) => cb.onTrainEnd?.(result, ctx));
+      return result;
+    } catch (error) {
+      if (!ended) {
+        const event: TrainEndEvent = {
+          steps: this.step,
+          stoppedBy: 'error',
+          bestValidationLoss: this.bestValidation,
+          lastLoss,
+          error,
+        };
+        // Every callback hears of the end (a progress bar must close) even when one of them fails.
+        for (const cb of this.active) {
+          try {
+            await cb.onTrainEnd?.(event, this.context);
+          } catch {
+            // the first error is the one to report
           }
         }
-        if (dir && this.config.checkpointEvery && this.step % this.config.checkpointEvery === 0) {
-          await this.saveTo(join(dir, LAST_CHECKPOINT), 'last', data);
-        }
-        if (this.stopRequested) {
-          stoppedBy = 'stop-requested';
-          break;
-        }
       }
-      if (dir) {
-        await this.saveTo(join(dir, LAST_CHECKPOINT), 'last', data);
-      }
+      throw error;
     } finally {
-      bar?.stop();
+      this.active = this.userCallbacks;
+      this.data = undefined;
+      this.validation = undefined;
+      this.validationDue = false;
     }
-    const result: TrainingResult = { steps: this.step, stoppedBy, bestValidationLoss: this.bestValidation, lastLoss };
-    this.log?.append({ kind: 'end', step: this.step, ...result });
-    await this.callbacks.onEnd?.(result);
-    return result;
+  }
+
+  /** Calls one hook of every active callback, in order, awaiting each. */
+  private async emit(
+    call: (cb: TrainingCallback<Batch>, ctx: TrainingContext<Batch>) => void | Promise<void>,
+  ): Promise<void> {
+    for (const cb of this.active) await call(cb, this.context);
   }
 
   /** One optimizer step on `batch`; returns its metrics, or undefined when the non-finite guard skipped it. */
@@ -255,28 +325,21 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
       this.replaceCarried(nextState, undefined); // a state that produced NaN is not worth carrying
       this.replaceCarried(previous, undefined);
       this.carried = undefined;
-      this.consecutiveNonFinite++;
-      this.lrScale *= this.config.nonFinite?.lrFactor ?? 0.5;
+      const what = Number.isFinite(loss) ? 'gradient' : 'loss';
+      const consecutive = this.guard.recordSkip();
       const event: NonFiniteEvent = {
         step: this.step,
-        what: Number.isFinite(loss) ? 'gradient' : 'loss',
+        what,
         loss,
         gradNorm,
         learningRate: this.learningRate(),
-        consecutive: this.consecutiveNonFinite,
+        consecutive,
       };
-      this.log?.append({ kind: 'non-finite', ...event, loss: String(loss), gradNorm: String(gradNorm) });
-      await this.callbacks.onNonFinite?.(event);
-      const max = this.config.nonFinite?.maxConsecutive ?? 5;
-      if (this.consecutiveNonFinite >= max) {
-        throw new NonFiniteError(
-          event.what,
-          `${this.consecutiveNonFinite} steps in a row (up to step ${this.step}) had a non-finite ${event.what}; training stopped`,
-        );
-      }
+      await this.emit((cb, ctx) => cb.onNonFinite?.(event, ctx));
+      this.guard.check(what, this.step);
       return undefined;
     }
-    this.consecutiveNonFinite = 0;
+    this.guard.recordGood();
     const clipped = clipGradients(grads, norm, this.clip);
     tf.dispose([norm, ...Object.values(grads)]);
     const learningRate = this.learningRateAt(step);
@@ -292,18 +355,16 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     const metrics: StepMetrics = {
       step: this.step,
       loss,
-      perplexity: perplexity(loss),
-      bitsPerToken: bitsPerToken(loss),
+      ...lossMetrics(loss, this.metrics),
       tokens,
       tokensPerSecond: tokens / seconds,
       gradNorm,
       learningRate,
       teacherForcingRatio: context.teacherForcingRatio,
     };
-    this.history.push([this.step, loss]);
+    this.lastStep = metrics;
     this.trainWindow.push(loss);
-    this.log?.append({ kind: 'step', ...metrics });
-    await this.callbacks.onStep?.(metrics);
+    await this.emit((cb, ctx) => cb.onStepEnd?.(metrics, ctx));
     return metrics;
   }
 
@@ -316,80 +377,93 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     this.carried = next;
   }
 
-  /** Token-weighted mean loss over one validation pass (state carried within the pass, not into training). */
-  async evaluate(batches: Iterable<Batch>): Promise<{ loss: number; tokens: number }> {
-    // Its own RNG: validating must not change the training RNG stream (determinism with or without validation).
-    const context: LossContext = { training: false, step: this.step, teacherForcingRatio: 1, rng: new Rng(0) };
-    let state: State | undefined;
-    let sum = 0;
-    let tokens = 0;
-    try {
-      for (const batch of batches) {
-        const prev = state;
-        const out = tf.tidy(() => {
-          const r = this.model.loss(batch, prev, context);
-          return { loss: r.loss, state: r.state ?? [], tokens: r.tokens };
-        });
-        state = out.state.length ? (out.state as State) : undefined;
-        if (prev) for (const t of prev) if (!state?.includes(t)) t.dispose();
-        const loss = (await out.loss.data())[0] as number;
-        out.loss.dispose();
-        sum += loss * out.tokens;
-        tokens += out.tokens;
-      }
-    } finally {
-      if (state) tf.dispose(state);
-    }
-    return { loss: tokens > 0 ? sum / tokens : Number.NaN, tokens };
+  /**
+   * Token-weighted mean loss (and the model's metrics) over one pass, by the
+   * standalone {@link evaluate}: state is carried within the pass, not into
+   * training, and the training RNG is not touched.
+   */
+  evaluate(batches: Iterable<Batch>): Promise<EvaluationResult> {
+    return evaluate(this.model, batches, { step: this.step });
   }
 
-  /** Validates (or, without validation data, uses the mean training loss since last time); returns true to stop early. */
-  private async validateAndTrack(validation: (() => Iterable<Batch>) | undefined): Promise<boolean> {
-    if (!validation) {
+  /**
+   * Validates, feeds the loss to the schedule and announces it; without
+   * validation data, feeds the schedule the mean training loss since last time.
+   */
+  private async validate(): Promise<void> {
+    if (!this.validation) {
       if (this.schedule.observe && this.trainWindow.length > 0) {
         this.schedule.observe(this.trainWindow.reduce((a, b) => a + b, 0) / this.trainWindow.length);
       }
       this.trainWindow = [];
-      return false;
+      return;
     }
     this.trainWindow = [];
-    const { loss, tokens } = await this.evaluate(validation());
-    this.schedule.observe?.(loss);
-    const minDelta = this.config.earlyStopping?.minDelta ?? 0;
-    const improved = Number.isFinite(loss) && (this.bestValidation === null || loss < this.bestValidation - minDelta);
-    if (improved) {
-      this.bestValidation = loss;
-      this.badValidations = 0;
-    } else this.badValidations++;
-    const metrics: ValidationMetrics = {
-      step: this.step,
-      loss,
-      perplexity: perplexity(loss),
-      bitsPerToken: bitsPerToken(loss),
-      tokens,
-      improved,
-    };
-    this.validationHistory.push([this.step, loss]);
-    this.log?.append({ kind: 'validation', ...metrics });
-    await this.callbacks.onValidation?.(metrics);
-    if (improved && this.config.checkpointDir) {
-      await this.saveTo(join(this.config.checkpointDir, BEST_CHECKPOINT), 'best');
-    }
-    const patience = this.config.earlyStopping?.patience;
-    return patience !== undefined && this.badValidations >= patience;
+    const { batches: _batches, ...result } = await this.evaluate(this.validation());
+    this.schedule.observe?.(result.loss);
+    const improved =
+      Number.isFinite(result.loss) && (this.bestValidation === null || result.loss < this.bestValidation);
+    if (improved) this.bestValidation = result.loss;
+    const metrics: ValidationMetrics = { step: this.step, ...result, improved };
+    this.lastValidation = metrics;
+    await this.emit((cb, ctx) => cb.onValidationEnd?.(metrics, ctx));
   }
 
-  private makeProgressBar(): TrainingProgressBar | undefined {
-    const option = this.config.progressBar ?? Boolean(process.stderr.isTTY);
-    if (option === false) return undefined;
-    return new TrainingProgressBar(option === true ? {} : option);
+  private makeContext(): TrainingContext<Batch> {
+    const self = this;
+    return {
+      get trainer() {
+        return self as unknown as Trainer<Batch, RecurrentState>;
+      },
+      get model() {
+        return self.model as unknown as TrainableModel<Batch, RecurrentState>;
+      },
+      get step() {
+        return self.step;
+      },
+      get maxSteps() {
+        return self.config.maxSteps;
+      },
+      get metrics() {
+        return self.metrics;
+      },
+      get lastStep() {
+        return self.lastStep;
+      },
+      get lastValidation() {
+        return self.lastValidation;
+      },
+      get bestValidationLoss() {
+        return self.bestValidation;
+      },
+      get resumedFrom() {
+        return self.resumedFrom;
+      },
+      get hasValidation() {
+        return self.validation !== undefined;
+      },
+      get validationDue() {
+        return self.validationDue;
+      },
+      stop: (reason?: StopReason) => self.stop(reason),
+      save: (path: string, kind?: CheckpointKind) => self.saveAndAnnounce(path, kind),
+      evaluate: async () => (self.validation ? self.evaluate(self.validation()) : undefined),
+    };
+  }
+
+  private async saveAndAnnounce(path: string, kind: CheckpointKind | undefined): Promise<void> {
+    await this.save(path, this.data);
+    if (kind === undefined) return;
+    const event: CheckpointEvent = { step: this.step, kind, path };
+    await this.emit((cb, ctx) => cb.onCheckpoint?.(event, ctx));
   }
 
   /**
-   * Writes a checkpoint: model weights, optimizer slots, carried state, and in
-   * `metadata.trainer` the step, optimizer iterations, schedule state, RNG
-   * state, data cursor and guard/early-stopping state. Refuses (NonFiniteError)
-   * when a weight is NaN/Inf, so a broken model never overwrites a good one.
+   * Writes a checkpoint: model weights, optimizer slots, carried state, the
+   * preprocessors, and in `metadata.trainer` the step, optimizer iterations,
+   * schedule state, RNG state, data cursor, guard state and each stateful
+   * callback's state. Refuses (NonFiniteError) when a weight is NaN/Inf, so a
+   * broken model never overwrites a good one.
    */
   async save(path: string, data?: DataSource<Batch>): Promise<void> {
     const weights: Record<string, tf.Tensor> = { ...this.model.variables };
@@ -397,24 +471,26 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     this.carried?.forEach((t, i) => {
       weights[`${STATE_PREFIX}${i}`] = t;
     });
+    const callbacks: JsonObject = {};
+    for (const cb of this.active) if (cb.stateKey && cb.getState) callbacks[cb.stateKey] = cb.getState();
     const trainer: JsonObject = {
       step: this.step,
       optimizer: { ...this.optimizer.getConfig(), iterations: this.optimizer.iterations },
       schedule: this.schedule.getState(),
       rng: [...this.rng.getState()],
       data: data ? data.getState() : null,
-      lrScale: this.lrScale,
-      consecutiveNonFinite: this.consecutiveNonFinite,
+      lrScale: this.guard.lrScale,
+      consecutiveNonFinite: this.guard.consecutive,
       bestValidationLoss: this.bestValidation,
-      badValidations: this.badValidations,
       carriedState: this.carried?.length ?? 0,
       frozen: [...this.frozen],
       bptt: this.config.bptt ?? 'truncated',
+      callbacks,
     };
     try {
       await saveCheckpoint(path, {
         config: this.model.getConfig(),
-        tokenizer: this.config.tokenizer ?? null,
+        preprocessors: this.config.preprocessors ?? {},
         metadata: { trainer },
         weights,
       });
@@ -426,20 +502,11 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     }
   }
 
-  private async saveTo(path: string, kind: 'last' | 'best', data?: DataSource<Batch>): Promise<void> {
-    await this.save(path, data);
-    const event: CheckpointEvent = { step: this.step, kind, path };
-    this.log?.append({ kind: 'checkpoint', step: this.step, checkpoint: kind, path });
-    if (this.config.checkpointDir) {
-      const series = [{ label: 'train', points: this.history, color: '#1f77b4' }];
-      if (this.validationHistory.length)
-        series.push({ label: 'validation', points: this.validationHistory, color: '#d62728' });
-      writeFileSync(join(this.config.checkpointDir, PLOT_FILE), renderLossSvg(series, `loss (step ${this.step})`));
-    }
-    await this.callbacks.onCheckpoint?.(event);
-  }
-
-  /** Loads everything {@link save} wrote back into this trainer, its model and `data`. */
+  /**
+   * Loads everything {@link save} wrote back into this trainer, its model and
+   * `data`. The weights must fit the model exactly (core's `assignWeights`:
+   * a `CheckpointError` with reason `invalid-weights` names each misfit).
+   */
   async restore(path: string, data?: DataSource<Batch>): Promise<void> {
     const ckpt = await loadCheckpoint(path);
     const meta = ckpt.metadata.trainer as JsonObject | undefined;
@@ -450,11 +517,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
         'has no trainer state (metadata.trainer); use loadPretrained to start from it',
       );
     }
-    for (const [name, variable] of Object.entries(this.model.variables)) {
-      const w = ckpt.weights[name];
-      if (!w) throw new ShapeError(name, 'present in the checkpoint', 'missing', 'restore');
-      assignWeight(name, variable, w, 'restore');
-    }
+    assignWeights(this.model.variables, ckpt.weights, { source: path });
     const slots: Record<string, WeightArray> = {};
     for (const [name, w] of Object.entries(ckpt.weights)) {
       if (name.startsWith(OPTIMIZER_PREFIX)) slots[name.slice(OPTIMIZER_PREFIX.length)] = w;
@@ -465,10 +528,13 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     this.rng.setState(meta.rng as unknown as RngState);
     if (data && meta.data) data.setState(meta.data as JsonObject);
     this.step = meta.step;
-    this.lrScale = Number(meta.lrScale ?? 1);
-    this.consecutiveNonFinite = Number(meta.consecutiveNonFinite ?? 0);
+    this.guard.setState({ lrScale: Number(meta.lrScale ?? 1), consecutive: Number(meta.consecutiveNonFinite ?? 0) });
     this.bestValidation = typeof meta.bestValidationLoss === 'number' ? meta.bestValidationLoss : null;
-    this.badValidations = Number(meta.badValidations ?? 0);
+    this.restoredCallbackStates = { ...((meta.callbacks as JsonObject | undefined) ?? {}) };
+    if (meta.callbacks === undefined && typeof meta.badValidations === 'number') {
+      // Written before early stopping was a callback: its count sat beside the best loss.
+      this.restoredCallbackStates['early-stopping'] = { best: this.bestValidation, wait: meta.badValidations };
+    }
     this.frozen.clear();
     for (const n of (meta.frozen as string[] | undefined) ?? []) if (n in this.model.variables) this.frozen.add(n);
     const count = Number(meta.carriedState ?? 0);
@@ -479,14 +545,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
       state.push(tf.tensor(w.data as Float32Array, w.shape, 'float32'));
     }
     this.replaceCarried(this.carried, count ? (state as State) : undefined);
-    if (this.log) {
-      // The interrupted run may have logged steps past this checkpoint; they are about to be redone.
-      this.log.truncateAfter(this.step);
-      const records = readJsonl(this.log.path);
-      this.history = records.filter((r) => r.kind === 'step').map((r) => [r.step, Number(r.loss)]);
-      this.validationHistory = records.filter((r) => r.kind === 'validation').map((r) => [r.step, Number(r.loss)]);
-      this.log.append({ kind: 'resume', step: this.step, from: path });
-    }
+    this.resumedFrom = path;
   }
 
   /** Releases the optimizer slots and carried state (the model's variables stay the model's). */

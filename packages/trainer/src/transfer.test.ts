@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, ShapeError, saveCheckpoint, type WeightArray } from '@seqgen/core';
+import { CheckpointError, initBackend, ShapeError, saveCheckpoint, type WeightArray } from '@seqgen/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CharRnn } from '../test/fixtures/char-rnn.js';
 import { makeBatcher, makeModel, VOCAB } from '../test/fixtures/setup.js';
@@ -125,7 +125,31 @@ describe('transfer learning', () => {
     const small = makeModel({ hidden: 8 });
     await saveCheckpoint(join(dir, 'small'), { config: small.getConfig(), weights: small.variables });
     const big = makeModel();
-    await expect(loadPretrained(big.variables, join(dir, 'small'))).rejects.toThrow(/rnn\/kernel|embedding/);
+    const before = big.variables.embedding?.dataSync().slice();
+    const error = await loadPretrained(big.variables, join(dir, 'small')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect(error).toMatchObject({ reason: 'invalid-weights', message: expect.stringMatching(/rnn\/kernel/) });
+    // Refused as a whole: not even the weights that fit were assigned.
+    expect(big.variables.embedding?.dataSync()).toEqual(before);
+    small.dispose();
+    big.dispose();
+  });
+
+  it('refuses to restore a trainer checkpoint whose weights do not fit the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqgen-restore-'));
+    const small = makeModel({ hidden: 8 });
+    const trainer = new Trainer(small, { optimizer: { type: 'adam', learningRate: 0.01 }, maxSteps: 1 });
+    await trainer.fit(makeBatcher());
+    await trainer.save(join(dir, 'small'));
+    const big = makeModel();
+    const other = new Trainer(big, { optimizer: { type: 'adam', learningRate: 0.01 }, maxSteps: 2 });
+    await expect(other.restore(join(dir, 'small'))).rejects.toMatchObject({
+      name: 'CheckpointError',
+      reason: 'invalid-weights',
+      message: expect.stringMatching(/"rnn\/recurrent" has shape \[8,8\], the model needs \[24,24\]/),
+    });
+    trainer.dispose();
+    other.dispose();
     small.dispose();
     big.dispose();
   });

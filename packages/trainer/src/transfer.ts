@@ -1,20 +1,7 @@
 import type { LoadedCheckpoint, WeightArray } from '@seqgen/core';
-import { ConfigError, loadCheckpoint, Rng, ShapeError } from '@seqgen/core';
-import * as tf from '@tensorflow/tfjs';
+import { assignWeights, ConfigError, isTrainerEntry, loadCheckpoint, Rng, ShapeError } from '@seqgen/core';
+import type * as tf from '@tensorflow/tfjs';
 import { matchesAny, type NamePattern } from './patterns.js';
-
-/** Assigns a loaded weight to a model variable; a shape mismatch is a {@link ShapeError} naming the parameter. */
-export function assignWeight(name: string, variable: tf.Variable, weight: WeightArray, context: string): void {
-  if (weight.shape.join(',') !== variable.shape.join(',')) {
-    throw new ShapeError(
-      name,
-      `shape [${variable.shape}] (the model's)`,
-      `[${weight.shape}] in the checkpoint`,
-      context,
-    );
-  }
-  tf.tidy(() => variable.assign(tf.tensor(weight.data as Float32Array, weight.shape, variable.dtype)));
-}
 
 /** What a vocabulary change did to the token rows. */
 export interface VocabularyReport {
@@ -128,19 +115,22 @@ export interface PretrainedReport {
 
 /**
  * Starts a model from a pretrained checkpoint (a path or an already loaded
- * one): every model parameter with a same-named, same-shaped checkpoint weight
- * is assigned; new parameters keep their initialization. A shape mismatch is a
- * {@link ShapeError} naming the parameter — pass `vocabulary` when the
- * token set changed.
+ * one): every model parameter with a same-named checkpoint weight is assigned
+ * (through core's `assignWeights`, the one weight-loading policy); new
+ * parameters keep their initialization, and checkpoint weights the model
+ * lacks are reported, not refused. A shape or dtype mismatch is a
+ * `CheckpointError` (`invalid-weights`) naming each parameter, and nothing is
+ * assigned — pass `vocabulary` when the token set changed.
  */
 export async function loadPretrained(
   variables: Record<string, tf.Variable>,
   checkpoint: string | LoadedCheckpoint,
   options: LoadPretrainedOptions = {},
 ): Promise<PretrainedReport> {
+  const source = typeof checkpoint === 'string' ? checkpoint : 'pretrained checkpoint';
   const ckpt = typeof checkpoint === 'string' ? await loadCheckpoint(checkpoint) : checkpoint;
   // Trainer state (optimizer slots, carried RNN state) is not part of a pretrained model.
-  let weights = Object.fromEntries(Object.entries(ckpt.weights).filter(([n]) => !n.startsWith('@')));
+  let weights = Object.fromEntries(Object.entries(ckpt.weights).filter(([n]) => !isTrainerEntry(n)));
   let vocabulary: VocabularyReport | undefined;
   if (options.vocabulary) {
     const { oldVocab, newVocab, ...remap } = options.vocabulary;
@@ -148,25 +138,12 @@ export async function loadPretrained(
     weights = remapped.weights;
     vocabulary = remapped.report;
   }
-  const loaded: string[] = [];
-  const missing: string[] = [];
-  for (const [name, variable] of Object.entries(variables)) {
-    const w = weights[name];
-    if (!w || (options.include && !matchesAny(name, options.include))) {
-      missing.push(name);
-      continue;
-    }
-    if (w.shape.join(',') !== variable.shape.join(',')) {
-      throw new ShapeError(
-        name,
-        `shape [${variable.shape}] (the model's)`,
-        `[${w.shape}] in the checkpoint`,
-        'loadPretrained',
-      );
-    }
-    tf.tidy(() => variable.assign(tf.tensor(w.data as Float32Array, w.shape, variable.dtype)));
-    loaded.push(name);
-  }
-  const unexpected = Object.keys(weights).filter((n) => !(n in variables));
+  const include = options.include;
+  const { loaded, missing, unexpected } = assignWeights(variables, weights, {
+    source,
+    allowMissing: true,
+    allowUnexpected: true,
+    ...(include ? { include: (name: string) => matchesAny(name, include) } : {}),
+  });
   return { loaded, missing, unexpected, ...(vocabulary ? { vocabulary } : {}) };
 }

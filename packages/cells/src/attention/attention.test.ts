@@ -1,7 +1,7 @@
 import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
+import { finiteDifferenceError, maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finiteDifferenceError, maxAbsDiff } from '../../test/numeric.js';
 import type { Attention } from './attention.js';
 import { BahdanauAttention } from './bahdanau-attention.js';
 import { LuongAttention } from './luong-attention.js';
@@ -65,6 +65,31 @@ describe('attention', () => {
       }
     });
   }
+
+  it('a [B, S] mask tensor masks like source lengths, and also where padding is not a suffix', async () => {
+    for (const [, make] of mechanisms) {
+      const att = make();
+      const rng = new Rng(4);
+      const query = randomNormal(rng, [B, Q]);
+      const memory = randomNormal(rng, [B, S, M]);
+      const byLengths = att.apply(query, memory, { sourceLengths: [5, 3] });
+      const prefix = tf.tensor2d([1, 1, 1, 1, 1, 1, 1, 1, 0, 0], [B, S]);
+      const byMask = att.apply(query, memory, { mask: prefix });
+      expect(await maxAbsDiff(byMask.weights, byLengths.weights)).toBeLessThan(1e-6);
+      expect(await maxAbsDiff(byMask.context, byLengths.context)).toBeLessThan(1e-6);
+      // Left padding (a mask that is not a prefix), given as int32 as masks often are.
+      const left = tf.tensor2d([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], [B, S], 'int32');
+      const w = (await att.apply(query, memory, { mask: left }).weights.array()) as number[][];
+      expect(w[0]![0]).toBe(0);
+      expect(w[0]![1]).toBe(0);
+      expect(w[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(() => att.apply(query, memory, { mask: tf.ones([B, S + 1]) })).toThrow(
+        /mask must be \[2, 5\] \(batch, source length\), got \[2,6\]/,
+      );
+      expect(() => att.apply(query, memory, { mask: prefix, sourceLengths: [5, 3] })).toThrow(ConfigError);
+      att.dispose();
+    }
+  });
 
   it('refuses mismatched sizes and bad lengths, naming the argument', () => {
     expect(() => new LuongAttention({ querySize: 3, memorySize: 4, score: 'dot' })).toThrow(ConfigError);

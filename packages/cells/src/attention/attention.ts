@@ -1,3 +1,4 @@
+import type { JsonObject } from '@seqgen/core';
 import type * as tf from '@tensorflow/tfjs';
 
 /** What an attention call returns: the context vector and the weights that made it. */
@@ -11,6 +12,12 @@ export interface AttentionResult {
 export interface AttentionOptions {
   /** Valid source length per example; positions past it get weight 0. */
   sourceLengths?: readonly number[];
+  /**
+   * `[B, S]`, 1 where a source position is real and 0 where it is padding (core's
+   * `AttentionMemory.mask`): the same masking as `sourceLengths`, kept on the
+   * device, for masks that are not a prefix. Give one of the two, not both.
+   */
+  mask?: tf.Tensor;
 }
 
 /** A decoder-side attention mechanism over an encoder's memory `[B, S, memorySize]`. */
@@ -19,5 +26,7 @@ export interface Attention {
   readonly memorySize: number;
   readonly variables: Readonly<Record<string, tf.Variable>>;
   apply(query: tf.Tensor, memory: tf.Tensor, options?: AttentionOptions): AttentionResult;
+  /** `type`-tagged plain JSON; `attentionFromConfig` rebuilds the mechanism from it (fresh weights from its seed). */
+  getConfig(): JsonObject & { type: string };
   dispose(): void;
 }

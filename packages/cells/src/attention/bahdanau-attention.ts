@@ -1,6 +1,7 @@
-import { glorotUniform, Rng } from '@seqgen/core';
+import { glorotUniform, type JsonObject, Rng, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { positiveInt } from '../checks.js';
+import { expectType, pick } from '../config-fields.js';
 import { linear } from '../ops/linear.js';
 import { tanh } from '../ops/tanh.js';
 import { WeightStore } from '../weights.js';
@@ -25,13 +26,15 @@ export class BahdanauAttention implements Attention {
   readonly querySize: number;
   readonly memorySize: number;
   readonly units: number;
+  readonly seed: number;
   private readonly store = new WeightStore();
 
   constructor(options: BahdanauAttentionOptions) {
     this.querySize = positiveInt(options.querySize, 'querySize');
     this.memorySize = positiveInt(options.memorySize, 'memorySize');
     this.units = positiveInt(options.units ?? this.querySize, 'units');
-    const rng = new Rng(options.seed ?? 0);
+    this.seed = options.seed ?? 0;
+    const rng = new Rng(this.seed);
     this.store.add('queryKernel', glorotUniform(rng, [this.querySize, this.units]));
     this.store.add('memoryKernel', glorotUniform(rng, [this.memorySize, this.units]));
     this.store.add('bias', tf.zeros([this.units]));
@@ -49,6 +52,26 @@ export class BahdanauAttention implements Attention {
     const q = tf.expandDims(linear(query, v.queryKernel as tf.Tensor2D), 1); // [B, 1, units]
     const scores = tf.squeeze(linear(tanh(tf.add(keys, q)), v.scoreVector as tf.Tensor2D), [2]);
     return attend(scores, memory, options);
+  }
+
+  getConfig(): JsonObject & { type: 'bahdanau' } {
+    return {
+      type: 'bahdanau',
+      querySize: this.querySize,
+      memorySize: this.memorySize,
+      units: this.units,
+      seed: this.seed,
+    };
+  }
+
+  static fromConfig(config: TypedConfig): BahdanauAttention {
+    const c = expectType(config, 'bahdanau', 'BahdanauAttention');
+    return new BahdanauAttention({
+      querySize: c.querySize as number,
+      memorySize: c.memorySize as number,
+      ...pick(c, 'units', 'number'),
+      ...pick(c, 'seed', 'number'),
+    });
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
-import { ConfigError, glorotUniform, Rng } from '@seqgen/core';
+import { assertOneOf, ConfigError, glorotUniform, type JsonObject, Rng, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { positiveInt } from '../checks.js';
+import { expectType, pick } from '../config-fields.js';
 import { linear } from '../ops/linear.js';
 import { WeightStore } from '../weights.js';
 import type { Attention, AttentionOptions, AttentionResult } from './attention.js';
@@ -25,6 +26,7 @@ export class LuongAttention implements Attention {
   readonly memorySize: number;
   readonly score: 'dot' | 'general';
   readonly scale: boolean;
+  readonly seed: number;
   private readonly store = new WeightStore();
 
   constructor(options: LuongAttentionOptions) {
@@ -32,9 +34,8 @@ export class LuongAttention implements Attention {
     this.memorySize = positiveInt(options.memorySize, 'memorySize');
     this.score = options.score ?? 'general';
     this.scale = options.scale ?? false;
-    if (this.score !== 'dot' && this.score !== 'general') {
-      throw new ConfigError('score', `must be "dot" or "general", got ${JSON.stringify(options.score)}`);
-    }
+    this.seed = options.seed ?? 0;
+    assertOneOf('score', this.score, ['dot', 'general'] as const);
     if (this.score === 'dot' && this.querySize !== this.memorySize) {
       throw new ConfigError(
         'score',
@@ -42,7 +43,7 @@ export class LuongAttention implements Attention {
       );
     }
     if (this.score === 'general') {
-      this.store.add('kernel', glorotUniform(new Rng(options.seed ?? 0), [this.querySize, this.memorySize]));
+      this.store.add('kernel', glorotUniform(new Rng(this.seed), [this.querySize, this.memorySize]));
     }
   }
 
@@ -57,6 +58,28 @@ export class LuongAttention implements Attention {
     let scores = tf.squeeze(tf.matMul(memory, tf.expandDims(q, 2)), [2]);
     if (this.scale) scores = tf.div(scores, Math.sqrt(this.memorySize));
     return attend(scores, memory, options);
+  }
+
+  getConfig(): JsonObject & { type: 'luong' } {
+    return {
+      type: 'luong',
+      querySize: this.querySize,
+      memorySize: this.memorySize,
+      score: this.score,
+      scale: this.scale,
+      seed: this.seed,
+    };
+  }
+
+  static fromConfig(config: TypedConfig): LuongAttention {
+    const c = expectType(config, 'luong', 'LuongAttention');
+    return new LuongAttention({
+      querySize: c.querySize as number,
+      memorySize: c.memorySize as number,
+      ...(pick(c, 'score', 'string') as { score?: 'dot' | 'general' }),
+      ...pick(c, 'scale', 'boolean'),
+      ...pick(c, 'seed', 'number'),
+    });
   }
 
   dispose(): void {

@@ -10,7 +10,17 @@ import type { AttentionOptions, AttentionResult } from './attention.js';
 export function attend(scores: tf.Tensor, memory: tf.Tensor, options: AttentionOptions): AttentionResult {
   const [B, S] = scores.shape as [number, number];
   let weights: tf.Tensor;
-  if (options.sourceLengths) {
+  if (options.sourceLengths && options.mask) {
+    throw new ConfigError('mask', 'give either sourceLengths or mask, not both');
+  }
+  if (options.mask) {
+    const m = options.mask;
+    if (m.rank !== 2 || m.shape[0] !== B || m.shape[1] !== S) {
+      throw new ShapeError('mask', `[${B}, ${S}] (batch, source length)`, `[${m.shape}]`, 'attention');
+    }
+    const mask = m.dtype === 'float32' ? m : tf.cast(m, 'float32');
+    weights = tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(1, mask), -1e9))), mask);
+  } else if (options.sourceLengths) {
     const lengths = options.sourceLengths;
     if (lengths.length !== B) throw new ShapeError('sourceLengths', `${B} entries`, `${lengths.length}`, 'attention');
     const mask = new Float32Array(B * S);

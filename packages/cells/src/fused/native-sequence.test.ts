@@ -1,7 +1,7 @@
 import { initBackend, Rng, randomNormal } from '@seqgen/core';
+import { maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../../test/numeric.js';
 import { StackedRNN } from '../stacked-rnn.js';
 import { fusedKernelStatus, setNativeKernels } from './native-sequence.js';
 

@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
  * backward pass runs in C++ from what the forward pass kept there.
  * `SEQGEN_NATIVE=0` forces the pure-tfjs kernels.
  */
-type NativeModule = typeof import('@seqgen/native');
+/** The `@seqgen/native` module, as {@link nativeKernels} hands it out (packages above cells, e.g. models' native decoder, use it). */
+export type NativeKernels = typeof import('@seqgen/native');
+type NativeModule = NativeKernels;
 
 let cached: NativeModule | null | undefined;
 let enabled = true;
@@ -20,14 +22,19 @@ export function setNativeKernels(on: boolean): void {
   enabled = on;
 }
 
+/** Requires the optional dependency; throws when it is not installed. */
+function requireNative(): NativeModule {
+  // A variable specifier keeps bundlers from requiring the optional dependency.
+  const here = typeof __filename === 'string' ? __filename : import.meta.url;
+  const name = '@seqgen/native';
+  return createRequire(here)(name) as NativeModule;
+}
+
 function loadNative(): NativeModule | null {
   if (cached !== undefined) return cached;
   cached = null;
   try {
-    // A variable specifier keeps bundlers from requiring the optional dependency.
-    const here = typeof __filename === 'string' ? __filename : import.meta.url;
-    const name = '@seqgen/native';
-    const mod = createRequire(here)(name) as NativeModule;
+    const mod = requireNative();
     if (mod.nativeAvailable()) cached = mod;
   } catch {
     // Not installed: the pure-tfjs kernels are used.
@@ -35,11 +42,25 @@ function loadNative(): NativeModule | null {
   return cached;
 }
 
-/** The native kernels when they apply to the active backend, else undefined. */
+/**
+ * The native kernels when they apply to the active backend (wasm or cpu, addon
+ * built, not turned off by `SEQGEN_NATIVE=0` or {@link setNativeKernels}), else
+ * undefined. Exported so that packages above this one (the language model's
+ * one-call decoder in @seqgen/models) follow the same switch.
+ */
 export function nativeKernels(): NativeModule | undefined {
   const backend = tf.getBackend();
   if (!enabled || (backend !== 'wasm' && backend !== 'cpu')) return undefined;
   return loadNative() ?? undefined;
+}
+
+/** @seqgen/native's own status (built, ISA, threads), or undefined when it is not installed. */
+export function nativeModuleStatus(): ReturnType<NativeModule['nativeStatus']> | undefined {
+  try {
+    return requireNative().nativeStatus();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why the fused kernels do (not) run natively here, for reports. */
@@ -48,16 +69,10 @@ export function fusedKernelStatus(): { native: boolean; reason: string } {
   if (backend !== 'wasm' && backend !== 'cpu') {
     return { native: false, reason: `backend ${backend} runs its own kernels` };
   }
+  if (!enabled) return { native: false, reason: 'native kernels turned off by setNativeKernels(false)' };
   const mod = loadNative();
   if (mod) return { native: true, reason: `@seqgen/native (${mod.nativeStatus().isa})` };
-  try {
-    const here = typeof __filename === 'string' ? __filename : import.meta.url;
-    const name = '@seqgen/native';
-    const m = createRequire(here)(name) as NativeModule;
-    return { native: false, reason: m.nativeStatus().reason };
-  } catch {
-    return { native: false, reason: '@seqgen/native is not installed' };
-  }
+  return { native: false, reason: nativeModuleStatus()?.reason ?? '@seqgen/native is not installed' };
 }
 
 function values(t: tf.Tensor): Float32Array {

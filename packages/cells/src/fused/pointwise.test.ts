@@ -1,7 +1,7 @@
 import { initBackend, Rng, randomNormal, randomUniform, ShapeError } from '@seqgen/core';
+import { maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../../test/numeric.js';
 import type { RecurrentCell } from '../cell.js';
 import { GRUCell } from '../gru-cell.js';
 import { type JsKernel, setJsKernels } from '../kernels/js-kernel.js';

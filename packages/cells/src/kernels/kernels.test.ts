@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
+import { maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../../test/numeric.js';
 import { fastSplit, sumRows } from './fast-split.js';
 import { CPU_THREADS_ENV, cpuHelperCount, cpuThreads } from './gemm-pool.js';
 import { affine, matMul2d } from './matmul.js';

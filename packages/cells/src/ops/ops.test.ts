@@ -1,7 +1,7 @@
 import { initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
+import { maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../../test/numeric.js';
 import { embeddingLookup } from './embedding.js';
 import { linear } from './linear.js';
 

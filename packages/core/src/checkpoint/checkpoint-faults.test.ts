@@ -15,7 +15,7 @@ const weights = {
 
 async function freshFolder(): Promise<string> {
   const dir = join(mkdtempSync(join(tmpdir(), 'seqgen-fault-')), 'ckpt');
-  await saveCheckpoint(dir, { config: { type: 't' }, tokenizer: null, weights });
+  await saveCheckpoint(dir, { config: { type: 't' }, weights });
   return dir;
 }
 
@@ -103,7 +103,18 @@ describe('checkpoint loading refuses damaged or hostile files', () => {
         'invalid-manifest',
         /"config" must be an object with a non-empty string "type"/,
       ],
-      [(m) => (m.tokenizer = 'char'), 'invalid-manifest', /"tokenizer" must be null or an object/],
+      [(m) => (m.preprocessors = 'char'), 'invalid-manifest', /"preprocessors" must be an object/],
+      [
+        (m) => (m.preprocessors = { tokenizer: { type: 'char' } }),
+        'invalid-manifest',
+        /preprocessors.tokenizer must be an object with string "type" and number "version"/,
+      ],
+      [(m) => (m.preprocessors = { '../x': { type: 'c', version: 1 } }), 'invalid-manifest', /preprocessor name/],
+      [
+        (m) => Object.assign(m, { formatVersion: 1, tokenizer: 'char' }),
+        'invalid-manifest',
+        /"tokenizer" must be null or an object/,
+      ],
       [(m) => (m.weightsManifest[0].weights[0].dtype = 'float64'), 'invalid-manifest', /dtype "float64"/],
       [
         (m) => (m.weightsManifest[0].weights[0].shape = [4, 5]),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -22,14 +22,14 @@ describe('checkpoint round trip', () => {
   });
 
   for (const name of ['ckpt', 'model.seqgen']) {
-    it(`saves and loads config, tokenizer, metadata and every dtype (${name})`, async () => {
+    it(`saves and loads config, named preprocessors, metadata and every dtype (${name})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'seqgen-ckpt-'));
       const path = join(dir, name);
       const rng = new Rng(11);
       const kernel = randomFloats(rng, 6 * 8);
       const saved = await saveCheckpoint(path, {
         config: { type: 'lstm-lm', hidden: 8, layers: [1, 2] },
-        tokenizer,
+        preprocessors: { tokenizer, target: { type: 'word', version: 2, vocab: ['x'] } },
         metadata: { step: 12, rng: [...rng.getState()] },
         weights: {
           'lstm/kernel': tf.tensor2d(kernel, [6, 8]),
@@ -42,7 +42,7 @@ describe('checkpoint round trip', () => {
       expect(saved.formatVersion).toBe(CHECKPOINT_FORMAT_VERSION);
       const loaded = await loadCheckpoint(path);
       expect(loaded.config).toEqual({ type: 'lstm-lm', hidden: 8, layers: [1, 2] });
-      expect(loaded.tokenizer).toEqual(tokenizer);
+      expect(loaded.preprocessors).toEqual({ tokenizer, target: { type: 'word', version: 2, vocab: ['x'] } });
       expect(loaded.metadata).toEqual({ step: 12, rng: [...rng.getState()] });
       expect(Object.keys(loaded.weights)).toEqual(['lstm/kernel', 'embedding/ids', 'mask', 'scalar', 'empty']);
       expect(loaded.weights['lstm/kernel']).toEqual({ dtype: 'float32', shape: [6, 8], data: kernel });
@@ -57,6 +57,29 @@ describe('checkpoint round trip', () => {
       tf.dispose(Object.values(tensors));
     });
   }
+
+  it('reads a version-1 checkpoint: its single tokenizer slot becomes the "tokenizer" preprocessor', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'seqgen-ckpt-')), 'v1');
+    await saveCheckpoint(dir, { config: { type: 't' }, preprocessors: { tokenizer }, weights: {} });
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+    // Rewrite the manifest as a version-1 writer did.
+    const { preprocessors: _, ...rest } = manifest;
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...rest, formatVersion: 1, tokenizer }));
+    const loaded = await loadCheckpoint(dir);
+    expect(loaded.manifest.formatVersion).toBe(1);
+    expect(loaded.preprocessors).toEqual({ tokenizer });
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...rest, formatVersion: 1, tokenizer: null }));
+    expect((await loadCheckpoint(dir)).preprocessors).toEqual({});
+  });
+
+  it('refuses badly named or untyped preprocessors before writing anything', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'seqgen-ckpt-')), 'bad');
+    const save = (preprocessors: unknown) =>
+      saveCheckpoint(dir, { config: { type: 't' }, preprocessors: preprocessors as never, weights: {} });
+    await expect(save({ 'a/b': tokenizer })).rejects.toThrow(/preprocessor name "a\/b"/);
+    await expect(save({ source: { type: 'char' } })).rejects.toThrow(/preprocessors.source needs a string "type"/);
+    expect(existsSync(dir)).toBe(false);
+  });
 
   it('uses the tfjs weights-manifest layout and shards large payloads', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'seqgen-ckpt-')), 'sharded');

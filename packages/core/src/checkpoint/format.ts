@@ -1,10 +1,18 @@
+import type { CodecJson } from '../contracts/codec.js';
 import { CheckpointError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './safe-json.js';
 
 /** Tag written in every checkpoint manifest. */
 export const CHECKPOINT_FORMAT = 'seqgen-checkpoint';
-/** Newest manifest version this code writes and the only one it reads. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Manifest version this code writes. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+/**
+ * Versions this code reads. Version 1 had one `tokenizer` slot; it is read as
+ * the preprocessor named {@link DEFAULT_PREPROCESSOR}.
+ */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+/** The name a model with a single text tokenizer stores it under (and version-1 checkpoints are read as). */
+export const DEFAULT_PREPROCESSOR = 'tokenizer';
 /** Manifest file inside a checkpoint folder. */
 export const MANIFEST_FILE = 'checkpoint.json';
 /** Magic bytes opening a single-file checkpoint. */
@@ -45,8 +53,12 @@ export interface CheckpointManifest {
   createdAt: string;
   /** The model's `type`-tagged config: what `fromConfig` factories rebuild the model from. */
   config: ModelConfig;
-  /** The tokenizer's own JSON (`type`-tagged), or null. */
-  tokenizer: TokenizerJson | null;
+  /**
+   * Named preprocessors, each a codec's own JSON (`type`-tagged, rebuilt by the
+   * registry's `codec` kind): `tokenizer` for a language model, `source` and
+   * `target` for translation, `events` for music, `audio` for speech.
+   */
+  preprocessors: Record<string, CodecJson>;
   /** Free-form JSON: training state, metrics, provenance. */
   metadata: JsonObject;
   weightsManifest: WeightsManifestGroup[];
@@ -60,12 +72,8 @@ export interface ModelConfig {
   [key: string]: JsonValue;
 }
 
-/** A tokenizer's serialized form: `type`-tagged with a version. */
-export interface TokenizerJson {
-  type: string;
-  version: number;
-  [key: string]: JsonValue;
-}
+/** A tokenizer's serialized form: a codec's JSON (`type`-tagged with a version). */
+export type TokenizerJson = CodecJson;
 
 /** Limits enforced while loading; all of them can be raised by the caller. */
 export interface CheckpointLimits {
@@ -113,11 +121,11 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
     fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(value.format)}`);
   const version = value.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version)) fail('"formatVersion" must be an integer');
-  if (version !== CHECKPOINT_FORMAT_VERSION) {
+  if (!READABLE_FORMAT_VERSIONS.includes(version as number)) {
     throw new CheckpointError(
       'unsupported-version',
       path,
-      `format version ${version} is not supported (this @seqgen/core reads version ${CHECKPOINT_FORMAT_VERSION})`,
+      `format version ${version} is not supported (this @seqgen/core reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`,
     );
   }
   if (typeof value.createdAt !== 'string') fail('"createdAt" must be a string');
@@ -125,12 +133,22 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
   if (!isJsonObject(config) || typeof config.type !== 'string' || config.type === '') {
     fail('"config" must be an object with a non-empty string "type"');
   }
-  const tokenizer = value.tokenizer;
-  if (
-    tokenizer !== null &&
-    !(isJsonObject(tokenizer) && typeof tokenizer.type === 'string' && typeof tokenizer.version === 'number')
-  ) {
-    fail('"tokenizer" must be null or an object with string "type" and number "version"');
+  const preprocessors: Record<string, JsonValue> = {};
+  if (version === 1) {
+    const tokenizer = value.tokenizer;
+    if (tokenizer !== null) {
+      if (!isCodecJson(tokenizer))
+        fail('"tokenizer" must be null or an object with string "type" and number "version"');
+      preprocessors[DEFAULT_PREPROCESSOR] = tokenizer as JsonValue;
+    }
+  } else {
+    if (!isJsonObject(value.preprocessors)) fail('"preprocessors" must be an object');
+    for (const [name, json] of Object.entries(value.preprocessors as JsonObject)) {
+      if (!PREPROCESSOR_NAME.test(name))
+        fail(`preprocessor name ${JSON.stringify(name)} must match ${PREPROCESSOR_NAME}`);
+      if (!isCodecJson(json)) fail(`preprocessors.${name} must be an object with string "type" and number "version"`);
+      preprocessors[name] = json;
+    }
   }
   if (!isJsonObject(value.metadata)) fail('"metadata" must be an object');
   const files = value.weightFiles;
@@ -212,7 +230,15 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
   for (const name of Object.keys(files)) {
     if (!usedFiles.has(name)) fail(`weightFiles lists "${name}" but no weightsManifest group uses it`);
   }
-  return value as unknown as CheckpointManifest;
+  const { tokenizer: _v1Slot, ...rest } = value;
+  return { ...rest, formatVersion: version, preprocessors } as unknown as CheckpointManifest;
+}
+
+/** Preprocessor names: short identifiers (`tokenizer`, `source`, `target`, `events`, `audio`). */
+export const PREPROCESSOR_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+function isCodecJson(v: JsonValue | undefined): boolean {
+  return isJsonObject(v) && typeof v.type === 'string' && v.type !== '' && typeof v.version === 'number';
 }
 
 function isByteCount(v: unknown): v is number {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CodecJson } from '../contracts/codec.js';
 import { CheckpointError } from '../errors.js';
 import {
   type CheckpointLimits,
@@ -10,7 +11,6 @@ import {
   MANIFEST_FILE,
   type ModelConfig,
   SINGLE_FILE_MAGIC,
-  type TokenizerJson,
   validateManifest,
 } from './format.js';
 import { type JsonObject, parseJsonStrict } from './safe-json.js';
@@ -19,7 +19,8 @@ import { decodeWeights, findNonFinite, type WeightArray } from './weights.js';
 export interface LoadedCheckpoint {
   manifest: CheckpointManifest;
   config: ModelConfig;
-  tokenizer: TokenizerJson | null;
+  /** Named preprocessors (a version-1 checkpoint's tokenizer appears as `tokenizer`). */
+  preprocessors: Record<string, CodecJson>;
   metadata: JsonObject;
   /** Weights by name, in saved order. */
   weights: Record<string, WeightArray>;
@@ -55,7 +56,13 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
       if (bad) throw new CheckpointError('non-finite', path, `weight "${name}" holds ${bad[1]} at index ${bad[0]}`);
     }
   }
-  return { manifest, config: manifest.config, tokenizer: manifest.tokenizer, metadata: manifest.metadata, weights };
+  return {
+    manifest,
+    config: manifest.config,
+    preprocessors: manifest.preprocessors,
+    metadata: manifest.metadata,
+    weights,
+  };
 }
 
 function readFolder(dir: string, limits: CheckpointLimits): { manifest: CheckpointManifest; payload: Uint8Array } {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { CodecJson } from '../contracts/codec.js';
 import { CheckpointError } from '../errors.js';
+import { assertPositiveInteger } from '../validate.js';
 import { fsyncDirectory, TEMP_PREFIX, writeFileAtomic } from './atomic-file.js';
 import {
   CHECKPOINT_FORMAT,
@@ -10,9 +12,9 @@ import {
   EMBEDDED_PAYLOAD,
   MANIFEST_FILE,
   type ModelConfig,
+  PREPROCESSOR_NAME,
   SINGLE_FILE_EXTENSION,
   SINGLE_FILE_MAGIC,
-  type TokenizerJson,
   type WeightFileInfo,
 } from './format.js';
 import type { JsonObject } from './safe-json.js';
@@ -20,7 +22,8 @@ import { encodeWeights, findNonFinite, toWeightArray, type WeightArray, type Wei
 
 export interface CheckpointData {
   config: ModelConfig;
-  tokenizer?: TokenizerJson | null;
+  /** Named preprocessors (codec JSON): `{ tokenizer }`, `{ source, target }`, `{ events }`… */
+  preprocessors?: Record<string, CodecJson>;
   metadata?: JsonObject;
   /** Weights by name, saved in this order; tensors are read, not disposed. */
   weights: Record<string, WeightInput>;
@@ -71,7 +74,7 @@ export async function saveCheckpoint(
     formatVersion: CHECKPOINT_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
     config: data.config,
-    tokenizer: data.tokenizer ?? null,
+    preprocessors: checkPreprocessors(data.preprocessors ?? {}, path),
     metadata: data.metadata ?? {},
   } as const;
   try {
@@ -104,9 +107,7 @@ function saveFolder(
   bytes: Uint8Array,
   shardBytes: number,
 ): CheckpointManifest {
-  if (!Number.isInteger(shardBytes) || shardBytes < 1) {
-    throw new CheckpointError('invalid-manifest', dir, `shardBytes must be a positive integer, got ${shardBytes}`);
-  }
+  assertPositiveInteger('shardBytes', shardBytes);
   mkdirSync(dir, { recursive: true });
   if (!statSync(dir).isDirectory()) throw new CheckpointError('io', dir, 'exists and is not a folder');
   const count = Math.max(1, Math.ceil(bytes.byteLength / shardBytes));
@@ -145,4 +146,27 @@ function removeStaleTemps(dir: string, prefix: string, alsoRemove: (file: string
 
 function fileInfo(bytes: Uint8Array): WeightFileInfo {
   return { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function checkPreprocessors(preprocessors: Record<string, CodecJson>, path: string): Record<string, CodecJson> {
+  if (typeof preprocessors !== 'object' || preprocessors === null || Array.isArray(preprocessors)) {
+    throw new CheckpointError('invalid-manifest', path, 'preprocessors must be an object of named codec JSON');
+  }
+  for (const [name, json] of Object.entries(preprocessors)) {
+    if (!PREPROCESSOR_NAME.test(name)) {
+      throw new CheckpointError(
+        'invalid-manifest',
+        path,
+        `preprocessor name ${JSON.stringify(name)} must match ${PREPROCESSOR_NAME}`,
+      );
+    }
+    if (typeof json?.type !== 'string' || json.type === '' || typeof json.version !== 'number') {
+      throw new CheckpointError(
+        'invalid-manifest',
+        path,
+        `preprocessors.${name} needs a string "type" and a number "version"`,
+      );
+    }
+  }
+  return preprocessors;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type Rng } from '@seqgen/core';
+import { assertPositiveInteger, ConfigError, type Rng } from '@seqgen/core';
 
 export interface BucketOptions {
   batchSize: number;
@@ -16,8 +16,7 @@ export interface BucketOptions {
  */
 export function bucketByLength(lengths: readonly number[], options: BucketOptions): number[][] {
   const { batchSize, boundaries = [], rng } = options;
-  if (!(Number.isInteger(batchSize) && batchSize > 0))
-    throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
+  assertPositiveInteger('batchSize', batchSize);
   if (lengths.length === 0) throw new ConfigError('lengths', 'must not be empty');
   for (let i = 1; i < boundaries.length; i++) {
     if (!((boundaries[i] as number) > (boundaries[i - 1] as number)))

@@ -1,8 +1,7 @@
-import { ConfigError, Rng } from '@seqgen/core';
+import { assertInRange, ConfigError, Rng } from '@seqgen/core';
 
 function checkFraction(fraction: number): void {
-  if (!(fraction > 0 && fraction < 1))
-    throw new ConfigError('validationFraction', `must be between 0 and 1 (exclusive), got ${fraction}`);
+  assertInRange('validationFraction', fraction, 0, 1, { openMin: true, openMax: true });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { JsonObject, RngState } from '@seqgen/core';
-import { ConfigError, Rng } from '@seqgen/core';
+import { assertPositiveInteger, ConfigError, Rng } from '@seqgen/core';
 import type { DataSource } from './data-source.js';
 
 /** One `[batchSize, seqLength]` chunk of token streams, row-major. */
@@ -57,10 +57,8 @@ export class StreamBatcher implements DataSource<StreamBatch> {
     if (!Array.isArray(documents)) throw new ConfigError('documents', 'must be an array of token-id arrays');
     const total = documents.reduce((n, d) => n + d.length, 0);
     if (total === 0) throw new ConfigError('documents', 'are empty: there is no token to train on');
-    if (!(Number.isInteger(batchSize) && batchSize > 0))
-      throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
-    if (!(Number.isInteger(seqLength) && seqLength > 0))
-      throw new ConfigError('seqLength', `must be a positive integer, got ${seqLength}`);
+    assertPositiveInteger('batchSize', batchSize);
+    assertPositiveInteger('seqLength', seqLength);
     // The worst-case offset (seqLength - 1) must still leave one full chunk per lane.
     const worstOffset = options.randomOffset === false ? 0 : seqLength - 1;
     if (Math.floor((total - 1 - worstOffset) / batchSize) < seqLength) {

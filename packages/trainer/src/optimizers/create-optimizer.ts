@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core';
+import { assertFiniteNumber, assertInRange, assertOneOf, ConfigError } from '@seqgen/core';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 import type { Optimizer } from './optimizer.js';
@@ -17,26 +17,17 @@ export const OPTIMIZER_TYPES = ['adam', 'adamw', 'rmsprop', 'sgd'] as const;
 /** Checks an optimizer config up front, naming the bad field. */
 export function validateOptimizerConfig(config: OptimizerConfig, field = 'optimizer'): void {
   if (!config || typeof config !== 'object') throw new ConfigError(field, 'must be an object with a "type"');
-  if (!OPTIMIZER_TYPES.includes(config.type)) {
-    throw new ConfigError(
-      `${field}.type`,
-      `unknown optimizer ${JSON.stringify(config.type)}; expected one of ${OPTIMIZER_TYPES.join(', ')}`,
-    );
-  }
-  const lr = config.learningRate;
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-    throw new ConfigError(`${field}.learningRate`, `must be a finite number ≥ 0, got ${lr}`);
-  }
-  const unit = (key: string, v: number | undefined) => {
-    if (v !== undefined && !(v >= 0 && v < 1)) throw new ConfigError(`${field}.${key}`, `must be in [0, 1), got ${v}`);
+  assertOneOf(`${field}.type`, config.type, OPTIMIZER_TYPES);
+  const nonNegative = (key: string, v: unknown) => {
+    assertFiniteNumber(`${field}.${key}`, v);
+    if (v < 0) throw new ConfigError(`${field}.${key}`, `must be ≥ 0, got ${v}`);
   };
+  nonNegative('learningRate', config.learningRate);
   const c = config as unknown as Record<string, number | undefined>;
-  for (const key of ['beta1', 'beta2', 'rho', 'momentum']) unit(key, c[key]);
-  for (const key of ['epsilon', 'weightDecay']) {
-    const v = c[key];
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
-      throw new ConfigError(`${field}.${key}`, `must be ≥ 0, got ${v}`);
+  for (const key of ['beta1', 'beta2', 'rho', 'momentum']) {
+    if (c[key] !== undefined) assertInRange(`${field}.${key}`, c[key], 0, 1, { openMax: true });
   }
+  for (const key of ['epsilon', 'weightDecay']) if (c[key] !== undefined) nonNegative(key, c[key]);
 }
 
 export function createOptimizer(config: OptimizerConfig): Optimizer {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core';
+import { assertInRange, assertNonNegativeInteger, assertPositiveInteger, ConfigError } from '@seqgen/core';
 import { ConstantSchedule } from './constant.js';
 import { type ReduceOnPlateauOptions, ReduceOnPlateauSchedule } from './reduce-on-plateau.js';
 import type { LearningRateSchedule } from './schedule.js';
@@ -17,21 +17,16 @@ export function createSchedule(
   config: ScheduleConfig = { type: 'constant' },
   field = 'schedule',
 ): LearningRateSchedule {
-  const positiveInt = (key: string, v: unknown) => {
-    if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
-      throw new ConfigError(`${field}.${key}`, `must be a positive integer, got ${v}`);
-  };
-  const fraction = (key: string, v: unknown, max = 1) => {
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= max))
-      throw new ConfigError(`${field}.${key}`, `must be in [0, ${max}], got ${v}`);
+  const positiveInt = (key: string, v: unknown) => assertPositiveInteger(`${field}.${key}`, v);
+  const fraction = (key: string, v: unknown) => {
+    if (v !== undefined) assertInRange(`${field}.${key}`, v, 0, 1);
   };
   switch (config?.type) {
     case 'constant':
       return new ConstantSchedule();
     case 'warmup-cosine':
       positiveInt('totalSteps', config.totalSteps);
-      if (config.warmupSteps !== undefined && !(Number.isInteger(config.warmupSteps) && config.warmupSteps >= 0))
-        throw new ConfigError(`${field}.warmupSteps`, `must be a non-negative integer, got ${config.warmupSteps}`);
+      if (config.warmupSteps !== undefined) assertNonNegativeInteger(`${field}.warmupSteps`, config.warmupSteps);
       fraction('minFactor', config.minFactor);
       return new WarmupCosineSchedule(config);
     case 'step-decay':
@@ -41,8 +36,7 @@ export function createSchedule(
     case 'reduce-on-plateau':
       fraction('factor', config.factor);
       fraction('minFactor', config.minFactor);
-      if (config.patience !== undefined && !(Number.isInteger(config.patience) && config.patience >= 0))
-        throw new ConfigError(`${field}.patience`, `must be a non-negative integer, got ${config.patience}`);
+      if (config.patience !== undefined) assertNonNegativeInteger(`${field}.patience`, config.patience);
       return new ReduceOnPlateauSchedule(config);
     default:
       throw new ConfigError(

@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core';
+import { assertFiniteNumber, assertInRange, assertPositiveInteger, ConfigError } from '@seqgen/core';
 
 /**
  * Scheduled sampling (Bengio et al., 2015): the probability of feeding the
@@ -28,10 +28,7 @@ export function teacherForcingRatio(config: TeacherForcingConfig, step: number):
 }
 
 export function validateTeacherForcing(config: TeacherForcingConfig, field = 'teacherForcing'): void {
-  const prob = (key: string, v: unknown) => {
-    if (!(typeof v === 'number' && v >= 0 && v <= 1))
-      throw new ConfigError(`${field}.${key}`, `must be in [0, 1], got ${v}`);
-  };
+  const prob = (key: string, v: unknown) => assertInRange(`${field}.${key}`, v, 0, 1);
   switch (config?.type) {
     case 'constant':
       prob('ratio', config.ratio);
@@ -39,14 +36,14 @@ export function validateTeacherForcing(config: TeacherForcingConfig, field = 'te
     case 'linear':
       if (config.start !== undefined) prob('start', config.start);
       prob('end', config.end);
-      if (!(Number.isInteger(config.steps) && config.steps > 0))
-        throw new ConfigError(`${field}.steps`, `must be a positive integer, got ${config.steps}`);
+      assertPositiveInteger(`${field}.steps`, config.steps);
       return;
     case 'exponential':
       prob('k', config.k);
       return;
     case 'inverse-sigmoid':
-      if (!(config.k >= 1)) throw new ConfigError(`${field}.k`, `must be ≥ 1, got ${config.k}`);
+      assertFiniteNumber(`${field}.k`, config.k);
+      if (config.k < 1) throw new ConfigError(`${field}.k`, `must be ≥ 1, got ${config.k}`);
       return;
     default:
       throw new ConfigError(

@@ -1,0 +1,5 @@
+export type { KerasWeights } from './keras.js';
+export { exportKerasWeights, importKerasWeights } from './keras.js';
+export { exportTorchWeights, importTorchWeights } from './pytorch.js';
+export type { SafeTensor, SafetensorsFile } from './safetensors.js';
+export { encodeSafetensors, parseSafetensors, readSafetensors } from './safetensors.js';

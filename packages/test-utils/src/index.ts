@@ -1,0 +1,5 @@
+export type { SliceOptions } from './moby-dick.js';
+export { mobyDickSlice, readMobyDick } from './moby-dick.js';
+export { finiteDifferenceError, maxAbsDiff } from './numeric.js';
+export { rejected, thrown } from './thrown.js';
+export { PROPERTY_SEED, unicodeStrings } from './unicode-strings.js';
