@@ -1,76 +1,142 @@
-import { initBackend, SeqgenError, WASM_THREADS_ENV } from '@seqgen/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { CliError } from './cli-error.js';
-import { evaluateCheckpoint } from './eval.js';
+import {
+  addCommonOptions,
+  CLOCKS,
+  createProgram,
+  integerOption,
+  numberOption,
+  Output,
+  refuseOptions,
+  runProgram,
+  startBackend,
+  UsageError,
+  writeOutputFile,
+} from '@seqgen/app-kit';
+import { WASM_THREADS_ENV } from '@seqgen/core';
+import { type Command, Option } from 'commander';
+import { describeSplit, evaluateCheckpoint, PRETRAINED_CHECKPOINT } from './eval.js';
 import { generateText } from './generate.js';
 import { defaultRunFolder } from './run-folder.js';
 import { TOKENIZER_KINDS } from './tokenizer-choice.js';
-import { type TrainOptions, train } from './train.js';
+import { interruptedError, resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
 
-function integer(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!(Number.isInteger(n) && n >= min))
-      throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-function number(min: number, max = Number.POSITIVE_INFINITY, openMin = false) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!(Number.isFinite(n) && (openMin ? n > min : n >= min) && n <= max)) {
-      throw new InvalidArgumentError(`expected a number in ${openMin ? '(' : '['}${min}, ${max}], got "${value}"`);
-    }
-    return n;
-  };
-}
+const NAME = 'seqgen-text';
 
 /** Options shared by `train` and `finetune`. */
 function trainingOptions(command: Command): Command {
-  return command
-    .requiredOption('--corpus <path>', 'UTF-8 text file, or a folder of them (the last 10% is held out)')
+  command
+    .option('--corpus <path>', 'UTF-8 text file, or a folder of them (the last 10% is held out)')
     .option(
       '--minutes <m>',
       'training time budget (wins over --steps; see --clock)',
-      number(0, Number.POSITIVE_INFINITY, true),
+      numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }),
     )
     .addOption(
       new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
-        .choices(['wall', 'cpu'])
+        .choices(CLOCKS)
         .default('wall'),
     )
-    .option('--steps <n>', 'optimizer steps', integer(1), 1000)
-    .option('--seq-len <n>', 'truncated-BPTT length', integer(1), 64)
-    .option('--batch <n>', 'sequences per batch', integer(1), 32)
-    .option('--lr <x>', 'peak learning rate (Adam, warmup then cosine decay)', number(0, 1, true), 3e-3)
-    .option('--seed <s>', 'seed of weights, batches and samples', integer(0), 1)
-    .option('--validate-every <n>', 'validate and print a sample every N steps (default: 10 times per run)', integer(1))
-    .option('--sample-length <n>', 'tokens in each periodic sample (0: none)', integer(0), 120)
-    .option('--progress', 'draw the progress bar even when stderr is not a terminal')
-    .option('--out <dir>', 'run folder: checkpoint, train-log.jsonl, loss.svg (default: runs/<corpus name>)');
+    .option('--steps <n>', 'optimizer steps', integerOption(1), 1000)
+    .option('--seq-len <n>', 'truncated-BPTT length', integerOption(1), 64)
+    .option('--batch <n>', 'sequences per batch', integerOption(1), 32)
+    .option(
+      '--lr <x>',
+      'peak learning rate (Adam, warmup then cosine decay)',
+      numberOption(0, 1, { openMin: true }),
+      3e-3,
+    )
+    .option(
+      '--validate-every <n>',
+      'validate and print a sample every N steps (default: 10 times per run)',
+      integerOption(1),
+    )
+    .option('--sample-length <n>', 'tokens in each periodic sample (0: none)', integerOption(0), 120);
+  return addCommonOptions(command, {
+    seed: { default: 1, description: 'seed of weights, batches and samples' },
+    out: { description: 'run folder: checkpoint, train-log.jsonl, loss.svg (default: runs/<corpus name>)' },
+    progress: true,
+  });
 }
 
-type TrainFlags = Omit<TrainOptions, 'from' | 'log' | 'print' | 'out'> & { out?: string };
+type Flags = Omit<TrainOptions, 'from' | 'output' | 'out'> & {
+  out?: string;
+  resume?: string;
+  json?: boolean;
+  backend?: 'node' | 'wasm' | 'cpu';
+};
+
+/** Options that describe a new run: refused with --resume, which continues the run's own settings. */
+const RUN_SETTINGS = [
+  'corpus',
+  'tokenizer',
+  'cell',
+  'layers',
+  'hidden',
+  'embedding',
+  'dropout',
+  'minutes',
+  'clock',
+  'steps',
+  'seqLen',
+  'batch',
+  'lr',
+  'seed',
+  'validateEvery',
+  'sampleLength',
+];
+
+function summaryJson(s: TrainSummary): Record<string, unknown> {
+  return {
+    out: s.out,
+    steps: s.steps,
+    seconds: Math.round(s.seconds * 10) / 10,
+    interrupted: s.interrupted,
+    ...(s.resume ? { resume: s.resume } : {}),
+    ...(s.heldOut
+      ? {
+          metrics: {
+            nats_per_token: s.heldOut.loss,
+            bits_per_char: s.heldOut.bitsPerChar,
+            perplexity: s.heldOut.perplexity,
+          },
+          examples: s.heldOut.tokens,
+        }
+      : {}),
+    ...(s.vocabulary
+      ? { vocabulary: { kept: s.vocabulary.kept.length, added: s.vocabulary.added, dropped: s.vocabulary.dropped } }
+      : {}),
+  };
+}
+
+async function finish(summary: TrainSummary, output: Output): Promise<void> {
+  output.printJson(summaryJson(summary));
+  if (summary.interrupted) throw interruptedError(summary);
+}
 
 export function buildProgram(): Command {
-  const program = new Command('seqgen-text')
-    .description('Train, sample from, evaluate and fine-tune recurrent language models on text.')
-    .showHelpAfterError('(run with --help for usage)');
+  const program = createProgram(NAME, 'Train, sample from, evaluate and fine-tune recurrent language models on text.');
 
-  trainingOptions(
-    program
-      .command('train')
-      .description('train a language model on a corpus')
-      .addOption(new Option('--tokenizer <kind>', 'tokenization').choices(TOKENIZER_KINDS).default('char'))
-      .addOption(new Option('--cell <type>', 'recurrent cell').choices(['lstm', 'gru', 'rnn']).default('lstm'))
-      .option('--layers <n>', 'stacked recurrent layers', integer(1), 1)
-      .option('--hidden <n>', 'units per layer', integer(1), 256)
-      .option('--embedding <n>', 'token embedding size', integer(1), 64)
-      .option('--dropout <x>', 'dropout between layers', number(0, 0.95), 0),
-  ).action(async (flags: TrainFlags) => {
-    await initBackend();
-    await train({ ...flags, out: flags.out ?? defaultRunFolder(flags.corpus) });
+  const trainCommand = program
+    .command('train')
+    .description('train a language model on a corpus (or continue an interrupted run with --resume)')
+    .addOption(new Option('--tokenizer <kind>', 'tokenization').choices(TOKENIZER_KINDS).default('char'))
+    .addOption(new Option('--cell <type>', 'recurrent cell').choices(['lstm', 'gru', 'rnn']).default('lstm'))
+    .option('--layers <n>', 'stacked recurrent layers', integerOption(1), 1)
+    .option('--hidden <n>', 'units per layer', integerOption(1), 256)
+    .option('--embedding <n>', 'token embedding size', integerOption(1), 64)
+    .option('--dropout <x>', 'dropout between layers', numberOption(0, 0.95), 0)
+    .option('--resume <dir>', 'continue the interrupted run in DIR exactly (its settings; output to DIR unless --out)');
+  trainingOptions(trainCommand).action(async (flags: Flags, command: Command) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    if (flags.resume) {
+      refuseOptions(command, RUN_SETTINGS, `with --resume (the run continues with its own settings)`);
+    } else if (!flags.corpus) {
+      throw new UsageError("required option '--corpus <path>' not specified (or --resume DIR)");
+    }
+    await startBackend(flags);
+    const summary = flags.resume
+      ? await resumeTraining(flags.resume, { ...pick(flags), output })
+      : await train({ ...flags, out: flags.out ?? defaultRunFolder(flags.corpus), output });
+    await finish(summary, output);
   });
 
   trainingOptions(
@@ -78,10 +144,12 @@ export function buildProgram(): Command {
       .command('finetune')
       .description('continue training a pretrained checkpoint on a new corpus (vocabulary remapped)')
       .requiredOption('--from <dir>', 'pretrained checkpoint'),
-  ).action(async (flags: TrainFlags & { from: string }) => {
-    await initBackend();
+  ).action(async (flags: Flags & { from: string }) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    if (!flags.corpus) throw new UsageError("required option '--corpus <path>' not specified");
+    await startBackend(flags);
     // The architecture comes from the checkpoint; these only satisfy the type.
-    await train({
+    const summary = await train({
       ...flags,
       out: flags.out ?? defaultRunFolder(flags.corpus),
       tokenizer: 'char',
@@ -90,56 +158,102 @@ export function buildProgram(): Command {
       hidden: 1,
       embedding: 1,
       dropout: 0,
+      output,
+    });
+    await finish(summary, output);
+  });
+
+  addCommonOptions(
+    program
+      .command('generate')
+      .description('stream text from a checkpoint (default: the shipped pretrained model)')
+      .option('--checkpoint <dir>', 'checkpoint folder (or a run folder with best/ or last/)', PRETRAINED_CHECKPOINT)
+      .option('--prime <text>', 'text to continue', '\n')
+      .option('--length <n>', 'tokens to generate', integerOption(1), 300)
+      .option('--temperature <t>', 'sampling temperature', numberOption(0, 100, { openMin: true }), 0.8)
+      .option('--top-k <k>', 'sample among the k most likely tokens', integerOption(1))
+      .option('--top-p <p>', 'nucleus sampling mass', numberOption(0, 1, { openMin: true }), 1)
+      .addOption(new Option('--strategy <s>', 'decoding').choices(['greedy', 'sample', 'beam']).default('sample'))
+      .option('--beams <n>', 'beam width for --strategy beam', integerOption(2), 4)
+      .option('--strict', "refuse a --prime with characters outside the model's vocabulary (default: warn)"),
+    {
+      seed: { description: 'sampling seed (default: random)' },
+      out: { description: 'also write the text to this file (never overwritten without --force)', placeholder: 'file' },
+    },
+  ).action(async (flags, command: Command) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    if (flags.strategy === 'greedy') {
+      refuseOptions(command, ['temperature', 'topK', 'topP'], 'to --strategy greedy (it takes the most likely token)');
+    }
+    if (flags.strategy !== 'beam') refuseOptions(command, ['beams'], `to --strategy ${flags.strategy}`);
+    // Token-by-token decoding issues tiny ops, for which the threaded wasm build only adds
+    // dispatch cost (pure-tfjs LSTM: ~380 vs ~580 µs/char); SEQGEN_WASM_THREADS still wins.
+    await startBackend(flags, process.env[WASM_THREADS_ENV] ? {} : { wasmThreads: 1 });
+    const result = await generateText({
+      ...flags,
+      command,
+      write: (text) => output.write(text),
+      warn: (message) => output.warn(message),
+    });
+    if (flags.out) writeOutputFile(flags.out, `${result.text}\n`, { force: flags.force });
+    output.printJson({
+      checkpoint: flags.checkpoint,
+      prime: flags.prime,
+      text: result.text,
+      tokens: result.tokens,
+      strategy: flags.strategy,
+      seed: result.config.seed,
     });
   });
 
-  program
-    .command('generate')
-    .description('stream text from a checkpoint')
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder (or a run folder with best/ or last/)')
-    .option('--prime <text>', 'text to continue', '\n')
-    .option('--length <n>', 'tokens to generate', integer(1), 300)
-    .option('--temperature <t>', 'sampling temperature', number(0, 100, true), 0.8)
-    .option('--top-k <k>', 'sample among the k most likely tokens', integer(1))
-    .option('--top-p <p>', 'nucleus sampling mass', number(0, 1, true), 1)
-    .option('--seed <s>', 'sampling seed (default: random)', integer(0))
-    .addOption(new Option('--strategy <s>', 'decoding').choices(['greedy', 'sample', 'beam']).default('sample'))
-    .option('--beams <n>', 'beam width for --strategy beam', integer(2), 4)
-    .action(async (flags) => {
-      // Token-by-token decoding issues tiny ops, for which the threaded wasm build only adds
-      // dispatch cost (pure-tfjs LSTM: ~380 vs ~580 µs/char); SEQGEN_WASM_THREADS still wins.
-      await initBackend(process.env[WASM_THREADS_ENV] ? {} : { wasmThreads: 1 });
-      await generateText({ ...flags, checkpoint: flags.checkpoint });
-    });
-
-  program
-    .command('eval')
-    .description('held-out loss, perplexity and bits per character of a checkpoint on a corpus')
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
-    .requiredOption('--corpus <path>', 'text file or folder; its last 10% is evaluated')
-    .option('--whole', 'evaluate the whole corpus, not only its held-out tail')
-    .action(async (flags) => {
-      await initBackend();
-      const m = await evaluateCheckpoint(flags);
-      process.stdout.write(
-        `held-out loss ${m.loss.toFixed(4)} nats/token | perplexity ${m.perplexity.toFixed(3)} | ` +
-          `${m.bitsPerChar.toFixed(4)} bits/char | ${m.tokens} tokens\n`,
+  addCommonOptions(
+    program
+      .command('eval')
+      .description('held-out loss, perplexity and bits per character of a checkpoint, beside an n-gram baseline')
+      .option('--checkpoint <dir>', 'checkpoint folder (default: the shipped pretrained model)')
+      .option('--corpus <path>', "text file or folder; its last 10% is evaluated (default: the checkpoint's corpus)")
+      .option('--whole', 'evaluate the whole corpus, not only its held-out tail (no baseline then)')
+      .option(
+        '--baseline-order <n>',
+        'order of the character Kneser-Ney n-gram baseline (0: none)',
+        integerOption(0, 12),
+        5,
+      ),
+    { seed: false, out: { description: 'also write the JSON report to this file', placeholder: 'file' } },
+  ).action(async (flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    await startBackend(flags);
+    const report = await evaluateCheckpoint(flags);
+    const m = report.heldOut;
+    output.result(
+      `held-out loss ${m.loss.toFixed(4)} nats/token | perplexity ${m.perplexity.toFixed(3)} | ` +
+        `${m.bitsPerChar.toFixed(4)} bits/char | ${m.tokens} tokens`,
+    );
+    for (const [name, b] of Object.entries(report.baselines)) {
+      output.result(
+        `baseline ${name}: ${b.nats_per_token.toFixed(4)} nats/char | perplexity ${b.perplexity.toFixed(3)} | ${b.bits_per_char.toFixed(4)} bits/char`,
       );
-    });
+    }
+    output.info(`(${describeSplit(report)}: ${report.corpus}; checkpoint ${report.checkpoint})`);
+    const { heldOut: _h, ...json } = report;
+    if (flags.out) writeOutputFile(flags.out, `${JSON.stringify(json, null, 2)}\n`, { force: flags.force });
+    output.printJson(json);
+  });
   return program;
 }
 
-/** Runs the CLI; user errors are one line on stderr and exit code 1. */
-export async function main(argv: string[]): Promise<void> {
-  try {
-    await buildProgram().parseAsync(argv);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const known = err instanceof CliError || err instanceof SeqgenError;
-    process.stderr.write(`seqgen-text: error: ${message.split('\n')[0]}\n`);
-    if (!known && process.env.SEQGEN_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    process.exitCode = 1;
-  }
+function pick(flags: Flags) {
+  return {
+    ...(flags.out !== undefined ? { out: flags.out } : {}),
+    ...(flags.force ? { force: true } : {}),
+    ...(flags.progress ? { progress: true } : {}),
+    ...(flags.quiet ? { quiet: true } : {}),
+  };
+}
+
+/** Runs the CLI; errors are one line on stderr and an exit code from the app kit's table. */
+export async function main(argv: string[]): Promise<number> {
+  return runProgram(buildProgram(), argv);
 }
 
 await main(process.argv);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CliError } from './cli-error.js';
+import { InputError } from '@seqgen/app-kit';
 
 /** The fraction of the corpus (its tail) that is held out for validation. */
 export const HELD_OUT_FRACTION = 0.1;
@@ -21,11 +21,11 @@ export function readTextFile(path: string, shown = path): string {
   const bytes = readFileSync(path);
   const nul = bytes.indexOf(0);
   if (nul >= 0)
-    throw new CliError(`corpus file ${shown} looks binary (NUL byte at offset ${nul}); expected UTF-8 text`);
+    throw new InputError(`corpus file ${shown} looks binary (NUL byte at offset ${nul}); expected UTF-8 text`, path);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new CliError(`corpus file ${shown} is not valid UTF-8 text`);
+    throw new InputError(`corpus file ${shown} is not valid UTF-8 text`, path);
   }
 }
 
@@ -38,15 +38,15 @@ export function readCorpus(path: string): string {
   try {
     stat = statSync(path);
   } catch {
-    throw new CliError(`corpus not found: ${path}`);
+    throw new InputError(`corpus not found: ${path}`, path);
   }
   const files = stat.isDirectory() ? listFiles(path) : [path];
-  if (files.length === 0) throw new CliError(`corpus folder ${path} holds no files`);
+  if (files.length === 0) throw new InputError(`corpus folder ${path} holds no files`, path);
   const text = files
     .map((f) => readTextFile(f, stat.isDirectory() ? join(path, relative(path, f)) : f))
     .join('\n')
     .replace(/\r\n?/g, '\n');
-  if (text.trim().length === 0) throw new CliError(`corpus ${path} is empty`);
+  if (text.trim().length === 0) throw new InputError(`corpus ${path} is empty`, path);
   return text;
 }
 
@@ -55,7 +55,7 @@ export function splitHeldOut(text: string, fraction = HELD_OUT_FRACTION): { trai
   const chars = Array.from(text);
   const cut = Math.round(chars.length * (1 - fraction));
   if (cut < 2 || chars.length - cut < 2) {
-    throw new CliError(
+    throw new InputError(
       `corpus is too small to hold out ${fraction * 100}% for validation (${chars.length} characters)`,
     );
   }

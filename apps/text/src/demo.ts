@@ -53,6 +53,7 @@ for (const [label, s] of settings) {
   });
 }
 const h = summary.heldOut;
+if (!h) process.exit(130); // interrupted: train() said where the resumable checkpoint went
 console.log(
   `\nheld-out (last 10% of Moby-Dick, ${h.tokens} characters): ${h.loss.toFixed(4)} nats/char, ` +
     `perplexity ${h.perplexity.toFixed(2)}, ${h.bitsPerChar.toFixed(3)} bits/char after ${summary.steps} steps`,

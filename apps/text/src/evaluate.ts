@@ -1,6 +1,6 @@
+import { InputError } from '@seqgen/app-kit';
 import type { RecurrentLanguageModel } from '@seqgen/models';
-import { bitsPerToken, perplexity, streamBatches, Trainer } from '@seqgen/trainer';
-import { CliError } from './cli-error.js';
+import { bitsPerToken, evaluate, perplexity, streamBatches } from '@seqgen/trainer';
 
 export interface HeldOutMetrics {
   /** Mean nats per predicted token. */
@@ -23,25 +23,20 @@ export async function heldOutMetrics(
   ids: number[],
   chars: number,
 ): Promise<HeldOutMetrics> {
-  if (ids.length < 3) throw new CliError(`held-out text is too short to evaluate (${ids.length} tokens)`);
+  if (ids.length < 3) throw new InputError(`held-out text is too short to evaluate (${ids.length} tokens)`);
   const batchSize = Math.max(1, Math.min(16, Math.floor((ids.length - 1) / 64)));
   const lane = Math.floor((ids.length - 1) / batchSize);
   const seqLength = Math.floor(lane / Math.ceil(lane / 256));
-  // The trainer's evaluation loop (carried state, tidy, token-weighted mean); its optimizer is never used.
-  const trainer = new Trainer(model, { optimizer: { type: 'sgd', learningRate: 0 }, maxSteps: 1, progressBar: false });
-  try {
-    const { loss, tokens } = await trainer.evaluate(streamBatches({ documents: [ids], batchSize, seqLength }));
-    const totalNats = loss * tokens;
-    // Tokens cover the text in proportion: scale characters by the fraction of tokens predicted.
-    const coveredChars = (chars * tokens) / (ids.length - 1);
-    return {
-      loss,
-      perplexity: perplexity(loss),
-      bitsPerToken: bitsPerToken(loss),
-      bitsPerChar: totalNats / Math.LN2 / coveredChars,
-      tokens,
-    };
-  } finally {
-    trainer.dispose();
-  }
+  // The trainer's standalone evaluation loop (carried state, tidy, token-weighted mean).
+  const { loss, tokens } = await evaluate(model, streamBatches({ documents: [ids], batchSize, seqLength }));
+  const totalNats = loss * tokens;
+  // Tokens cover the text in proportion: scale characters by the fraction of tokens predicted.
+  const coveredChars = (chars * tokens) / (ids.length - 1);
+  return {
+    loss,
+    perplexity: perplexity(loss),
+    bitsPerToken: bitsPerToken(loss),
+    bitsPerChar: totalNats / Math.LN2 / coveredChars,
+    tokens,
+  };
 }

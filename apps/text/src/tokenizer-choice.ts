@@ -1,5 +1,5 @@
+import { InputError, vocabularyOf } from '@seqgen/app-kit';
 import { ByteBpeTokenizer, CharTokenizer, type SeqgenTokenizer, WordTokenizer } from '@seqgen/tokenizers';
-import { CliError } from './cli-error.js';
 
 export const TOKENIZER_KINDS = ['char', 'word', 'bpe'] as const;
 export type TokenizerKind = (typeof TOKENIZER_KINDS)[number];
@@ -32,11 +32,11 @@ export function buildTokenizer(kind: TokenizerKind, trainText: string): SeqgenTo
 /** The CLI kind of a loaded tokenizer. */
 export function tokenizerKind(tokenizer: SeqgenTokenizer): TokenizerKind {
   const entry = Object.entries(JSON_TYPES).find(([, type]) => type === tokenizer.type);
-  if (!entry) throw new CliError(`unsupported tokenizer type "${tokenizer.type}" in the checkpoint`);
+  if (!entry) throw new InputError(`unsupported tokenizer type "${tokenizer.type}" in the checkpoint`);
   return entry[0] as TokenizerKind;
 }
 
 /** Every token string, by id. */
 export function vocabulary(tokenizer: SeqgenTokenizer): string[] {
-  return Array.from({ length: tokenizer.vocabSize }, (_, i) => tokenizer.idToToken(i) as string);
+  return vocabularyOf(tokenizer);
 }

@@ -1,11 +1,26 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, rmSync } from 'node:fs';
+import {
+  clockMs,
+  describeVocabularyChange,
+  InputError,
+  InterruptedError,
+  type Output,
+  RunFolder,
+  readRunInfo,
+  resumableCheckpoint,
+  stepsForBudget,
+  stopOnInterrupt,
+  TimeBudget,
+  transferVocabulary,
+  writeRunInfo,
+} from '@seqgen/app-kit';
 import { RecurrentLanguageModel, type RecurrentLMOptions } from '@seqgen/models';
 import { generate } from '@seqgen/samplers';
+import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import {
   BEST_CHECKPOINT,
+  BestWeights,
   LAST_CHECKPOINT,
-  loadPretrained,
   StreamBatcher,
   streamBatches,
   Trainer,
@@ -14,10 +29,8 @@ import {
 } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { loadLanguageModel } from './checkpoint.js';
-import { CliError } from './cli-error.js';
 import { countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
 import { type HeldOutMetrics, heldOutMetrics } from './evaluate.js';
-import { checkOutDir, makeStagingDir, publishRun } from './out-dir.js';
 import { buildTokenizer, type TokenizerKind, tokenizerKind, UNK, vocabulary } from './tokenizer-choice.js';
 
 export interface TrainOptions {
@@ -44,39 +57,39 @@ export interface TrainOptions {
   sampleLength: number;
   /** Draw the trainer's progress bar even when stderr is not a terminal. */
   progress?: boolean;
+  /** No progress bar or information lines. */
+  quiet?: boolean;
+  /** Replace an existing run at `out`. */
+  force?: boolean;
   /** Fine-tuning: the pretrained checkpoint to start from (its architecture and tokenizer type are kept). */
   from?: string;
-  /** Where progress lines, samples and the summary go (default stderr / stdout). */
-  log?: (line: string) => void;
-  print?: (line: string) => void;
+  /** Where progress lines and results go (default: stderr / stdout). */
+  output?: Pick<Output, 'info' | 'result'>;
 }
 
 export interface TrainSummary {
   steps: number;
   seconds: number;
-  heldOut: HeldOutMetrics;
+  /** Null when the run was interrupted (it saved a resumable checkpoint instead). */
+  heldOut: HeldOutMetrics | null;
   vocabulary?: VocabularyReport;
   out: string;
+  interrupted: boolean;
+  /** The command that continues an interrupted run. */
+  resume?: string;
+}
+
+/** What `run.json` records: every option, and the step count the run was sized to. */
+interface RunRecord {
+  app: '@seqgen/app-text';
+  command: 'train' | 'finetune';
+  options: Omit<TrainOptions, 'output' | 'out' | 'force' | 'quiet' | 'progress'>;
+  maxSteps: number;
+  validateEvery: number;
 }
 
 /** Held-out tokens used by each periodic validation (the final one uses all of them). */
 const PERIODIC_VALIDATION_TOKENS = 20_000;
-/** Milliseconds on the chosen clock: wall-clock, or CPU time (user + system) of this process. */
-function clockMs(clock: 'wall' | 'cpu'): number {
-  if (clock === 'wall') return performance.now();
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** Steps timed to size a run given in minutes. */
-const CALIBRATION_STEPS = 3;
-
-/** Rows of each token-indexed weight, for carrying a model over to a new vocabulary. */
-function tokenRowAxes(model: RecurrentLanguageModel): Record<string, number> {
-  const axes: Record<string, number> = { embedding: 0, 'output/bias': 0 };
-  if ('output/kernel' in model.variables) axes['output/kernel'] = 1;
-  return axes;
-}
 
 async function buildModel(options: TrainOptions, trainText: string) {
   if (!options.from) {
@@ -103,14 +116,12 @@ async function buildModel(options: TrainOptions, trainText: string) {
       vocabSize: tokenizer.vocabSize,
       seed: options.seed,
     });
-    const report = await loadPretrained(model.variables, pretrained.path, {
-      vocabulary: {
-        oldVocab: vocabulary(pretrained.tokenizer),
-        newVocab: vocabulary(tokenizer),
-        rowAxisByName: tokenRowAxes(model),
-        seed: options.seed,
-        init: 'mean',
-      },
+    const report = await transferVocabulary(model, {
+      checkpoint: pretrained.path,
+      from: vocabulary(pretrained.tokenizer),
+      to: vocabulary(tokenizer),
+      seed: options.seed,
+      init: 'mean',
     });
     return { model, tokenizer, vocabulary: report.vocabulary };
   } finally {
@@ -118,60 +129,86 @@ async function buildModel(options: TrainOptions, trainText: string) {
   }
 }
 
-/** Times a few steps of a throwaway trainer, then puts the initial weights back: seconds per step. */
-async function secondsPerStep(
-  model: RecurrentLanguageModel,
-  config: TrainerConfig,
-  data: StreamBatcher,
-  clock: 'wall' | 'cpu',
-): Promise<number> {
-  const initial = Object.entries(model.variables).map(([name, v]) => [name, v.clone()] as const);
-  const probe = new Trainer(model, {
-    ...config,
-    maxSteps: CALIBRATION_STEPS + 1,
-    checkpointDir: undefined,
-    progressBar: false,
-  });
+function defaultOutput(): Pick<Output, 'info' | 'result'> {
+  return {
+    info: (line) => void process.stderr.write(`${line}\n`),
+    result: (line) => void process.stdout.write(`${line}\n`),
+  };
+}
+
+/**
+ * `train` and `finetune`: trains in a staging folder beside `out`, then
+ * publishes the checkpoint, log and loss curve there. Ctrl-C publishes a
+ * resumable run instead (see {@link resumeTraining}).
+ */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
+  const run = RunFolder.create(options.out, { force: options.force });
   try {
-    await probe.trainStep(data.next()); // the first step also compiles kernels
-    const started = clockMs(clock);
-    for (let i = 0; i < CALIBRATION_STEPS; i++) await probe.trainStep(data.next());
-    return (clockMs(clock) - started) / 1000 / CALIBRATION_STEPS;
+    const text = readCorpus(options.corpus);
+    const { train: trainText } = splitHeldOut(text);
+    const built = await buildModel(options, trainText);
+    return await runTraining(options, run, built, budget, undefined);
   } finally {
-    probe.dispose();
-    for (const [name, value] of initial) {
-      model.variables[name]?.assign(value);
-      value.dispose();
-    }
+    run.discard(); // no-op once published
   }
 }
 
-/** `train` and `finetune`: trains in a private folder, then publishes the checkpoint, log and loss curve to `out`. */
-export async function train(options: TrainOptions): Promise<TrainSummary> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const clock = options.clock ?? 'wall';
-  const started = performance.now();
-  const deadline = options.minutes !== undefined ? clockMs(clock) + options.minutes * 60_000 : Number.POSITIVE_INFINITY;
-  checkOutDir(options.out);
-  const text = readCorpus(options.corpus);
-  const { train: trainText, heldOut } = splitHeldOut(text);
-  const { model, tokenizer, vocabulary: vocabReport } = await buildModel(options, trainText);
-  const staging = makeStagingDir();
-  let published = false;
+/** `train --resume DIR`: continues an interrupted run exactly, from its `last/` checkpoint and `run.json`. */
+export async function resumeTraining(
+  dir: string,
+  settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
+): Promise<TrainSummary> {
+  const last = resumableCheckpoint(dir);
+  const record = readRunInfo(dir) as unknown as RunRecord;
+  if (record.app !== '@seqgen/app-text' || typeof record.maxSteps !== 'number' || !record.options) {
+    throw new InputError(`--resume ${dir}: run.json was not written by seqgen-text train`, dir);
+  }
+  const out = settings.out ?? dir;
+  const sameFolder = out === dir;
+  // Resuming into the run's own folder replaces it (that is the point); elsewhere the usual rules hold.
+  const run = RunFolder.create(out, { force: Boolean(settings.force) || sameFolder });
   try {
+    cpSync(dir, run.staging, { recursive: true });
+    const loaded = await loadLanguageModel(last);
+    const options: TrainOptions = {
+      ...record.options,
+      out,
+      ...(settings.progress ? { progress: true } : {}),
+      ...(settings.quiet ? { quiet: true } : {}),
+      ...(settings.output ? { output: settings.output } : {}),
+    };
+    const built = { model: loaded.model, tokenizer: loaded.tokenizer, vocabulary: undefined };
+    return await runTraining(options, run, built, new TimeBudget(undefined), record);
+  } finally {
+    run.discard();
+  }
+}
+
+async function runTraining(
+  options: TrainOptions,
+  run: RunFolder,
+  built: { model: RecurrentLanguageModel; tokenizer: SeqgenTokenizer; vocabulary: VocabularyReport | undefined },
+  budget: TimeBudget,
+  resumed: RunRecord | undefined,
+): Promise<TrainSummary> {
+  const output = options.output ?? defaultOutput();
+  const started = performance.now();
+  const { model, tokenizer, vocabulary: vocabReport } = built;
+  try {
+    const text = readCorpus(options.corpus);
+    const { train: trainText, heldOut } = splitHeldOut(text);
     if (vocabReport) {
-      const { kept, added, dropped } = vocabReport;
-      print(`vocabulary: kept ${kept.length}, added ${added.length}, dropped ${dropped.length} tokens`);
-      const show = (tokens: string[]) => JSON.stringify(tokens.slice(0, 20).join(''));
-      if (added.length) log(`  added: ${show(added)}${added.length > 20 ? ' …' : ''}`);
-      if (dropped.length) log(`  dropped: ${show(dropped)}${dropped.length > 20 ? ' …' : ''}`);
+      const { summary, details } = describeVocabularyChange(vocabReport);
+      output.result(summary);
+      for (const line of details) output.info(line);
     }
     const trainIds = tokenizer.encode(trainText);
     const valIds = tokenizer.encode(heldOut);
     if (Math.floor((trainIds.length - options.seqLen) / options.batch) < options.seqLen) {
-      throw new CliError(
+      throw new InputError(
         `corpus ${options.corpus} is too small for --batch ${options.batch} --seq-len ${options.seqLen} (${trainIds.length} training tokens)`,
+        options.corpus,
       );
     }
     const data = new StreamBatcher({
@@ -185,17 +222,42 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       maxSteps: options.steps,
       seed: options.seed,
       clip: { type: 'norm', maxNorm: 5 },
-      tokenizer: tokenizer.toJSON(),
+      preprocessors: { tokenizer: tokenizer.toJSON() },
     };
-    let maxSteps = options.steps;
-    if (options.minutes !== undefined) {
-      const perStep = await secondsPerStep(model, base, data, clock);
-      const remaining = (deadline - clockMs(clock)) / 1000;
-      // Leave room for validations, samples and the final evaluation.
-      maxSteps = Math.max(1, Math.floor((remaining * 0.9) / perStep));
-      log(`budget ${options.minutes} min (${clock} clock): ~${perStep.toFixed(2)} s/step → up to ${maxSteps} steps`);
+    let maxSteps = resumed?.maxSteps ?? options.steps;
+    if (!resumed && budget.limited) {
+      const sized = await stepsForBudget(model, base, data, budget);
+      maxSteps = sized.maxSteps;
+      output.info(
+        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s/step → up to ${maxSteps} steps`,
+      );
     }
-    const validateEvery = options.validateEvery ?? Math.max(1, Math.round(maxSteps / 10));
+    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 10));
+    const record: RunRecord = {
+      app: '@seqgen/app-text',
+      command: options.from ? 'finetune' : 'train',
+      options: {
+        corpus: options.corpus,
+        tokenizer: options.tokenizer,
+        cell: options.cell,
+        layers: options.layers,
+        hidden: options.hidden,
+        embedding: options.embedding,
+        dropout: options.dropout,
+        ...(options.minutes !== undefined ? { minutes: options.minutes, clock: budget.clock } : {}),
+        steps: options.steps,
+        seqLen: options.seqLen,
+        batch: options.batch,
+        lr: options.lr,
+        seed: options.seed,
+        validateEvery,
+        sampleLength: options.sampleLength,
+        ...(options.from ? { from: options.from } : {}),
+      },
+      maxSteps,
+      validateEvery,
+    };
+    writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
     const periodicVal = valIds.slice(0, PERIODIC_VALIDATION_TOKENS + 1);
     const valBatch = Math.max(1, Math.min(16, Math.floor((periodicVal.length - 1) / (2 * options.seqLen))));
     const canValidate = Math.floor((periodicVal.length - 1) / valBatch) >= options.seqLen;
@@ -204,6 +266,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       : undefined;
     const unk = tokenizer.tokenToId(UNK);
     const samplePrime = tokenizer.encode(trainText.slice(0, 1));
+    // The best validated weights are kept when they beat the final ones (from best/ after a resume).
+    const bestWeights = validation ? new BestWeights({ checkpoint: run.path(BEST_CHECKPOINT) }) : undefined;
     const trainer = new Trainer(
       model,
       {
@@ -215,55 +279,72 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
           totalSteps: maxSteps,
           minFactor: 0.1,
         },
-        checkpointDir: staging,
+        checkpointDir: run.staging,
         ...(validation ? { validateEvery } : {}),
-        progressBar: options.progress ? { forceOutput: true } : undefined,
+        progressBar: options.quiet ? false : options.progress ? { forceOutput: true } : undefined,
       },
-      {
-        onStep: () => {
-          if (clockMs(clock) > deadline) trainer.stop();
+      [
+        ...(bestWeights ? [bestWeights] : []),
+        {
+          onStepEnd: () => {
+            if (budget.expired()) trainer.stop();
+          },
+          onValidationEnd: async (m) => {
+            output.info(
+              `\nstep ${m.step}: held-out loss ${m.loss.toFixed(4)} nats/token, ${bitsOf(m.loss).toFixed(3)} bits/token${m.improved ? ' (best)' : ''}`,
+            );
+            if (options.sampleLength > 0) {
+              const out = await generate(model, samplePrime, {
+                maxNewTokens: options.sampleLength,
+                temperature: 0.8,
+                seed: options.seed,
+                bannedTokens: unk === undefined ? [] : [unk],
+              });
+              output.info(
+                `sample: ${JSON.stringify(tokenizer.decode([...samplePrime, ...(out.sequences[0]?.tokens ?? [])]))}`,
+              );
+            }
+          },
         },
-        onValidation: async (m) => {
-          log(
-            `\nstep ${m.step}: held-out loss ${m.loss.toFixed(4)} nats/token, ${m.bitsPerToken.toFixed(3)} bits/token${m.improved ? ' (best)' : ''}`,
-          );
-          if (options.sampleLength > 0) {
-            const out = await generate(model, samplePrime, {
-              maxNewTokens: options.sampleLength,
-              temperature: 0.8,
-              seed: options.seed,
-              bannedTokens: unk === undefined ? [] : [unk],
-            });
-            log(`sample: ${JSON.stringify(tokenizer.decode([...samplePrime, ...(out.sequences[0]?.tokens ?? [])]))}`);
-          }
-        },
-      },
+      ],
     );
-    const onSigint = () => {
-      log('\ninterrupted: stopping after this step and saving');
-      trainer.stop();
-    };
-    process.once('SIGINT', onSigint);
+    const interrupt = stopOnInterrupt(trainer);
     let result: Awaited<ReturnType<typeof trainer.fit>>;
     try {
-      result = await trainer.fit(data, validation ? { validation: () => validation } : {});
+      result = await trainer.fit(data, {
+        ...(validation ? { validation: () => validation } : {}),
+        ...(resumed ? { resumeFrom: run.path(LAST_CHECKPOINT) } : {}),
+      });
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.close();
       trainer.dispose();
     }
-    // The weights to keep: the best validated ones when they beat the final ones on the periodic set.
-    if (validation && result.bestValidationLoss !== null) {
-      const finalLoss = (await heldOutMetrics(model, periodicVal, countChars(heldOut))).loss;
-      if (result.bestValidationLoss < finalLoss) {
-        await loadPretrained(model.variables, join(staging, BEST_CHECKPOINT));
-        log(
-          `keeping the best validated weights (${result.bestValidationLoss.toFixed(4)} < final ${finalLoss.toFixed(4)})`,
-        );
-      }
+    const seconds = (performance.now() - started) / 1000;
+    if (interrupt.interrupted) {
+      // The trainer saved last/ (weights, optimizer, schedule, RNG, data cursor, state): publish it to resume from.
+      run.publish();
+      const resume = `seqgen-text train --resume ${options.out}`;
+      output.result(
+        `interrupted at step ${result.steps}; resumable checkpoint saved in ${options.out}/${LAST_CHECKPOINT}`,
+      );
+      return {
+        steps: result.steps,
+        seconds,
+        heldOut: null,
+        out: options.out,
+        interrupted: true,
+        resume,
+        ...(vocabReport ? { vocabulary: vocabReport } : {}),
+      };
+    }
+    const best = bestWeights?.report;
+    if (best?.restored) {
+      output.info(
+        `keeping the best validated weights (${best.bestLoss.toFixed(4)} < final ${best.finalLoss.toFixed(4)})`,
+      );
     }
     const metrics = await heldOutMetrics(model, valIds, countChars(heldOut));
-    const seconds = (performance.now() - started) / 1000;
-    await model.save(staging, {
+    await model.save(run.staging, {
       tokenizer,
       metadata: {
         app: '@seqgen/app-text',
@@ -278,23 +359,33 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       },
     });
     // The trainer's resumable checkpoints hold optimizer state: the published run keeps only the model.
-    for (const sub of [LAST_CHECKPOINT, BEST_CHECKPOINT]) rmSync(join(staging, sub), { recursive: true, force: true });
-    publishRun(staging, options.out);
-    published = true;
-    print(
+    for (const sub of [LAST_CHECKPOINT, BEST_CHECKPOINT]) rmSync(run.path(sub), { recursive: true, force: true });
+    run.publish();
+    output.result(
       `trained ${result.steps} steps in ${seconds.toFixed(0)} s; held-out: ${metrics.loss.toFixed(4)} nats/token, ` +
         `perplexity ${metrics.perplexity.toFixed(3)}, ${metrics.bitsPerChar.toFixed(3)} bits/char (${metrics.tokens} tokens)`,
     );
-    print(`checkpoint written to ${options.out}`);
+    output.result(`checkpoint written to ${options.out}`);
     return {
       steps: result.steps,
       seconds,
       heldOut: metrics,
       out: options.out,
+      interrupted: false,
       ...(vocabReport ? { vocabulary: vocabReport } : {}),
     };
   } finally {
     model.dispose();
-    if (!published) rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function bitsOf(nats: number): number {
+  return nats / Math.LN2;
+}
+
+/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
+export function interruptedError(summary: TrainSummary): InterruptedError {
+  return new InterruptedError(
+    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
+  );
 }

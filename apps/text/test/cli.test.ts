@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunFolder } from '../src/run-folder.js';
-import { appRoot, mobySlice, readJson, runCli } from './run-cli.js';
+import { appRoot, mobySlice, readJson, runCli, runCliUntil } from './run-cli.js';
 
 let dir: string;
 let corpus: string;
@@ -29,7 +29,7 @@ describe('seqgen-text train / generate / eval', () => {
     expect(files).toEqual(expect.arrayContaining(['checkpoint.json', 'train-log.jsonl', 'loss.svg']));
     expect(files).not.toContain('last'); // optimizer state stays out of the published run
     const manifest = readJson(join(run, 'checkpoint.json'));
-    expect((manifest.tokenizer as { type: string }).type).toBe('char');
+    expect((manifest.preprocessors as { tokenizer: { type: string } }).tokenizer.type).toBe('char');
     expect((manifest.config as { type: string }).type).toBe('recurrent-lm');
     const log = readFileSync(join(run, 'train-log.jsonl'), 'utf8')
       .trim()
@@ -160,7 +160,7 @@ describe('seqgen-text bad input: one line on stderr, non-zero exit, nothing writ
     mkdirSync(broken);
     for (const f of readdirSync(run)) writeFileSync(join(broken, f), readFileSync(join(run, f)));
     const manifest = readJson(join(broken, 'checkpoint.json'));
-    const tokenizer = manifest.tokenizer as { vocab: string[] };
+    const tokenizer = (manifest.preprocessors as { tokenizer: { vocab: string[] } }).tokenizer;
     tokenizer.vocab = tokenizer.vocab.slice(0, -1);
     writeFileSync(join(broken, 'checkpoint.json'), JSON.stringify(manifest));
     const r = expectError(['generate', '--checkpoint', broken], /^seqgen-text: error: cannot load checkpoint .*token/);
@@ -175,5 +175,97 @@ describe('seqgen-text bad input: one line on stderr, non-zero exit, nothing writ
       ['train', '--corpus', corpus, '--out', join(dir, 'x'), '--cell', 'transformer'],
       /--cell.*lstm, gru, rnn/,
     );
+  });
+});
+
+describe('seqgen-text and the app contract (APPS.md)', () => {
+  it('never overwrites a previous run without --force', () => {
+    const r = runCli(['train', '--corpus', corpus, ...tiny, '--out', run]);
+    expect(r.status).toBe(3);
+    expect(r.stderr.trim()).toMatch(
+      /^seqgen-text: error: refusing to overwrite --out .*run: it holds a previous run \(--force/,
+    );
+    const copy = join(dir, 'forced');
+    mkdirSync(copy);
+    for (const f of readdirSync(run)) writeFileSync(join(copy, f), readFileSync(join(run, f)));
+    const forced = runCli(['train', '--corpus', corpus, ...tiny, '--out', copy, '--force', '--quiet']);
+    expect(forced.status).toBe(0);
+    expect(forced.stderr).toBe('');
+    expect(readdirSync(copy)).toEqual(expect.arrayContaining(['checkpoint.json', 'run.json']));
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('eval --json prints one object: metrics and an n-gram baseline under the same names', () => {
+    const r = runCli(['eval', '--checkpoint', run, '--corpus', corpus, '--json', '--baseline-order', '3']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0] as string);
+    expect(report).toMatchObject({ checkpoint: run, split: 'held-out' });
+    expect(report.examples).toBeGreaterThan(100);
+    const names = ['nats_per_token', 'bits_per_char', 'perplexity'];
+    expect(Object.keys(report.metrics).sort()).toEqual([...names].sort());
+    expect(Object.keys(report.baselines)).toEqual(['kneser_ney_3gram_char']);
+    expect(Object.keys(report.baselines.kneser_ney_3gram_char).sort()).toEqual([...names].sort());
+    expect(report.metrics.perplexity).toBeCloseTo(Math.exp(report.metrics.nats_per_token), 6);
+  });
+
+  it('train --json and generate --json print one object each', () => {
+    const t = runCli(['train', '--corpus', corpus, ...tiny, '--out', join(dir, 'json-run'), '--json']);
+    expect(t.status).toBe(0);
+    expect(JSON.parse(t.stdout)).toMatchObject({
+      steps: 4,
+      interrupted: false,
+      metrics: { perplexity: expect.any(Number) },
+    });
+    const g = runCli(['generate', '--checkpoint', run, '--prime', 'The', '--length', '5', '--seed', '1', '--json']);
+    expect(g.status).toBe(0);
+    expect(JSON.parse(g.stdout)).toMatchObject({ prime: 'The', tokens: 5, strategy: 'sample', seed: 1 });
+  });
+
+  it('refuses options that do not apply, and warns about prime characters outside the vocabulary', () => {
+    const beam = runCli(['generate', '--checkpoint', run, '--strategy', 'beam', '--top-p', '0.9']);
+    expect(beam.status).toBe(2);
+    expect(beam.stderr.trim()).toBe('seqgen-text: error: --top-p is a sampling setting; beam search is deterministic');
+    const greedy = runCli(['generate', '--checkpoint', run, '--strategy', 'greedy', '--temperature', '0.5']);
+    expect(greedy.status).toBe(2);
+    expect(greedy.stderr).toMatch(/--temperature does not apply to --strategy greedy/);
+    const oov = runCli(['generate', '--checkpoint', run, '--prime', 'The Ωhale', '--length', '5', '--seed', '1']);
+    expect(oov.status).toBe(0);
+    expect(oov.stderr).toMatch(
+      /warning: --prime holds 1 character \("Ω" \(U\+03A9\)\) outside the model's vocabulary; they become <unk>/,
+    );
+    const strict = runCli(['generate', '--checkpoint', run, '--prime', 'The Ωhale', '--strict']);
+    expect(strict.status).toBe(2);
+    const resume = runCli(['train', '--resume', run, '--hidden', '8']);
+    expect(resume.status).toBe(2);
+    expect(resume.stderr).toMatch(/--hidden does not apply with --resume/);
+    const finished = runCli(['train', '--resume', run]);
+    expect(finished.status).toBe(3);
+    expect(finished.stderr).toMatch(/no resumable checkpoint/);
+  });
+
+  it('Ctrl-C saves a resumable checkpoint and says where; --resume continues exactly', async () => {
+    const out = join(dir, 'interrupted');
+    const small = ['--batch', '4', '--seq-len', '16', '--sample-length', '10', '--hidden', '16', '--embedding', '8'];
+    const args = ['train', '--corpus', corpus, ...small, '--validate-every', '1', '--steps'];
+    const r = await runCliUntil([...args, '40', '--out', out], /step 2: held-out/, 'SIGINT');
+    expect(r.status).toBe(130);
+    const m =
+      /interrupted at step (\d+): a resumable checkpoint is in (.*)\/last; continue with: seqgen-text train --resume (.*)$/m.exec(
+        r.stderr,
+      );
+    expect(m).not.toBeNull();
+    expect(Number(m?.[1])).toBeLessThan(40);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['last', 'run.json', 'train-log.jsonl']));
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    const resumed = runCli(['train', '--resume', out, '--quiet']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.status).toBe(0);
+    const straight = runCli([...args, '40', '--out', join(dir, 'straight'), '--quiet']);
+    expect(straight.status).toBe(0);
+    const loss = (p: string) =>
+      (readJson(join(p, 'checkpoint.json')).metadata as { heldOut: { loss: number } }).heldOut.loss;
+    expect(loss(out)).toBeCloseTo(loss(join(dir, 'straight')), 5);
   });
 });

@@ -32,3 +32,16 @@ describe('the committed pretrained checkpoint', () => {
     expect(meta.heldOut.bitsPerChar).toBeLessThan(3);
   });
 });
+
+describe('eval without --checkpoint: the shipped model on its own held-out split', () => {
+  it('reproduces the README figure, beside the n-gram baseline', () => {
+    const r = runCli(['eval', '--json']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.checkpoint).toBe(pretrained);
+    expect(report.examples).toBe(118560);
+    expect(report.metrics.nats_per_token).toBeCloseTo(1.6521, 4);
+    expect(report.metrics.bits_per_char).toBeCloseTo(2.3835, 4);
+    expect(report.baselines.kneser_ney_5gram_char.nats_per_token).toBeCloseTo(1.5223, 4);
+  });
+});

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,4 +31,26 @@ export function mobySlice(start: number, length: number): string {
 
 export function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** Runs `seqgen-text` and sends `signal` once stderr matches `when` (as a user pressing Ctrl-C would). */
+export function runCliUntil(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    cwd: appRoot,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.on('data', (b) => {
+    stdout += b;
+  });
+  child.stderr.on('data', (b) => {
+    stderr += b;
+    if (!sent && when.test(stderr)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }

@@ -1,0 +1,52 @@
+export { isCheckpointDir, resolveCheckpoint, resumableCheckpoint } from './checkpoint-path.js';
+export type { ExitCodeName } from './errors.js';
+export {
+  AppError,
+  EXIT_CODES,
+  errorCode,
+  errorLine,
+  exitCodeFor,
+  InputError,
+  InterruptedError,
+  isExpectedError,
+  UsageError,
+} from './errors.js';
+export { resolveGenerationOptions } from './generation-options.js';
+export type { Stoppable } from './interrupt.js';
+export {
+  installInterruptHandler,
+  interruptRequested,
+  stopOnInterrupt,
+  uninstallInterruptHandler,
+  yieldToEventLoop,
+} from './interrupt.js';
+export type { BackendChoice, CommonOptions, CommonOptionsSpec, NumberRange } from './options.js';
+export {
+  addCommonOptions,
+  BACKEND_CHOICES,
+  flagOf,
+  integerOption,
+  isExplicit,
+  numberOption,
+  refuseOptions,
+  startBackend,
+} from './options.js';
+export type { CheckVocabularyOptions, UnknownReport, VocabularyLookup } from './out-of-vocabulary.js';
+export { checkVocabulary, describeCharacter, findUnknown } from './out-of-vocabulary.js';
+export type { OutputOptions } from './output.js';
+export { Output } from './output.js';
+export { createProgram, runProgram } from './program.js';
+export type { RunFolderOptions } from './run-folder.js';
+export {
+  checkOutFolder,
+  looksLikeRun,
+  RUN_FILE,
+  RunFolder,
+  readRunInfo,
+  writeOutputFile,
+  writeRunInfo,
+} from './run-folder.js';
+export type { CalibrationOptions, Clock } from './time-budget.js';
+export { CLOCKS, clockMs, secondsPerStep, stepsForBudget, TimeBudget } from './time-budget.js';
+export type { TransferOptions, VocabularyModel } from './vocabulary-transfer.js';
+export { describeVocabularyChange, transferVocabulary, vocabularyOf } from './vocabulary-transfer.js';

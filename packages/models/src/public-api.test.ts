@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+// The curated public surface: adding or removing an export is a deliberate,
+// reviewed change (update this list, the README's API table and a changeset).
+describe('@seqgen/models public API', () => {
+  it('exports exactly these values', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_RECURRENT_LM_CONFIG',
+      'NGRAM_UNKNOWN',
+      'NgramModel',
+      'RECURRENT_LM_TYPE',
+      'RecurrentLanguageModel',
+      'loadModel',
+      'maskedCrossEntropy',
+      'modelFromCheckpoint',
+      'modelFromConfig',
+      'nativeDecoder',
+      'registerBuiltinModels',
+      'registerModelType',
+      'registeredModelTypes',
+      'resolveLMConfig',
+      'saveModel',
+      'unregisterModelType',
+    ]);
+  });
+});
