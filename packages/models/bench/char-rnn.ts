@@ -18,10 +18,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  embeddingLookup,
+  fusedKernelStatus,
+  linear,
+  type RecurrentCell,
+  StackedRNN,
+  setNativeKernels,
+} from '@seqgen/cells';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { fusedKernelStatus, nativeKernels, setNativeKernels } from '../src/fused/native-sequence.js';
-import { embeddingLookup, linear, type RecurrentCell, StackedRNN } from '../src/index.js';
+import { nativeDecoder } from '../src/native-decoder.js';
 
 const V = 65;
 const E = 64;
@@ -129,12 +136,12 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Omit<Row,
   // With @seqgen/native: the whole model's step in one call (what RecurrentLanguageModel.step in
   // @seqgen/models does through its native decoder), then the same temperature softmax and draw in
   // JavaScript on the Float32Array logits.
-  const decoder = packNativeDecoder(
-    emb,
-    rnn.layers.map((_, l) => rnn.cellsOf(l)[0] as RecurrentCell),
-    wOut,
-    bOut,
-  );
+  const decoder = nativeDecoder({
+    embedding: emb,
+    cells: rnn.layers.map((_, l) => rnn.cellsOf(l)[0] as RecurrentCell),
+    outputKernel: wOut,
+    outputBias: bOut,
+  });
   let genStep = tfGenStep;
   if (decoder) {
     const arrays = decoder.stateSizes.map((n) => new Float32Array(n));
@@ -301,42 +308,3 @@ for (const r of rows) {
 console.log(
   "\nspeed-up = that row's ms/step ÷ seqgen fused ms/step on the same backend (PyTorch rows: ÷ seqgen fused on wasm); > 1 means seqgen is faster.",
 );
-
-/**
- * The model's generation step as one @seqgen/native call (embedding row, every
- * cell, output head), packed straight from the weights: the bench's own copy of
- * what @seqgen/models' `nativeDecoder` does (cells may not import models).
- */
-function packNativeDecoder(
-  embedding: tf.Tensor,
-  cells: RecurrentCell[],
-  outputKernel: tf.Tensor,
-  outputBias: tf.Tensor,
-): { stateSizes: number[]; step(tokens: Int32Array, states: Float32Array[], out: Float32Array): void } | undefined {
-  const native = nativeKernels();
-  const first = cells[0];
-  if (!native || !first) return undefined;
-  const f32 = (t: tf.Tensor) => Float32Array.from(t.dataSync());
-  const [vocabSize, embeddingSize] = embedding.shape as [number, number];
-  const packed = native.packDecoder({
-    cell: first.type as 'lstm' | 'gru' | 'rnn',
-    activation: 'tanh',
-    vocabSize,
-    embeddingSize,
-    layers: cells.map((c) => ({
-      units: c.stateSizes[0] as number,
-      kernel: f32(c.variables.kernel as tf.Tensor),
-      recurrentKernel: f32(c.variables.recurrentKernel as tf.Tensor),
-      bias: f32(c.variables.bias as tf.Tensor),
-      ...(c.variables.recurrentBias ? { recurrentBias: f32(c.variables.recurrentBias) } : {}),
-    })),
-    embedding: f32(embedding),
-    outputKernel: f32(outputKernel),
-    outputTransposed: false,
-    outputBias: f32(outputBias),
-  });
-  return {
-    stateSizes: cells.flatMap((c) => [...c.stateSizes]),
-    step: (tokens, states, out) => native.decodeStep(packed, tokens, states, out),
-  };
-}
