@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { testReport } from '../../vitest.backends.ts';
 
 // No tfjs here: the kernels are checked against plain-JavaScript references.
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+  test: { ...testReport, include: ['src/**/*.test.ts'], testTimeout: 60_000 },
 });

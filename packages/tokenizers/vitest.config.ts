@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testReport } from '../../vitest.backends.ts';
 
 // Tokenizers load no tfjs, so there are no backend projects to run on.
-export default defineConfig({ test: { include: ['src/**/*.test.ts'] } });
+export default defineConfig({ test: { ...testReport, include: ['src/**/*.test.ts'] } });

@@ -8,6 +8,7 @@
  *   --strict              exit non-zero when the compile fails
  *   --quiet-failure       print one line instead of the compiler output on failure
  *   SEQGEN_NATIVE_SKIP_BUILD=1   do not compile (tests of the fallback, or no toolchain wanted)
+ *   SEQGEN_NATIVE_REQUIRED=1     the addon is expected (CI): as --strict, with the full compiler output, even in the install script
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const strict = process.argv.includes('--strict');
-const quiet = process.argv.includes('--quiet-failure');
+const required = process.env.SEQGEN_NATIVE_REQUIRED === '1';
+const strict = required || process.argv.includes('--strict');
+// Expected to build: show the compiler's own output on failure, even from the install script.
+const quiet = !required && process.argv.includes('--quiet-failure');
 const addon = join(root, 'build', 'Release', 'seqgen_native.node');
 const statusFile = join(root, 'build', 'build-status.json');
 
@@ -47,6 +50,7 @@ try {
 } catch {
   record({ ok: false, reason: 'node-gyp is not installed' });
   console.warn('@seqgen/native: node-gyp not found; the pure-tfjs kernels will be used');
+  if (required) console.error('@seqgen/native: SEQGEN_NATIVE_REQUIRED=1 and the addon is not built');
   process.exit(strict ? 1 : 0);
 }
 
@@ -77,4 +81,5 @@ const reason =
 record({ ok: false, reason: reason.slice(0, 300) });
 if (quiet) console.warn(`@seqgen/native: addon not built (${reason.slice(0, 200)}); pure-tfjs kernels will be used`);
 else console.warn(`${log}\n@seqgen/native: addon not built; the pure-tfjs kernels will be used`);
+if (required) console.error('@seqgen/native: SEQGEN_NATIVE_REQUIRED=1 and the addon is not built');
 process.exit(strict ? 1 : 0);

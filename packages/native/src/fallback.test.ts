@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ describe('an install without a working compiler', () => {
     symlinkSync(join(packageRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const env: NodeJS.ProcessEnv = { ...process.env, CC: '/bin/false', CXX: '/bin/false', LINK: '/bin/false' };
     delete env.SEQGEN_NATIVE_SKIP_BUILD;
+    // CI exports SEQGEN_NATIVE_REQUIRED=1 for its own build; a user's install has no such expectation.
+    delete env.SEQGEN_NATIVE_REQUIRED;
     // The package's install script; it must not fail the install.
     execFileSync(process.execPath, ['scripts/build-addon.mjs', '--quiet-failure'], { cwd: copy, env, stdio: 'pipe' });
     const recorded = JSON.parse(readFileSync(join(copy, 'build', 'build-status.json'), 'utf8'));
@@ -41,5 +43,14 @@ describe('an install without a working compiler', () => {
     );
     expect(status.loaded).toBe(false);
     expect(status.reason).toMatch(/^addon not built: /);
+
+    // Where the addon is expected (CI: SEQGEN_NATIVE_REQUIRED=1), the same failed compile fails the install.
+    const strict = spawnSync(process.execPath, ['scripts/build-addon.mjs', '--quiet-failure'], {
+      cwd: copy,
+      env: { ...env, SEQGEN_NATIVE_REQUIRED: '1' },
+      encoding: 'utf8',
+    });
+    expect(strict.status).not.toBe(0);
+    expect(strict.stderr).toMatch(/SEQGEN_NATIVE_REQUIRED=1 and the addon is not built/);
   });
 });

@@ -167,6 +167,25 @@ export function nativeMemory(): {
   };
 }
 
+/** Calls of each kernel that ran to completion, counted in this module instance. */
+export interface NativeCallCounts {
+  sequenceForward: number;
+  sequenceBackward: number;
+  stepForward: number;
+  decodeStep: number;
+  gemm: number;
+}
+const calls: NativeCallCounts = { sequenceForward: 0, sequenceBackward: 0, stepForward: 0, decodeStep: 0, gemm: 0 };
+
+/**
+ * How many times each kernel ran in this process (through this module instance:
+ * the ESM and CommonJS builds count separately). For tests that must prove the
+ * native path was taken, e.g. "native vs pure-tfjs" comparisons. Never throws.
+ */
+export function nativeCallCounts(): NativeCallCounts {
+  return { ...calls };
+}
+
 const GATES: Record<NativeCell, number> = { lstm: 4, gru: 3, rnn: 1 };
 const KIND: Record<NativeCell, number> = { lstm: 1, gru: 2, rnn: 3 };
 
@@ -253,6 +272,7 @@ export function sequenceForward(a: SequenceForwardArgs): SequenceForwardResult {
     a.save ?? true,
   ];
   const r = b.forward(...args);
+  calls.sequenceForward++;
   return { out: r.out, saved: (r.saved ?? null) as NativeSaved | null };
 }
 
@@ -282,6 +302,7 @@ export function sequenceBackward(saved: NativeSaved, dy: Float32Array): Sequence
     if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, 'sequenceBackward');
     throw new SeqgenError('ERR_NATIVE_INVALID', `sequenceBackward: ${(error as Error).message}`, { cause: error });
   }
+  calls.sequenceBackward++;
   const g: SequenceGradients = {
     dx: r[0] as Float32Array,
     dKernel: r[1] as Float32Array,
@@ -343,6 +364,7 @@ export function stepForward(
   f32(x, 'x', B * w.inputSize, where);
   f32(h, 'h', B * w.units, where);
   b.step(w.handle, B, x, h, w.cell === 'lstm' ? f32(c, 'c', B * w.units, where) : null);
+  calls.stepForward++;
 }
 
 /** `C = op(A)·op(B)` (+ C when `accumulate`), row-major `[M, K]·[K, N]`; for tests and benchmarks. */
@@ -367,6 +389,7 @@ export function gemm(
   f32(B, 'B', K * N, where);
   f32(C, 'C', M * N, where);
   b.gemm(M, N, K, A, options.transA ?? false, B, options.transB ?? false, C, options.accumulate ?? false);
+  calls.gemm++;
 }
 
 /** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */
@@ -470,4 +493,5 @@ export function decodeStep(d: NativeDecoder, tokens: Int32Array, states: Float32
     if (t < 0 || t >= d.vocabSize) throw new ShapeError(`tokens[${i}]`, `in [0, ${d.vocabSize})`, String(t), where);
   }
   b.decodeStep(d.handle, B, tokens, states, logits);
+  calls.decodeStep++;
 }

@@ -5,6 +5,7 @@ import {
   decodeStep,
   gemm,
   type NativeCell,
+  nativeCallCounts,
   nativeMemory,
   nativeStatus,
   packDecoder,
@@ -17,6 +18,13 @@ import {
 import { type RefParams, referenceForward } from './reference.js';
 
 const status = nativeStatus();
+/**
+ * CI (`.ci/run`) sets SEQGEN_NATIVE_REQUIRED=1: there the suite below runs, and
+ * fails, when the addon is not loaded, instead of skipping. `SEQGEN_NATIVE=0`
+ * still turns the addon off on purpose.
+ */
+const required =
+  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
 const isas = !status.loaded
   ? []
   : ['generic', ...(status.cpu?.avx2 && status.cpu.fma ? ['avx2'] : []), ...(status.cpu?.avx512f ? ['avx512'] : [])];
@@ -112,8 +120,9 @@ const loss = (out: ArrayLike<number>, w: Float64Array) => {
   return s;
 };
 
-describe.skipIf(!status.loaded)('native kernels', () => {
+describe.skipIf(!status.loaded && !required)('native kernels', () => {
   it('reports what it runs on', () => {
+    expect(status.loaded, `the addon is not loaded (SEQGEN_NATIVE_REQUIRED=1): ${status.reason}`).toBe(true);
     expect(status.reason).toBe('addon loaded');
     expect(['generic', 'avx2', 'avx512']).toContain(status.isa);
     expect(status.threads).toBeGreaterThanOrEqual(1);
@@ -309,6 +318,45 @@ describe.skipIf(!status.loaded)('native kernels', () => {
       });
     });
   }
+
+  it('counts the calls of each kernel that ran (nativeCallCounts)', () => {
+    const c = makeCase('gru', 2, 3, 4, 5, false, false);
+    const before = nativeCallCounts();
+    const { out, saved } = forward(c);
+    sequenceBackward(saved!, out);
+    forward(c, false);
+    const w = packStepWeights({
+      cell: 'gru',
+      inputSize: c.I,
+      units: c.H,
+      kernel: c.W,
+      recurrentKernel: c.U,
+      bias: c.b,
+      recurrentBias: c.rb!,
+    });
+    stepForward(w, 2, c.x.subarray(0, 2 * c.I), c.h0.slice());
+    gemm(1, 1, 1, new Float32Array(1), new Float32Array(1), new Float32Array(1));
+    const d = packDecoder({
+      cell: 'gru',
+      vocabSize: 3,
+      embeddingSize: c.I,
+      layers: [{ units: c.H, kernel: c.W, recurrentKernel: c.U, bias: c.b, recurrentBias: c.rb! }],
+      embedding: new Float32Array(3 * c.I).fill(0.1),
+      outputKernel: new Float32Array(c.H * 3).fill(0.2),
+      outputBias: new Float32Array(3),
+    });
+    decodeStep(d, Int32Array.of(0, 2), [c.h0.slice()], new Float32Array(2 * 3));
+    decodeStep(d, Int32Array.of(1, 1), [c.h0.slice()], new Float32Array(2 * 3));
+    expect(() => forward({ ...c, H: 0 })).toThrow(ShapeError); // rejected before any native code: not counted
+    const after = nativeCallCounts();
+    expect({
+      sequenceForward: after.sequenceForward - before.sequenceForward,
+      sequenceBackward: after.sequenceBackward - before.sequenceBackward,
+      stepForward: after.stepForward - before.stepForward,
+      decodeStep: after.decodeStep - before.decodeStep,
+      gemm: after.gemm - before.gemm,
+    }).toEqual({ sequenceForward: 2, sequenceBackward: 1, stepForward: 1, decodeStep: 2, gemm: 1 });
+  });
 
   it('splits work over threads with the same results', () => {
     const c = makeCase('lstm', 8, 6, 20, 70, true, false);

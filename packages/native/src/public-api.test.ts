@@ -11,6 +11,7 @@ describe('@seqgen/native public API', () => {
       'decodeStep',
       'gemm',
       'nativeAvailable',
+      'nativeCallCounts',
       'nativeMemory',
       'nativeStatus',
       'packDecoder',
