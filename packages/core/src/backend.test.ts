@@ -29,7 +29,7 @@ describe('initBackend', () => {
     });
   });
 
-  it('reports a forced backend that cannot start instead of falling back', async () => {
+  it('reports a forced backend that cannot start instead of falling back', async (ctx) => {
     // tfjs-node cannot load its native library on this machine (no libtensorflow download).
     let nodeLoads = true;
     try {
@@ -37,7 +37,8 @@ describe('initBackend', () => {
     } catch {
       nodeLoads = false;
     }
-    if (nodeLoads) return;
+    // Where it does load there is no backend that cannot start: the test is reported skipped, never silently green.
+    ctx.skip(nodeLoads, 'tfjs-node loads here, so forcing it cannot fail');
     const error = await initBackend({ backend: 'node' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as BackendError).code).toBe('ERR_BACKEND_UNAVAILABLE');

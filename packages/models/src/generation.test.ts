@@ -35,6 +35,26 @@ function manualGreedy(prompt: number[], count: number): number[] {
   return generated;
 }
 
+/** Log-probability of `continuation` after `prompt`, by running the model one token at a time (host-side log-softmax). */
+function rescore(prompt: number[], continuation: number[]): number {
+  const all = [...prompt, ...continuation];
+  let state = model.initialState(1);
+  let total = 0;
+  for (let t = 0; t < all.length - 1; t++) {
+    const tokens = tf.tensor1d([all[t] as number], 'int32');
+    const out = model.step(tokens, state);
+    const logits = Array.from(out.logits.dataSync(), Number);
+    tf.dispose([tokens, state, out.logits]);
+    state = out.state;
+    if (t < prompt.length - 1) continue;
+    const max = Math.max(...logits);
+    const logZ = max + Math.log(logits.reduce((sum, v) => sum + Math.exp(v - max), 0));
+    total += (logits[all[t + 1] as number] as number) - logZ;
+  }
+  tf.dispose(state);
+  return total;
+}
+
 describe('RecurrentLanguageModel with @seqgen/samplers', () => {
   it('generates greedily the tokens a hand-written argmax loop picks', async () => {
     const prompt = [1, 2, 3];
@@ -44,16 +64,52 @@ describe('RecurrentLanguageModel with @seqgen/samplers', () => {
     expect(result.sequences[0]?.finishReason).toBe('length');
   });
 
-  it('samples reproducibly with a seed, batched prompts and beam search included', async () => {
+  it('samples reproducibly with a seed', async () => {
     const config = { maxNewTokens: 20, topK: 5, temperature: 0.9, seed: 3 };
     const a = await generate(model, [4], config);
     const b = await generate(model, [4], config);
     expect(a.sequences[0]?.tokens).toEqual(b.sequences[0]?.tokens);
     expect(a.sequences[0]?.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < V)).toBe(true);
-    const batch = await generateBatch(model, [[1], [2, 3, 4]], { maxNewTokens: 5, seed: 1 });
-    expect(batch).toHaveLength(2);
-    const beams = await generate(model, [1, 2], { numBeams: 3, numReturnSequences: 2, maxNewTokens: 6 });
+    const c = await generate(model, [4], { ...config, seed: 4 });
+    expect(c.sequences[0]?.tokens).not.toEqual(a.sequences[0]?.tokens);
+  });
+
+  it('continues each prompt of a batch exactly as a single generate call on that prompt does', async () => {
+    // Prompts of different lengths, so rows read their prompts and generate at different steps.
+    const prompts = [[1], [2, 3, 4], [5, 6], [7, 8, 9, 10, 11]];
+    const config = { temperature: 0, maxNewTokens: 8 };
+    const batch = await generateBatch(model, prompts, config);
+    expect(batch).toHaveLength(prompts.length);
+    const rows = batch.map((r) => r.sequences[0]?.tokens);
+    for (const [i, prompt] of prompts.entries()) {
+      const single = (await generate(model, prompt, config)).sequences[0];
+      const row = batch[i]?.sequences[0];
+      expect(row?.tokens).toEqual(single?.tokens);
+      expect(row?.tokens).toEqual(manualGreedy(prompt, 8));
+      expect(row?.logProb).toBeCloseTo(single?.logProb as number, 4);
+    }
+    // The rows are not all one continuation (the check above would then prove little).
+    expect(new Set(rows.map((t) => t?.join(','))).size).toBeGreaterThan(1);
+  });
+
+  it('returns beams whose scores are their log-probabilities under the model, best first', async () => {
+    const prompt = [1, 2];
+    const beams = await generate(model, prompt, { numBeams: 3, numReturnSequences: 2, maxNewTokens: 6 });
     expect(beams.sequences).toHaveLength(2);
+    const [best, second] = beams.sequences;
+    expect(best?.tokens).not.toEqual(second?.tokens);
+    for (const s of beams.sequences) {
+      expect(s.tokens).toHaveLength(6);
+      // Rescored one token at a time on a fresh single-row state: sum of log-softmax of each chosen token.
+      expect(s.logProb).toBeCloseTo(rescore(prompt, s.tokens), 4);
+      // Default lengthPenalty 1: the score is the mean log-probability per new token.
+      expect(s.score).toBeCloseTo(s.logProb / s.tokens.length, 5);
+    }
+    expect(best?.score).toBeGreaterThanOrEqual(second?.score as number);
+    // A 3-beam search finds a continuation at least as likely as the greedy one here.
+    const greedy = (await generate(model, prompt, { temperature: 0, maxNewTokens: 6 })).sequences[0];
+    expect(rescore(prompt, greedy?.tokens ?? [])).toBeCloseTo(greedy?.logProb as number, 4);
+    expect(best?.logProb).toBeGreaterThanOrEqual((greedy?.logProb as number) - 1e-4);
   });
 
   it('feeds one token per step (never the prefix) and keeps the tensor count flat over 2,000 steps', async () => {

@@ -5,7 +5,14 @@ import { initBackend } from '@seqgen/core';
 import { generate } from '@seqgen/samplers';
 import { mobyDickSlice } from '@seqgen/test-utils';
 import { CharTokenizer } from '@seqgen/tokenizers';
-import { type StreamBatch, StreamBatcher, type TrainableModel, Trainer } from '@seqgen/trainer';
+import {
+  evaluate,
+  type StreamBatch,
+  StreamBatcher,
+  streamBatches,
+  type TrainableModel,
+  Trainer,
+} from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LMState } from './recurrent-lm.js';
@@ -15,6 +22,29 @@ const text = mobyDickSlice(30_000, 4_000);
 const tokenizer = CharTokenizer.fromText(text, { specialTokens: [] });
 const ids = tokenizer.encode(text);
 const V = tokenizer.vocabSize;
+
+/** Greedy decoding on the host: feed the prompt through `step`, then take the argmax of each step's logits. */
+function greedyByHand(model: RecurrentLanguageModel, prompt: number[], count: number): number[] {
+  let state = model.initialState(1);
+  let logits: tf.Tensor2D | undefined;
+  const feed = (token: number) => {
+    const tokens = tf.tensor1d([token], 'int32');
+    const out = model.step(tokens, state);
+    tf.dispose([tokens, state, logits]);
+    state = out.state;
+    logits = out.logits;
+  };
+  for (const t of prompt) feed(t);
+  const generated: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = Array.from((logits as tf.Tensor2D).dataSync());
+    const next = row.indexOf(Math.max(...row));
+    generated.push(next);
+    feed(next);
+  }
+  tf.dispose([state, logits]);
+  return generated;
+}
 
 beforeAll(async () => {
   await initBackend();
@@ -63,7 +93,7 @@ describe('training a RecurrentLanguageModel on Moby-Dick', () => {
   it('is a TrainableModel for @seqgen/trainer: fit, checkpoint, then load and generate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seqgen-models-train-'));
     try {
-      const model = new RecurrentLanguageModel({
+      const config = {
         vocabSize: V,
         embeddingSize: 16,
         hiddenSize: 16,
@@ -71,7 +101,8 @@ describe('training a RecurrentLanguageModel on Moby-Dick', () => {
         tieWeights: true,
         embeddingDropout: 0.1,
         seed: 2,
-      });
+      } as const;
+      const model = new RecurrentLanguageModel(config);
       const trainable: TrainableModel<StreamBatch> = model;
       const losses: number[] = [];
       const trainer = new Trainer(
@@ -106,8 +137,22 @@ describe('training a RecurrentLanguageModel on Moby-Dick', () => {
       }
       expect(loaded.tokenizer?.vocabSize).toBe(V);
       const prompt = tokenizer.encode('the whale');
+      expect(loaded.tokenizer?.encode('the whale')).toEqual(prompt);
+
+      // The loaded model learned: on the text it trained on, its loss is well below that of the same
+      // model untrained (same config and seed), which sits near ln(V).
+      const batches = () => streamBatches({ documents, batchSize: 4, seqLength: 24 });
+      const untrained = new RecurrentLanguageModel(config);
+      const before = await evaluate(untrained, batches(), { yieldToEventLoop: false });
+      const after = await evaluate(loaded.model, batches(), { yieldToEventLoop: false });
+      untrained.dispose();
+      expect(Math.abs(before.loss - Math.log(V))).toBeLessThan(0.3);
+      // Measured: 3.30 → 2.82 nats/char after 25 steps, on wasm and cpu alike.
+      expect(after.loss).toBeLessThan(before.loss - 0.25);
+
+      // Greedy generation from the loaded checkpoint picks, token by token, the argmax of its own step.
       const out = await generate(loaded.model, prompt, { temperature: 0, maxNewTokens: 10 });
-      expect(loaded.tokenizer?.decode(out.sequences[0]?.tokens ?? [])).toMatch(/^[a-z .,\n]*$/);
+      expect(out.sequences[0]?.tokens).toEqual(greedyByHand(loaded.model, prompt, 10));
       model.dispose();
       loaded.model.dispose();
     } finally {

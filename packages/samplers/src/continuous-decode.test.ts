@@ -141,12 +141,21 @@ describe('generateFrames', () => {
     limits.dispose();
   });
 
-  it('yields to the event loop, so an abort from a timer lands promptly', async () => {
+  it('yields to the event loop, so an abort from a timer lands before the next step', async () => {
     const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 30);
-    await expect(generateFrames(model, { maxLength: 10_000_000, signal: controller.signal })).rejects.toThrow(/abort/i);
-    expect(performance.now() - started).toBeLessThan(2000);
+    const calls = model.stepCalls;
+    let stepsAtAbort = -1;
+    setTimeout(() => {
+      stepsAtAbort = model.stepCalls - calls;
+      controller.abort();
+    }, 30);
+    const maxLength = 200_000;
+    await expect(generateFrames(model, { maxLength, signal: controller.signal })).rejects.toThrow(/abort/i);
+    // The timer ran mid-generation (without the yield, all 200,000 steps would run first and it would resolve)…
+    expect(stepsAtAbort).toBeGreaterThan(0);
+    expect(stepsAtAbort).toBeLessThan(maxLength);
+    // …and no model step ran after it.
+    expect(model.stepCalls - calls).toBe(stepsAtAbort);
   });
 
   it('refuses bad options (ConfigError) and bad frames or conditions (ShapeError), naming them', async () => {

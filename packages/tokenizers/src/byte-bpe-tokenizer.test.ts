@@ -137,13 +137,36 @@ describe('ByteBpeTokenizer', () => {
 
   it('keeps long pre-tokens linear (heap merger, no quadratic blow-up)', () => {
     const tok = ByteBpeTokenizer.train('-- -- ---- ---- --------', { vocabSize: 263 });
-    const dashes = '-'.repeat(200_000);
-    const start = performance.now();
-    const ids = tok.encode(dashes);
-    expect(performance.now() - start).toBeLessThan(2000);
-    expect(tok.decode(ids)).toBe(dashes);
-    // Every token is the longest dash run learned.
-    expect(new Set(ids).size).toBe(1);
-    expect(ids.length).toBe(200_000 / tok.idToToken(ids[0]!)!.length);
+    // Count the merge-rank lookups encode does (its work: every candidate pair is looked up), not wall time.
+    const counting = new CountingMap((tok as unknown as { ranks: Map<number, number> }).ranks);
+    (tok as unknown as { ranks: Map<number, number> }).ranks = counting;
+    const lookups = (n: number): number => {
+      const dashes = '-'.repeat(n);
+      const before = counting.gets;
+      const ids = tok.encode(dashes);
+      const used = counting.gets - before;
+      expect(tok.decode(ids)).toBe(dashes);
+      // Every token is the longest dash run learned.
+      expect(new Set(ids).size).toBe(1);
+      expect(ids.length).toBe(n / tok.idToToken(ids[0]!)!.length);
+      return used;
+    };
+    const small = lookups(20_000);
+    const large = lookups(200_000);
+    // Each of the n − 1 starting pairs is looked up at least once, and a merge adds O(1) lookups…
+    expect(large).toBeGreaterThanOrEqual(200_000 - 1);
+    expect(large).toBeLessThan(5 * 200_000);
+    // …so ten times the input costs about ten times the work (a rescan per merge would cost ~100 times).
+    expect(large / small).toBeGreaterThan(9);
+    expect(large / small).toBeLessThan(11);
   });
 });
+
+/** A rank map that counts its lookups. */
+class CountingMap extends Map<number, number> {
+  gets = 0;
+  override get(key: number): number | undefined {
+    this.gets++;
+    return super.get(key);
+  }
+}
