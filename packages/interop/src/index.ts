@@ -1,5 +1,6 @@
+export type { ImportWeightsOptions } from './finite.js';
 export type { KerasWeights } from './keras.js';
 export { exportKerasWeights, importKerasWeights } from './keras.js';
 export { exportTorchWeights, importTorchWeights } from './pytorch.js';
-export type { SafeTensor, SafetensorsFile } from './safetensors.js';
+export type { ReadSafetensorsOptions, SafeTensor, SafetensorsFile } from './safetensors.js';
 export { encodeSafetensors, parseSafetensors, readSafetensors } from './safetensors.js';

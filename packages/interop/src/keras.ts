@@ -1,6 +1,7 @@
 import type { RecurrentCell } from '@seqgen/cells';
 import { ConfigError, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { assertFinite, type ImportWeightsOptions } from './finite.js';
 import { GRU_SWAP_ZR, LSTM_SWAP_GO, reorderGates } from './gate-order.js';
 
 /**
@@ -21,8 +22,16 @@ function gateFix(cell: RecurrentCell): (t: tf.Tensor) => tf.Tensor {
   return (t) => t.clone();
 }
 
-/** Loads Keras weights into a seqgen cell (shapes checked before anything changes). */
-export function importKerasWeights(cell: RecurrentCell, weights: KerasWeights): void {
+/**
+ * Loads Keras weights into a seqgen cell (shapes checked before anything
+ * changes). A NaN or infinite weight is refused with a `NonFiniteError` naming
+ * it, as `loadCheckpoint` does, unless `options.allowNonFinite` is set.
+ */
+export function importKerasWeights(
+  cell: RecurrentCell,
+  weights: KerasWeights,
+  options: ImportWeightsOptions = {},
+): void {
   if (cell.type === 'conv-lstm') throw new ConfigError('cell', 'Keras import covers SimpleRNN, LSTM and GRU');
   if (cell.type === 'lstm' && cell.outputSize !== cell.units)
     throw new ConfigError('projSize', 'Keras LSTM has no projection');
@@ -36,6 +45,11 @@ export function importKerasWeights(cell: RecurrentCell, weights: KerasWeights): 
   expect(weights.kernel, 'kernel', [cell.inputSize, G * H]);
   expect(weights.recurrentKernel, 'recurrentKernel', [H, G * H]);
   expect(weights.bias, 'bias', resetAfter ? [2, G * H] : [G * H]);
+  if (!options.allowNonFinite) {
+    for (const name of ['kernel', 'recurrentKernel', 'bias'] as const) {
+      assertFinite(name, weights[name].dataSync(), 'importKerasWeights');
+    }
+  }
   const values = tf.tidy(() => {
     const fix = gateFix(cell);
     const out: Record<string, tf.Tensor> = {

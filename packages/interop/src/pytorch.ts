@@ -1,6 +1,7 @@
 import type { RecurrentCell, StackedRNN } from '@seqgen/cells';
 import { ConfigError, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { assertFinite, type ImportWeightsOptions } from './finite.js';
 import { LSTM_SWAP_GO, reorderGates } from './gate-order.js';
 import type { SafeTensor } from './safetensors.js';
 
@@ -12,8 +13,17 @@ import type { SafeTensor } from './safetensors.js';
  * recurrent matmul. seqgen transposes to `[in, G·H]`, keeps LSTM gates as
  * `[i, f, o, g]`, folds the two LSTM/RNN biases into one (they are only ever
  * summed) and keeps both GRU biases.
+ *
+ * Like `loadCheckpoint`, it refuses a NaN or infinite weight (a `NonFiniteError`
+ * naming the tensor and index) unless `options.allowNonFinite` is set; nothing
+ * is assigned then.
  */
-export function importTorchWeights(rnn: StackedRNN, stateDict: Record<string, SafeTensor>, prefix = ''): void {
+export function importTorchWeights(
+  rnn: StackedRNN,
+  stateDict: Record<string, SafeTensor>,
+  prefix = '',
+  options: ImportWeightsOptions = {},
+): void {
   const o = rnn.options;
   if (o.cell === 'gru' && !o.resetAfter) {
     throw new ConfigError(
@@ -35,6 +45,7 @@ export function importTorchWeights(rnn: StackedRNN, stateDict: Record<string, Sa
       );
     if (!tf.util.arraysEqual(t.shape, shape))
       throw new ShapeError(key, `[${shape}]`, `[${t.shape}]`, 'importTorchWeights');
+    if (!options.allowNonFinite) assertFinite(key, t.data, 'importTorchWeights');
     used.add(key);
     return tf.tensor(t.data, t.shape, 'float32');
   };

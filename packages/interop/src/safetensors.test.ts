@@ -53,6 +53,7 @@ describe('safetensors', () => {
       h.b = { dtype: 'BF16', shape: [2], data_offsets: [4, 8] };
       h.c = { dtype: 'F64', shape: [1], data_offsets: [8, 16] };
       h.d = { dtype: 'I64', shape: [1], data_offsets: [16, 24] };
+      h.e = { dtype: 'I32', shape: [1], data_offsets: [24, 28] }; // the data section must be covered exactly
     });
     const dv = new DataView(bytes.buffer);
     const at = bytes.length - 28;

@@ -13,6 +13,8 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import r50k from 'js-tiktoken/ranks/r50k_base';
 import { ByteBpeTokenizer } from '../src/byte-bpe-tokenizer.ts';
 import { CharTokenizer } from '../src/char-tokenizer.ts';
+import { GPT2_PATTERN } from '../src/regex-split.ts';
+import { WordTokenizer } from '../src/word-tokenizer.ts';
 
 interface Candidate {
   name: string;
@@ -38,12 +40,42 @@ function time<T>(fn: () => T): [T, number] {
 const [ours, trainMs] = time(() => ByteBpeTokenizer.train(text, { vocabSize: 8192, specialTokens: ['<|endoftext|>'] }));
 const tiktoken = new Tiktoken(r50k);
 const char = CharTokenizer.fromText(text);
+// The same merges with a pattern that is not vetted, so that it runs on RE2 (GPT-2's without its
+// lookahead, which RE2 lacks): what a tokenizer loaded with a custom pattern from a file costs.
+const oursRe2 = new ByteBpeTokenizer(ours.merges, {
+  specialTokens: ours.specialTokens,
+  pattern: GPT2_PATTERN.replace('|\\s+(?!\\S)', ''),
+});
+// Word tokenizers: the vetted default pattern (native) against an equivalent custom one (RE2).
+const wordNative = WordTokenizer.train(text, { separator: '' });
+const wordRe2 = new WordTokenizer(wordNative.toJSON().vocab as string[], {
+  separator: '',
+  preTokenizer: {
+    type: 'regex',
+    pattern: "[\\p{L}\\p{N}\\p{M}]+(?:['’][\\p{L}\\p{N}\\p{M}]+)*|[^\\s\\p{L}\\p{N}\\p{M}]|(?:)",
+  },
+});
 
 const candidates: Candidate[] = [
   { name: '@seqgen/tokenizers byte-bpe (8,192)', encode: (t) => ours.encode(t), decode: (ids) => ours.decode(ids) },
   { name: 'gpt-tokenizer r50k_base (50,257)', encode: (t) => gptEncode(t), decode: (ids) => gptDecode(ids) },
   { name: 'js-tiktoken r50k_base (50,257)', encode: (t) => tiktoken.encode(t), decode: (ids) => tiktoken.decode(ids) },
   { name: '@seqgen/tokenizers char', encode: (t) => char.encode(t), decode: (ids) => char.decode(ids) },
+  {
+    name: '@seqgen/tokenizers byte-bpe (8,192), custom pattern on RE2',
+    encode: (t) => oursRe2.encode(t),
+    decode: (ids) => oursRe2.decode(ids),
+  },
+  {
+    name: '@seqgen/tokenizers word, vetted pattern (native)',
+    encode: (t) => wordNative.encode(t),
+    decode: (ids) => wordNative.decode(ids),
+  },
+  {
+    name: '@seqgen/tokenizers word, same pattern on RE2',
+    encode: (t) => wordRe2.encode(t),
+    decode: (ids) => wordRe2.decode(ids),
+  },
 ];
 
 interface Row {

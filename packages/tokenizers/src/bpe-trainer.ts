@@ -1,13 +1,13 @@
 import { BinaryHeap } from './binary-heap.js';
 import { BYTE_SYMBOLS, MAX_SYMBOLS, type Merge, pairKey } from './bpe-merges.js';
-import { regexSplit } from './regex-split.js';
+import { regexSplit, type SplitPattern } from './regex-split.js';
 import { encodeWtf8 } from './wtf8.js';
 
 export interface BpeTrainInput {
   /** Texts to learn from (already free of special tokens). */
   corpus: readonly string[];
   /** Pre-tokenization regex (global, Unicode); merges never cross pre-token boundaries. */
-  pattern: RegExp;
+  pattern: SplitPattern;
   /** How many merges to learn at most. */
   maxMerges: number;
   /** A pair must occur at least this often to be merged. */

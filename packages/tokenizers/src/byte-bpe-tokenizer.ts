@@ -4,7 +4,7 @@ import { applyMerges, BYTE_SYMBOLS, MAX_SYMBOLS, type Merge, rankMerges } from '
 import { trainBpeMerges } from './bpe-trainer.js';
 import { BYTE_NAMES, nameOfBytes } from './byte-symbols.js';
 import { assertPositiveInteger } from './core-registry.js';
-import { compileSplitPattern, regexSplit } from './regex-split.js';
+import { compileSplitPattern, GPT2_PATTERN, regexSplit, type SplitPattern } from './regex-split.js';
 import {
   DEFAULT_SPECIAL_TOKENS,
   specialTokenPattern,
@@ -12,6 +12,7 @@ import {
   validateSpecialTokens,
 } from './special-tokens.js';
 import {
+  asCorrupt,
   checkHeader,
   describe,
   readOptional,
@@ -22,13 +23,16 @@ import {
 import type { TokenizerJson } from './types.js';
 import { decodeWtf8, encodeWtf8Into } from './wtf8.js';
 
-/** GPT-2's pre-tokenization: contractions, words with one leading space, numbers, punctuation runs, whitespace. */
-export const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+export { GPT2_PATTERN };
 
 export interface ByteBpeOptions {
   /** Special tokens, ids 0..n-1, recognised whole in input and never split. Default `['<pad>', '<unk>', '<bos>', '<eos>']`. */
   specialTokens?: readonly string[];
-  /** Pre-tokenization regex source (compiled with flags `gu`). Default {@link GPT2_PATTERN}. */
+  /**
+   * Pre-tokenization regex source. Default {@link GPT2_PATTERN}, which runs on
+   * the native engine; any other runs on RE2 (linear time; no lookaround or
+   * backreferences), each match searched for within `RE2_WINDOW` code units.
+   */
   pattern?: string;
   /** Pre-tokens whose ids are memoised (the cache is emptied when full). Default 50,000. */
   cacheSize?: number;
@@ -51,7 +55,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
   readonly type = 'byte-bpe';
   readonly pattern: string;
   readonly merges: readonly Merge[];
-  private readonly regex: RegExp;
+  private readonly regex: SplitPattern;
   private readonly ranks: Map<number, number>;
   /** Bytes of every ordinary symbol, indexed by symbol (id − number of special tokens). */
   private readonly symbolBytes: Uint8Array[];
@@ -170,12 +174,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
       if (!names.has(left + right)) names.set(left + right, BYTE_SYMBOLS + r);
       return [a, b];
     });
-    try {
-      return new ByteBpeTokenizer(merges, { specialTokens, pattern });
-    } catch (error) {
-      if (error instanceof ConfigError) throw new TokenizerError('corrupt', `${context}: ${error.message}`);
-      throw error;
-    }
+    return asCorrupt(context, () => new ByteBpeTokenizer(merges, { specialTokens, pattern }));
   }
 
   get vocabSize(): number {

@@ -1,5 +1,6 @@
 import { TokenizerError } from '@seqgen/core/errors';
 import { DEFAULT_SPECIAL_TOKENS } from './special-tokens.js';
+import { asCorrupt } from './tokenizer-json.js';
 import { type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
 import { VocabTokenizer } from './vocab-tokenizer.js';
 
@@ -50,8 +51,8 @@ export class CharTokenizer extends VocabTokenizer {
   }
 
   static fromJSON(input: unknown): CharTokenizer {
-    const { specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'char');
-    return new CharTokenizer(vocab, { specialTokens, onUnknown });
+    const { context, specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'char');
+    return asCorrupt(context, () => new CharTokenizer(vocab, { specialTokens, onUnknown }));
   }
 
   protected encodeText(text: string, offset: number, out: number[]): void {

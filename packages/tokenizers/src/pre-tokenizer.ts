@@ -1,6 +1,12 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
-import { compileSplitPattern, regexSplit } from './regex-split.js';
-import { describe } from './tokenizer-json.js';
+import { ConfigError } from '@seqgen/core/errors';
+import {
+  compileSplitPattern,
+  regexSplit,
+  type SplitPattern,
+  WHITESPACE_PATTERN,
+  WHITESPACE_PUNCTUATION_PATTERN,
+} from './regex-split.js';
+import { asCorrupt, describe } from './tokenizer-json.js';
 
 /**
  * How a word tokenizer cuts text into words. Plain JSON so that it is saved
@@ -8,7 +14,9 @@ import { describe } from './tokenizer-json.js';
  * - `whitespace`: runs of non-whitespace;
  * - `whitespace-punctuation` (default): runs of letters/digits/marks (with inner
  *   apostrophes, as in "don't"), and every other non-space character alone;
- * - `regex`: every match of `pattern` (compiled with flags `gu`) is a word.
+ * - `regex`: every match of `pattern` is a word. It runs on RE2 (linear time;
+ *   no lookaround or backreferences; JavaScript's `\s`, `.` and `\p{..}`),
+ *   each match searched for within 256 code units (see `regex-split.ts`).
  * Text between words (whitespace, usually) is dropped.
  */
 export type PreTokenizerSpec =
@@ -17,13 +25,13 @@ export type PreTokenizerSpec =
   | { type: 'regex'; pattern: string };
 
 const PATTERNS: Record<'whitespace' | 'whitespace-punctuation', string> = {
-  whitespace: '\\S+',
-  'whitespace-punctuation': "[\\p{L}\\p{N}\\p{M}]+(?:['’][\\p{L}\\p{N}\\p{M}]+)*|[^\\s\\p{L}\\p{N}\\p{M}]",
+  whitespace: WHITESPACE_PATTERN,
+  'whitespace-punctuation': WHITESPACE_PUNCTUATION_PATTERN,
 };
 
 export class PreTokenizer {
   readonly spec: PreTokenizerSpec;
-  private readonly regex: RegExp;
+  private readonly regex: SplitPattern;
 
   constructor(spec: PreTokenizerSpec = { type: 'whitespace-punctuation' }) {
     this.spec = validateSpec(spec);
@@ -64,10 +72,5 @@ function validateSpec(spec: unknown): PreTokenizerSpec {
 
 /** Reading a saved spec: a bad one is a corrupt file, not a caller's config mistake. */
 export function preTokenizerFromJSON(value: unknown, context: string): PreTokenizer {
-  try {
-    return new PreTokenizer(value as PreTokenizerSpec);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new TokenizerError('corrupt', `${context}: ${error.message}`);
-    throw error;
-  }
+  return asCorrupt(context, () => new PreTokenizer(value as PreTokenizerSpec));
 }

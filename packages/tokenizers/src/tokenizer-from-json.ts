@@ -2,7 +2,7 @@ import { TokenizerError } from '@seqgen/core/errors';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { buildFromConfig, isRegisteredConfigType, registerConfigType, registeredConfigTypes } from './core-registry.js';
-import { describe, toJsonRecord } from './tokenizer-json.js';
+import { asCorrupt, describe, toJsonRecord } from './tokenizer-json.js';
 import { WordTokenizer } from './word-tokenizer.js';
 
 /** The tokenizers of this package, by `type`, as core's registry (kind `codec`) builds them. */
@@ -39,5 +39,6 @@ export function tokenizerFromJSON<T = CharTokenizer | WordTokenizer | ByteBpeTok
       `tokenizer JSON: unknown type ${describe(json.type)} (registered codec types: ${registeredConfigTypes('codec').join(', ')})`,
     );
   }
-  return buildFromConfig<T>('codec', json);
+  // A factory registered by another package may validate with ConfigError: from a file, that is corruption.
+  return asCorrupt(`${json.type} tokenizer JSON`, () => buildFromConfig<T>('codec', json));
 }

@@ -1,4 +1,4 @@
-import { TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/core/errors';
 
 /** The serialization format version every tokenizer here writes and reads. */
 export const TOKENIZER_FORMAT_VERSION = 1;
@@ -70,6 +70,19 @@ export function readOptional<T extends 'string' | 'number' | 'boolean'>(
     throw new TokenizerError('corrupt', `${context}: ${field} must be a ${kind}, got ${describe(value)}`);
   }
   return value as never;
+}
+
+/**
+ * Runs `build` (a constructor fed with fields read from a file) and reports a
+ * `ConfigError` it raises as what it is there: a corrupt file, naming the field.
+ */
+export function asCorrupt<T>(context: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new TokenizerError('corrupt', `${context}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function describe(value: unknown): string {

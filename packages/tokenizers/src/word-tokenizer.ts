@@ -2,7 +2,7 @@ import { ConfigError, TokenizerError } from '@seqgen/core/errors';
 import { assertPositiveInteger } from './core-registry.js';
 import { PreTokenizer, type PreTokenizerSpec, preTokenizerFromJSON } from './pre-tokenizer.js';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
-import { readOptional } from './tokenizer-json.js';
+import { asCorrupt, readOptional } from './tokenizer-json.js';
 import type { JsonValue, TokenizerJson } from './types.js';
 import { type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
 import { VocabTokenizer } from './vocab-tokenizer.js';
@@ -81,7 +81,7 @@ export class WordTokenizer extends VocabTokenizer {
     const { json, context, specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'word');
     const separator = readOptional(json, 'separator', 'string', context);
     const preTokenizer = preTokenizerFromJSON(json.preTokenizer, context).spec;
-    return new WordTokenizer(vocab, { specialTokens, onUnknown, separator, preTokenizer });
+    return asCorrupt(context, () => new WordTokenizer(vocab, { specialTokens, onUnknown, separator, preTokenizer }));
   }
 
   override toJSON(): TokenizerJson {
