@@ -202,19 +202,70 @@ export class StackedRNN {
         'a bidirectional stack needs the whole sequence; step() is for unidirectional stacks',
       );
     }
-    let input = x;
-    const next: tf.Tensor[][] = [];
-    this.layers.forEach((_, l) => {
-      const cell = this.cellsOf(l)[0] as RecurrentCell;
-      const res = cell.step(input, states[l] as tf.Tensor[]);
-      input = res.output;
-      next.push(res.state);
+    // Generation calls this outside any tidy: keep only the output and the new states, so that the
+    // pure-tfjs path leaves no intermediates behind (the native step makes none).
+    return tf.tidy(() => {
+      let input = x;
+      const next: tf.Tensor[][] = [];
+      this.layers.forEach((_, l) => {
+        const cell = this.cellsOf(l)[0] as RecurrentCell;
+        const res = cell.step(input, states[l] as tf.Tensor[]);
+        input = res.output;
+        next.push(res.state);
+      });
+      return { output: input, states: next };
     });
-    return { output: input, states: next };
   }
 
   getConfig(): { type: 'stacked-rnn' } & Record<string, string | number | boolean | null> {
     return { type: 'stacked-rnn', ...this.options };
+  }
+
+  /**
+   * The shape of every weight a stack with these options holds, by the names
+   * of {@link StackedRNN.variables}, computed from the options alone: nothing
+   * is allocated or initialized, so a loader can compare a config with the
+   * weights it came with before building anything. Bad options are the same
+   * ConfigErrors the constructor throws.
+   */
+  static weightShapes(options: StackedRNNOptions): Record<string, number[]> {
+    const numLayers = positiveInt(options.numLayers ?? 1, 'numLayers');
+    if (!['lstm', 'gru', 'rnn'].includes(options.cell)) {
+      throw new ConfigError('cell', `must be lstm, gru or rnn, got ${JSON.stringify(options.cell)}`);
+    }
+    if (options.projSize !== undefined && options.cell !== 'lstm') {
+      throw new ConfigError('projSize', 'is only supported by lstm cells');
+    }
+    const H = positiveInt(options.hiddenSize, 'hiddenSize');
+    const projSize = options.projSize === undefined ? undefined : positiveInt(options.projSize, 'projSize');
+    const directions = options.bidirectional ? ['forward/', 'backward/'] : [''];
+    const concat = options.bidirectional && (options.merge ?? 'concat') === 'concat';
+    const out: Record<string, number[]> = {};
+    let inputSize = positiveInt(options.inputSize, 'inputSize');
+    for (let l = 0; l < numLayers; l++) {
+      const cell: Array<[string, number[]]> = [];
+      let outputSize = H;
+      if (options.cell === 'lstm') {
+        const P = projSize ?? H;
+        outputSize = P;
+        cell.push(['kernel', [inputSize, 4 * H]], ['recurrentKernel', [P, 4 * H]], ['bias', [4 * H]]);
+        if (projSize !== undefined) cell.push(['projection', [H, P]]);
+        if (options.layerNorm ?? false) {
+          for (const name of ['inputGamma', 'inputBeta', 'recurrentGamma', 'recurrentBeta']) cell.push([name, [4 * H]]);
+          cell.push(['cellGamma', [H]], ['cellBeta', [H]]);
+        }
+      } else if (options.cell === 'gru') {
+        cell.push(['kernel', [inputSize, 3 * H]], ['recurrentKernel', [H, 3 * H]], ['bias', [3 * H]]);
+        if (options.resetAfter ?? true) cell.push(['recurrentBias', [3 * H]]);
+      } else {
+        cell.push(['kernel', [inputSize, H]], ['recurrentKernel', [H, H]], ['bias', [H]]);
+      }
+      for (const direction of directions) {
+        for (const [name, shape] of cell) out[`layers.${l}/${direction}${name}`] = [...shape];
+      }
+      inputSize = concat ? 2 * outputSize : outputSize;
+    }
+    return out;
   }
 
   static fromConfig(config: Record<string, unknown>): StackedRNN {

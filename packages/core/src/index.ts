@@ -65,5 +65,6 @@ export {
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
+  describeValue,
 } from './validate.js';
 export { VERSION } from './version.js';

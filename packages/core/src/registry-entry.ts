@@ -15,4 +15,5 @@ export {
   assertNonNegativeInteger,
   assertOneOf,
   assertPositiveInteger,
+  describeValue,
 } from './validate.js';

@@ -7,7 +7,35 @@ import { ConfigError } from './errors.js';
  * ConfigErrors; tensors and arrays handed to a call are ShapeErrors).
  */
 
-const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+/**
+ * A value as an error message shows it: numbers as written, everything else
+ * as JSON (so the string `"256"` reads differently from the number 256), long
+ * values cut to `maxLength` characters and control characters escaped, so that
+ * a message never carries a file's raw bytes.
+ */
+export function describeValue(value: unknown, maxLength = 80): string {
+  let text: string;
+  if (typeof value === 'number') text = String(value);
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  // JSON escapes control characters inside strings; escape any left (e.g. from String()).
+  let safe = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    safe += control ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+  }
+  text = safe;
+  return text.length > maxLength ? `${text.slice(0, Math.max(0, maxLength - 1))}…` : text;
+}
+
+const show = (v: unknown): string => describeValue(v);
 
 /** An integer ≥ 1. */
 export function assertPositiveInteger(field: string, value: unknown): asserts value is number {

@@ -7,7 +7,9 @@ import {
   type CodecJson,
   ConfigError,
   DEFAULT_PREPROCESSOR,
+  describeValue,
   isRegisteredConfigType,
+  isTrainerEntry,
   type JsonObject,
   type LoadCheckpointOptions,
   loadCheckpoint,
@@ -88,6 +90,13 @@ export async function saveModel(
 }
 
 /**
+ * The name and shape of every weight a model of this config holds, computed
+ * from the config alone (nothing allocated), e.g. `RecurrentLanguageModel.weightShapes`.
+ * Returning undefined skips the check.
+ */
+export type WeightShapesOf = (config: ModelConfig) => Record<string, number[]> | undefined;
+
+/**
  * Reads a checkpoint, builds the model from its config with `build`, rebuilds
  * its preprocessors through core's registry, and copies the weights in with
  * core's `assignWeights` (every name, shape and dtype checked before any weight
@@ -98,8 +107,16 @@ export async function loadModel<M extends CheckpointableModel>(
   path: string,
   build: (config: ModelConfig) => M,
   options: LoadCheckpointOptions = {},
+  weightShapes?: WeightShapesOf,
 ): Promise<LoadedModel<M>> {
-  const loaded = await loadCheckpoint(path, options);
+  const callerCheck = options.checkManifest;
+  const loaded = await loadCheckpoint(path, {
+    ...options,
+    checkManifest: (manifest, where) => {
+      callerCheck?.(manifest, where);
+      if (weightShapes) checkConfigFitsWeights(manifest, weightShapes, where);
+    },
+  });
   const model = build(loaded.config);
   try {
     const preprocessors = rebuildPreprocessors(loaded.preprocessors, model.vocabSize, path);
@@ -110,6 +127,66 @@ export async function loadModel<M extends CheckpointableModel>(
     model.dispose();
     throw error;
   }
+}
+
+/**
+ * Compares the weights a checkpoint's config implies with the weights its
+ * manifest lists, before anything is read, built or initialized: a config
+ * that is invalid, too large, or that disagrees with its weights (a
+ * `hiddenSize: 4096` beside 256-unit weights) is refused here, naming the
+ * file, the field or weight, and what was expected.
+ */
+export function checkConfigFitsWeights(manifest: CheckpointManifest, weightShapes: WeightShapesOf, path: string): void {
+  let expected: Record<string, number[]> | undefined;
+  try {
+    expected = weightShapes(manifest.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new CheckpointError('invalid-manifest', path, `its config is invalid: config.${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  if (expected === undefined) return;
+  const saved = new Map<string, number[]>();
+  for (const group of manifest.weightsManifest) {
+    for (const spec of group.weights) if (!isTrainerEntry(spec.name)) saved.set(spec.name, spec.shape);
+  }
+  const problems: string[] = [];
+  const absent: string[] = [];
+  for (const [name, shape] of Object.entries(expected)) {
+    const have = saved.get(name);
+    if (have === undefined) absent.push(name);
+    else if (have.length !== shape.length || have.some((d, i) => d !== shape[i]))
+      problems.push(`${describeValue(name)} has shape [${have}], the model needs [${shape}]`);
+  }
+  const unexpected = [...saved.keys()].filter((name) => !Object.hasOwn(expected, name));
+  if (absent.length > 0) problems.push(`lacks ${nameList(absent)}`);
+  if (unexpected.length > 0)
+    problems.push(`has ${nameList(unexpected)}, which the model does not have (its config and weights disagree)`);
+  if (problems.length === 0) return;
+  const shown = problems.length > 8 ? [...problems.slice(0, 8), `and ${problems.length - 8} more`] : problems;
+  throw new CheckpointError(
+    'invalid-weights',
+    path,
+    `weights do not fit the model its config describes (${describeConfig(manifest.config)}; nothing was built): ${shown.join('; ')}`,
+  );
+}
+
+/** The config's type and size fields (`…Size`, `…Layers`, `units`…), for messages. */
+function describeConfig(config: ModelConfig): string {
+  const numeric = Object.entries(config).filter(
+    ([key, v]) => key !== 'type' && typeof v === 'number' && /^[A-Za-z_]\w{0,39}$/.test(key),
+  );
+  const sizes = numeric.filter(([key]) => /(size|layers|units|dim|count|length)s?$/i.test(key));
+  const fields = (sizes.length > 0 ? sizes : numeric).slice(0, 8).map(([key, v]) => `${key} ${describeValue(v)}`);
+  return [`type ${describeValue(config.type, 40)}`, ...fields].join(', ');
+}
+
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 8).map((n) => describeValue(n));
+  return `weight${names.length > 1 ? 's' : ''} ${shown.join(', ')}${names.length > 8 ? ` and ${names.length - 8} more` : ''}`;
 }
 
 /**

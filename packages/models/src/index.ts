@@ -1,10 +1,15 @@
-export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions } from './checkpoint-io.js';
+export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions, WeightShapesOf } from './checkpoint-io.js';
 export { loadModel, saveModel } from './checkpoint-io.js';
 export type { LMBatch } from './lm-batch.js';
-export type { LMCellType, RecurrentLMConfig, RecurrentLMOptions } from './lm-config.js';
-export { DEFAULT_RECURRENT_LM_CONFIG, RECURRENT_LM_TYPE, resolveLMConfig } from './lm-config.js';
+export type { LMCellType, LMConfigLimits, RecurrentLMConfig, RecurrentLMOptions } from './lm-config.js';
+export {
+  DEFAULT_LM_CONFIG_LIMITS,
+  DEFAULT_RECURRENT_LM_CONFIG,
+  RECURRENT_LM_TYPE,
+  resolveLMConfig,
+} from './lm-config.js';
 export { maskedCrossEntropy } from './masked-cross-entropy.js';
-export type { ModelFactory } from './model-registry.js';
+export type { ModelFactory, RegisterModelOptions } from './model-registry.js';
 export {
   modelFromCheckpoint,
   modelFromConfig,

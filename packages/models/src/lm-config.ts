@@ -1,4 +1,5 @@
-import { assertPositiveInteger, ConfigError } from '@seqgen/core';
+import { StackedRNN } from '@seqgen/cells';
+import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
 
 /** The recurrent cell of every layer. */
 export type LMCellType = 'lstm' | 'gru' | 'rnn';
@@ -66,6 +67,28 @@ export const DEFAULT_RECURRENT_LM_CONFIG: Omit<RecurrentLMConfig, 'vocabSize' | 
   seed: 0,
 };
 
+/**
+ * Upper bounds on a config's sizes, checked before anything is allocated, so
+ * that a config from a file cannot ask for a model no machine could hold.
+ */
+export interface LMConfigLimits {
+  /** Largest `vocabSize` (default 2²⁴ = 16,777,216). */
+  maxVocabSize: number;
+  /** Largest `embeddingSize`, `hiddenSize` and `projSize` (default 65,536). */
+  maxWidth: number;
+  /** Most recurrent layers (default 1,024). */
+  maxLayers: number;
+  /** Most parameters in all (default 2²⁹ = 536,870,912: 2 GiB of float32, core's default checkpoint limit). */
+  maxParameters: number;
+}
+
+export const DEFAULT_LM_CONFIG_LIMITS: Readonly<LMConfigLimits> = Object.freeze({
+  maxVocabSize: 2 ** 24,
+  maxWidth: 65_536,
+  maxLayers: 1_024,
+  maxParameters: 2 ** 29,
+});
+
 const KNOWN_FIELDS = new Set(['vocabSize', 'embeddingSize', 'hiddenSize', ...Object.keys(DEFAULT_RECURRENT_LM_CONFIG)]);
 
 /**
@@ -73,45 +96,56 @@ const KNOWN_FIELDS = new Set(['vocabSize', 'embeddingSize', 'hiddenSize', ...Obj
  * a ConfigError naming the field rather than deep inside tfjs. Unknown fields
  * are errors too: a misspelt `embedingSize` must not silently fall back to a default.
  */
-export function resolveLMConfig(options: RecurrentLMOptions): RecurrentLMConfig {
+export function resolveLMConfig(options: RecurrentLMOptions, limits: Partial<LMConfigLimits> = {}): RecurrentLMConfig {
+  const max = { ...DEFAULT_LM_CONFIG_LIMITS, ...definedOnly(limits) };
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('config', `must be an object, got ${options === null ? 'null' : typeof options}`);
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key)) throw new ConfigError(key, `is not a ${RECURRENT_LM_TYPE} setting`);
+    if (!KNOWN_FIELDS.has(key))
+      throw new ConfigError(
+        /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64),
+        `is not a ${RECURRENT_LM_TYPE} setting`,
+      );
   }
   if (options.type !== undefined && options.type !== RECURRENT_LM_TYPE) {
-    throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${JSON.stringify(options.type)}`);
+    throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${describeValue(options.type)}`);
   }
   const c = { ...DEFAULT_RECURRENT_LM_CONFIG, ...definedOnly(options), type: RECURRENT_LM_TYPE } as RecurrentLMConfig;
   for (const field of ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) positiveInt(c[field], field);
+  atMost(c.vocabSize, max.maxVocabSize, 'vocabSize');
+  atMost(c.embeddingSize, max.maxWidth, 'embeddingSize');
+  atMost(c.hiddenSize, max.maxWidth, 'hiddenSize');
+  atMost(c.numLayers, max.maxLayers, 'numLayers');
   if (!['lstm', 'gru', 'rnn'].includes(c.cell)) {
-    throw new ConfigError('cell', `must be "lstm", "gru" or "rnn", got ${JSON.stringify(c.cell)}`);
+    throw new ConfigError('cell', `must be "lstm", "gru" or "rnn", got ${describeValue(c.cell)}`);
   }
   if (c.projSize !== null) {
     positiveInt(c.projSize, 'projSize');
+    atMost(c.projSize, max.maxWidth, 'projSize');
     if (c.cell !== 'lstm') throw new ConfigError('projSize', `is only supported by lstm cells, not ${c.cell}`);
   }
   for (const field of ['dropout', 'recurrentDropout', 'embeddingDropout', 'outputDropout'] as const) {
     const rate = c[field];
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ConfigError(field, `must be a number in [0, 1), got ${String(rate)}`);
+      throw new ConfigError(field, `must be a number in [0, 1), got ${describeValue(rate)}`);
     }
   }
   if (c.layerNorm === true && c.cell !== 'lstm') {
     throw new ConfigError('layerNorm', `is only supported by lstm cells, not ${c.cell}`);
   }
   for (const field of ['tieWeights', 'layerNorm', 'resetAfter'] as const) {
-    if (typeof c[field] !== 'boolean') throw new ConfigError(field, `must be true or false, got ${String(c[field])}`);
+    if (typeof c[field] !== 'boolean')
+      throw new ConfigError(field, `must be true or false, got ${describeValue(c[field])}`);
   }
   if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) {
-    throw new ConfigError('forgetBias', `must be a finite number, got ${String(c.forgetBias)}`);
+    throw new ConfigError('forgetBias', `must be a finite number, got ${describeValue(c.forgetBias)}`);
   }
   if (c.activation !== 'tanh' && c.activation !== 'relu') {
-    throw new ConfigError('activation', `must be "tanh" or "relu", got ${JSON.stringify(c.activation)}`);
+    throw new ConfigError('activation', `must be "tanh" or "relu", got ${describeValue(c.activation)}`);
   }
   if (!Number.isInteger(c.seed) || c.seed < 0) {
-    throw new ConfigError('seed', `must be a non-negative integer, got ${String(c.seed)}`);
+    throw new ConfigError('seed', `must be a non-negative integer, got ${describeValue(c.seed)}`);
   }
   const top = topOutputSize(c);
   if (c.tieWeights && top !== c.embeddingSize) {
@@ -120,7 +154,48 @@ export function resolveLMConfig(options: RecurrentLMOptions): RecurrentLMConfig 
       `needs embeddingSize (${c.embeddingSize}) to equal the top layer's output size (${top}, ${c.projSize !== null ? 'projSize' : 'hiddenSize'})`,
     );
   }
+  const parameters = parameterCount(lmWeightShapes(c));
+  if (parameters > max.maxParameters) {
+    throw new ConfigError(
+      'config',
+      `asks for ${parameters} parameters (vocabSize ${c.vocabSize}, embeddingSize ${c.embeddingSize}, hiddenSize ${c.hiddenSize}, numLayers ${c.numLayers}), over the limit of ${max.maxParameters}; pass a larger maxParameters to allow it`,
+    );
+  }
   return c;
+}
+
+/**
+ * The shape of every weight of a model with this (resolved) config, by the
+ * names of `RecurrentLanguageModel.variables`: computed, never allocated.
+ */
+export function lmWeightShapes(c: RecurrentLMConfig): Record<string, number[]> {
+  const out: Record<string, number[]> = { embedding: [c.vocabSize, c.embeddingSize] };
+  const rnn = StackedRNN.weightShapes({
+    cell: c.cell,
+    inputSize: c.embeddingSize,
+    hiddenSize: c.hiddenSize,
+    numLayers: c.numLayers,
+    ...(c.projSize !== null ? { projSize: c.projSize } : {}),
+    layerNorm: c.layerNorm,
+    resetAfter: c.resetAfter,
+  });
+  for (const [name, shape] of Object.entries(rnn)) out[`rnn/${name}`] = shape;
+  if (!c.tieWeights) out['output/kernel'] = [topOutputSize(c), c.vocabSize];
+  out['output/bias'] = [c.vocabSize];
+  return out;
+}
+
+/** Total elements of a set of weight shapes. */
+export function parameterCount(shapes: Record<string, readonly number[]>): number {
+  let total = 0;
+  for (const shape of Object.values(shapes)) total += shape.reduce((a, b) => a * b, 1);
+  return total;
+}
+
+function atMost(value: number, limit: number, field: string): void {
+  if (value > limit) {
+    throw new ConfigError(field, `must be at most ${limit}, got ${describeValue(value)}`);
+  }
 }
 
 /** Width of what the recurrent stack hands to the output projection. */

@@ -2,6 +2,7 @@ import {
   buildFromConfig,
   CheckpointError,
   type ConfigFactory,
+  describeValue,
   isRegisteredConfigType,
   type LoadCheckpointOptions,
   type ModelConfig,
@@ -9,7 +10,7 @@ import {
   registeredConfigTypes,
   unregisterConfigType,
 } from '@seqgen/core';
-import { type CheckpointableModel, type LoadedModel, loadModel } from './checkpoint-io.js';
+import { type CheckpointableModel, type LoadedModel, loadModel, type WeightShapesOf } from './checkpoint-io.js';
 import { RECURRENT_LM_TYPE } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
@@ -22,30 +23,67 @@ import { RecurrentLanguageModel } from './recurrent-lm.js';
 /** Builds a model of one config `type` from its config. */
 export type ModelFactory<M extends CheckpointableModel = CheckpointableModel> = (config: ModelConfig) => M;
 
-const BUILTIN: Record<string, ModelFactory> = {
-  [RECURRENT_LM_TYPE]: (config) => RecurrentLanguageModel.fromConfig(config),
+/** A model type's factory and, optionally, the weight shapes its configs imply (checked before building). */
+interface ModelSpec {
+  factory: ModelFactory;
+  weightShapes?: (config: ModelConfig) => Record<string, number[]>;
+}
+
+const BUILTIN: Record<string, ModelSpec> = {
+  [RECURRENT_LM_TYPE]: {
+    factory: (config) => RecurrentLanguageModel.fromConfig(config),
+    weightShapes: (config) => RecurrentLanguageModel.weightShapes(config),
+  },
 };
+
+/**
+ * Weight-shape functions of the types registered through this package, by
+ * type: `modelFromCheckpoint` checks a config against its weights with them
+ * before building the model. (A type registered with core's
+ * `registerConfigType` directly has none: its weights are checked after building.)
+ */
+const WEIGHT_SHAPES = new Map<string, (config: ModelConfig) => Record<string, number[]>>();
 
 /** Registers this package's models (`recurrent-lm`) under kind `model`; idempotent, and leaves a replaced type alone. */
 export function registerBuiltinModels(): void {
-  for (const [type, factory] of Object.entries(BUILTIN)) {
-    if (!isRegisteredConfigType('model', type))
-      registerConfigType('model', type, factory as ConfigFactory<CheckpointableModel>);
+  for (const [type, spec] of Object.entries(BUILTIN)) {
+    if (!isRegisteredConfigType('model', type)) {
+      registerConfigType('model', type, spec.factory as ConfigFactory<CheckpointableModel>);
+      if (spec.weightShapes) WEIGHT_SHAPES.set(type, spec.weightShapes);
+      else WEIGHT_SHAPES.delete(type);
+    }
   }
+}
+
+export interface RegisterModelOptions {
+  /** Replace a type already registered (default false: a ConfigError). */
+  replace?: boolean;
+  /**
+   * The name and shape of every weight a model of a config holds, computed
+   * without allocating (like `RecurrentLanguageModel.weightShapes`): with it,
+   * `modelFromCheckpoint` refuses a config that is invalid or disagrees with
+   * its weights before building anything.
+   */
+  weightShapes?: (config: ModelConfig) => Record<string, number[]>;
 }
 
 /**
  * Adds a model type so that `modelFromConfig` / `modelFromCheckpoint` can
  * build it: core's `registerConfigType('model', type, factory, options)`.
  */
-export function registerModelType(type: string, factory: ModelFactory, options: { replace?: boolean } = {}): void {
+export function registerModelType(type: string, factory: ModelFactory, options: RegisterModelOptions = {}): void {
   registerBuiltinModels();
   // Model configs are plain JSON (checkpoints store them), so the registry's config is a ModelConfig here.
-  registerConfigType('model', type, factory as ConfigFactory<CheckpointableModel>, options);
+  registerConfigType('model', type, factory as ConfigFactory<CheckpointableModel>, {
+    ...(options.replace !== undefined ? { replace: options.replace } : {}),
+  });
+  if (options.weightShapes) WEIGHT_SHAPES.set(type, options.weightShapes);
+  else WEIGHT_SHAPES.delete(type);
 }
 
 /** Removes a registered type (tests, plugins being unloaded); returns whether it was there. */
 export function unregisterModelType(type: string): boolean {
+  WEIGHT_SHAPES.delete(type);
   return unregisterConfigType('model', type);
 }
 
@@ -72,18 +110,26 @@ export function modelFromCheckpoint(
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedModel<CheckpointableModel>> {
   registerBuiltinModels();
+  const checkRegistered = (config: ModelConfig): void => {
+    if (!isRegisteredConfigType('model', config.type)) {
+      throw new CheckpointError(
+        'invalid-manifest',
+        path,
+        `holds a model of type ${describeValue(config.type)}, which no loaded package registered (registered: ${registeredConfigTypes('model').join(', ')})`,
+      );
+    }
+  };
+  const weightShapes: WeightShapesOf = (config) => {
+    checkRegistered(config);
+    return WEIGHT_SHAPES.get(config.type)?.(config);
+  };
   return loadModel(
     path,
     (config) => {
-      if (!isRegisteredConfigType('model', config.type)) {
-        throw new CheckpointError(
-          'invalid-manifest',
-          path,
-          `holds a model of type ${JSON.stringify(config.type)}, which no loaded package registered (registered: ${registeredConfigTypes('model').join(', ')})`,
-        );
-      }
+      checkRegistered(config);
       return buildFromConfig<CheckpointableModel>('model', config);
     },
     options,
+    weightShapes,
   );
 }

@@ -6,6 +6,7 @@ import * as api from './index.js';
 describe('@seqgen/models public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_LM_CONFIG_LIMITS',
       'DEFAULT_RECURRENT_LM_CONFIG',
       'NGRAM_UNKNOWN',
       'NgramModel',

@@ -4,6 +4,8 @@ import {
   CheckpointError,
   type CheckpointManifest,
   ConfigError,
+  DEFAULT_LIMITS,
+  describeValue,
   glorotUniform,
   type LoadCheckpointOptions,
   type ModelConfig,
@@ -18,6 +20,9 @@ import { dropEmbeddingRows, sequenceDropout } from './dropout-masks.js';
 import { checkFloatShape, checkTokenIds } from './input-checks.js';
 import { batchTensors, type LMBatch } from './lm-batch.js';
 import {
+  DEFAULT_LM_CONFIG_LIMITS,
+  type LMConfigLimits,
+  lmWeightShapes,
   RECURRENT_LM_TYPE,
   type RecurrentLMConfig,
   type RecurrentLMOptions,
@@ -97,8 +102,12 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
   private readonly rng: Rng;
   private disposed = false;
 
-  constructor(options: RecurrentLMOptions) {
-    const c = resolveLMConfig(options);
+  /**
+   * Checks the options (see `resolveLMConfig`; `limits` raises the size
+   * limits) before allocating anything, then builds and initializes the model.
+   */
+  constructor(options: RecurrentLMOptions, limits: Partial<LMConfigLimits> = {}) {
+    const c = resolveLMConfig(options, limits);
     this.config = c;
     // One seeded stream for all initial weights, then a fork for dropout masks.
     const rng = new Rng(c.seed);
@@ -126,11 +135,27 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     this.rng = rng.fork();
   }
 
-  static fromConfig(config: ModelConfig | RecurrentLMConfig): RecurrentLanguageModel {
-    if (config?.type !== RECURRENT_LM_TYPE) {
-      throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${JSON.stringify(config?.type)}`);
-    }
-    return new RecurrentLanguageModel(config as RecurrentLMOptions);
+  static fromConfig(
+    config: ModelConfig | RecurrentLMConfig,
+    limits: Partial<LMConfigLimits> = {},
+  ): RecurrentLanguageModel {
+    checkType(config);
+    return new RecurrentLanguageModel(config as RecurrentLMOptions, limits);
+  }
+
+  /**
+   * The name and shape of every weight a model of this config holds (the
+   * names of `variables`), computed from the config alone: nothing is
+   * allocated or initialized. A bad or oversized config is the same
+   * ConfigError `fromConfig` throws. Loaders compare this with a checkpoint's
+   * weights before building the model.
+   */
+  static weightShapes(
+    config: ModelConfig | RecurrentLMConfig,
+    limits: Partial<LMConfigLimits> = {},
+  ): Record<string, number[]> {
+    checkType(config);
+    return lmWeightShapes(resolveLMConfig(config as RecurrentLMOptions, limits));
   }
 
   /**
@@ -140,19 +165,27 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
    * and TokenizerError 'vocab-mismatch' when its tokenizer does not fit `vocabSize`.
    */
   static load(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedModel<RecurrentLanguageModel>> {
+    const limits = loadLimits(options);
+    const checkType = (config: ModelConfig): void => {
+      if (config.type !== RECURRENT_LM_TYPE) {
+        throw new CheckpointError(
+          'invalid-manifest',
+          path,
+          `holds a ${describeValue(config.type)} model, not "${RECURRENT_LM_TYPE}" (modelFromCheckpoint loads any registered type)`,
+        );
+      }
+    };
     return loadModel(
       path,
       (config) => {
-        if (config.type !== RECURRENT_LM_TYPE) {
-          throw new CheckpointError(
-            'invalid-manifest',
-            path,
-            `holds a "${config.type}" model, not "${RECURRENT_LM_TYPE}" (modelFromCheckpoint loads any registered type)`,
-          );
-        }
-        return RecurrentLanguageModel.fromConfig(config);
+        checkType(config);
+        return RecurrentLanguageModel.fromConfig(config, limits);
       },
       options,
+      (config) => {
+        checkType(config);
+        return RecurrentLanguageModel.weightShapes(config, limits);
+      },
     );
   }
 
@@ -427,4 +460,20 @@ function checkLengths(lengths: readonly number[], batch: number, steps: number, 
     }
   });
   return lengths;
+}
+
+function checkType(config: ModelConfig | RecurrentLMConfig): void {
+  if (config?.type !== RECURRENT_LM_TYPE) {
+    throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${describeValue(config?.type)}`);
+  }
+}
+
+/**
+ * A checkpoint's weights are already bounded by core's `maxWeightBytes`, and
+ * must match the config's shapes; a caller who raised that limit may load a
+ * model that large (float32: 4 bytes a parameter).
+ */
+function loadLimits(options: LoadCheckpointOptions): Partial<LMConfigLimits> {
+  const maxWeightBytes = options.maxWeightBytes ?? DEFAULT_LIMITS.maxWeightBytes;
+  return { maxParameters: Math.max(DEFAULT_LM_CONFIG_LIMITS.maxParameters, Math.floor(maxWeightBytes / 4)) };
 }

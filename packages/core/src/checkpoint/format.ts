@@ -1,5 +1,6 @@
 import type { CodecJson } from '../contracts/codec.js';
 import { CheckpointError } from '../errors.js';
+import { describeValue } from '../validate.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './safe-json.js';
 
 /** Tag written in every checkpoint manifest. */
@@ -26,7 +27,21 @@ export const WEIGHT_DTYPES = ['float32', 'int32', 'bool'] as const;
 export type WeightDType = (typeof WEIGHT_DTYPES)[number];
 
 /** Bytes per element in the tfjs weights binary layout (bool is one byte). */
-export const DTYPE_BYTES: Record<WeightDType, number> = { float32: 4, int32: 4, bool: 1 };
+export const DTYPE_BYTES: Readonly<Record<WeightDType, number>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<WeightDType, number>, { float32: 4, int32: 4, bool: 1 }),
+);
+
+/**
+ * Whether `value` is one of {@link WEIGHT_DTYPES}: an exact, own match, so
+ * that names such as `"toString"` or `"__proto__"` never reach an object's prototype.
+ */
+export function isWeightDType(value: unknown): value is WeightDType {
+  return (
+    typeof value === 'string' &&
+    (WEIGHT_DTYPES as readonly string[]).includes(value) &&
+    Object.hasOwn(DTYPE_BYTES, value)
+  );
+}
 
 /** One entry of a tfjs weights manifest group. */
 export interface WeightSpec {
@@ -118,14 +133,15 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
   };
   if (!isJsonObject(value)) return fail('manifest must be a JSON object');
   if (value.format !== CHECKPOINT_FORMAT)
-    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(value.format)}`);
+    fail(`"format" must be "${CHECKPOINT_FORMAT}", got ${describeValue(value.format)}`);
   const version = value.formatVersion;
-  if (typeof version !== 'number' || !Number.isInteger(version)) fail('"formatVersion" must be an integer');
+  if (typeof version !== 'number' || !Number.isInteger(version))
+    fail(`"formatVersion" must be an integer, got ${describeValue(version)}`);
   if (!READABLE_FORMAT_VERSIONS.includes(version as number)) {
     throw new CheckpointError(
       'unsupported-version',
       path,
-      `format version ${version} is not supported (this @seqgen/core reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`,
+      `format version ${describeValue(version)} is not supported (this @seqgen/core reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`,
     );
   }
   if (typeof value.createdAt !== 'string') fail('"createdAt" must be a string');
@@ -145,7 +161,7 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
     if (!isJsonObject(value.preprocessors)) fail('"preprocessors" must be an object');
     for (const [name, json] of Object.entries(value.preprocessors as JsonObject)) {
       if (!PREPROCESSOR_NAME.test(name))
-        fail(`preprocessor name ${JSON.stringify(name)} must match ${PREPROCESSOR_NAME}`);
+        fail(`preprocessor name ${describeValue(name)} must match ${PREPROCESSOR_NAME}`);
       if (!isCodecJson(json)) fail(`preprocessors.${name} must be an object with string "type" and number "version"`);
       preprocessors[name] = json;
     }
@@ -158,7 +174,7 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
       throw new CheckpointError(
         'unsafe-path',
         path,
-        `weight file name ${JSON.stringify(name)} is not a plain file name`,
+        `weight file name ${describeValue(name)} is not a plain file name`,
       );
     if (
       !isJsonObject(info) ||
@@ -166,7 +182,7 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
       typeof info.sha256 !== 'string' ||
       !SHA256_HEX.test(info.sha256)
     ) {
-      fail(`weightFiles["${name}"] must have integer "bytes" and a lowercase hex "sha256"`);
+      fail(`weightFiles[${describeValue(name)}] must have integer "bytes" and a lowercase hex "sha256"`);
     }
   }
   const groups = value.weightsManifest;
@@ -185,10 +201,10 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
         throw new CheckpointError(
           'unsafe-path',
           path,
-          `weightsManifest[${g}] names ${JSON.stringify(file)}, not a plain file name`,
+          `weightsManifest[${g}] names ${describeValue(file)}, not a plain file name`,
         );
       }
-      const info = (files as Record<string, JsonObject>)[file];
+      const info = Object.hasOwn(files, file) ? (files as Record<string, JsonObject>)[file] : undefined;
       if (!info) fail(`weightsManifest[${g}] names "${file}" but weightFiles has no entry for it`);
       if (usedFiles.has(file)) fail(`weight file "${file}" is listed twice`);
       usedFiles.add(file);
@@ -200,17 +216,21 @@ export function validateManifest(value: JsonValue, path: string, limits: Checkpo
       if (!isJsonObject(spec) || typeof spec.name !== 'string' || spec.name === '')
         fail(`${where} needs a non-empty "name"`);
       const { name, dtype, shape } = spec as JsonObject;
-      if (names.has(name as string)) fail(`weight "${name}" appears twice`);
+      const shown = describeValue(name);
+      if (names.has(name as string)) fail(`weight ${shown} appears twice`);
       names.add(name as string);
-      if (!WEIGHT_DTYPES.includes(dtype as WeightDType)) {
-        fail(`${where} ("${name}") has dtype ${JSON.stringify(dtype)}; expected one of ${WEIGHT_DTYPES.join(', ')}`);
+      if (!isWeightDType(dtype)) {
+        fail(
+          `${where} (${shown}) has dtype ${describeValue(dtype)}; expected one of ${WEIGHT_DTYPES.map((d) => `"${d}"`).join(', ')}`,
+        );
+        return;
       }
       if (!Array.isArray(shape) || shape.length > limits.maxRank || !shape.every(isByteCount)) {
-        fail(`${where} ("${name}") must have a shape of at most ${limits.maxRank} non-negative integers`);
+        fail(`${where} (${shown}) must have a shape of at most ${limits.maxRank} non-negative integers`);
       }
       const count = elementCount(shape as number[]);
-      weightBytes += count * DTYPE_BYTES[dtype as WeightDType];
-      if (!Number.isSafeInteger(weightBytes)) fail(`${where} ("${name}") is impossibly large`);
+      weightBytes += count * DTYPE_BYTES[dtype];
+      if (!Number.isSafeInteger(weightBytes)) fail(`${where} (${shown}) is impossibly large`);
     });
     if (weightBytes !== fileBytes) {
       fail(`weightsManifest[${g}] declares ${weightBytes} bytes of weights but its files hold ${fileBytes}`);
