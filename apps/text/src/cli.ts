@@ -21,10 +21,14 @@ import { interruptedError, resumeTraining, type TrainOptions, type TrainSummary,
 
 const NAME = 'seqgen-text';
 
+const MAX_CORPUS_FLAG = '--max-corpus-mb <n>';
+const MAX_CORPUS_HELP = 'most MiB of text the corpus may hold, read in all (default 512)';
+
 /** Options shared by `train` and `finetune`. */
 function trainingOptions(command: Command): Command {
   command
     .option('--corpus <path>', 'UTF-8 text file, or a folder of them (the last 10% is held out)')
+    .option(MAX_CORPUS_FLAG, MAX_CORPUS_HELP, numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }))
     .option(
       '--minutes <m>',
       'training time budget (wins over --steps; see --clock)',
@@ -67,6 +71,7 @@ type Flags = Omit<TrainOptions, 'from' | 'output' | 'out'> & {
 /** Options that describe a new run: refused with --resume, which continues the run's own settings. */
 const RUN_SETTINGS = [
   'corpus',
+  'maxCorpusMb',
   'tokenizer',
   'cell',
   'layers',
@@ -218,7 +223,12 @@ export function buildProgram(): Command {
         'order of the character Kneser-Ney n-gram baseline (0: none)',
         integerOption(0, 12),
         5,
-      ),
+      )
+      .option(
+        '--exclude-unknown',
+        'leave tokens outside the vocabulary (<unk>) out of the figures: score only known tokens',
+      )
+      .option(MAX_CORPUS_FLAG, MAX_CORPUS_HELP, numberOption(0, Number.POSITIVE_INFINITY, { openMin: true })),
     { seed: false, out: { description: 'also write the JSON report to this file', placeholder: 'file' } },
   ).action(async (flags) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
@@ -229,6 +239,16 @@ export function buildProgram(): Command {
       `held-out loss ${m.loss.toFixed(4)} nats/token | perplexity ${m.perplexity.toFixed(3)} | ` +
         `${m.bitsPerChar.toFixed(4)} bits/char | ${m.tokens} tokens`,
     );
+    if (report.unknown_excluded) {
+      output.result(
+        `unknown tokens: ${report.unknown_tokens} outside the vocabulary, excluded (only known tokens scored)`,
+      );
+    } else {
+      output.result(
+        `unknown tokens: ${report.unknown_tokens} outside the vocabulary` +
+          (report.unknown_tokens > 0 ? ', scored as <unk> (--exclude-unknown leaves them out)' : ''),
+      );
+    }
     for (const [name, b] of Object.entries(report.baselines)) {
       output.result(
         `baseline ${name}: ${b.nats_per_token.toFixed(4)} nats/char | perplexity ${b.perplexity.toFixed(3)} | ${b.bits_per_char.toFixed(4)} bits/char`,

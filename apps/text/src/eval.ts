@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '@seqgen/app-kit';
 import { NgramModel } from '@seqgen/models';
 import { loadLanguageModel } from './checkpoint.js';
-import { countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
+import { corpusLimit, countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
 import { type HeldOutMetrics, heldOutMetrics } from './evaluate.js';
 import { mobyDickPath } from './moby-dick.js';
+import { UNK } from './tokenizer-choice.js';
 
 /** The app's root folder (this file runs from src/ under tsx and from dist/ when built). */
 export const APP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +23,10 @@ export interface EvalOptions {
   whole?: boolean;
   /** Order of the character n-gram baseline (0: none). Default 5. */
   baselineOrder?: number;
+  /** Leave tokens outside the vocabulary (`<unk>` targets) out of the model's figures. */
+  excludeUnknown?: boolean;
+  /** Most MiB the corpus may hold (default 512). */
+  maxCorpusMb?: number;
 }
 
 /** Metric names shared by the model and every baseline (APPS.md). */
@@ -35,8 +40,12 @@ export interface EvalReport {
   checkpoint: string;
   corpus: string;
   split: 'held-out' | 'whole';
-  /** Tokens the model predicted. */
+  /** Tokens the model predicted and scored. */
   examples: number;
+  /** Tokens of the evaluated text outside the vocabulary (encoded as `<unk>`). */
+  unknown_tokens: number;
+  /** True when `unknown_tokens` were left out of `examples` and `metrics` (`--exclude-unknown`). */
+  unknown_excluded: boolean;
   metrics: EvalFigures;
   baselines: Record<string, EvalFigures>;
   /** The model's figures in the app's own names (human output). */
@@ -59,10 +68,16 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalRepo
   const { model, tokenizer, metadata } = await loadLanguageModel(checkpoint);
   try {
     const corpus = corpusFor(options, checkpoint, metadata);
-    const text = readCorpus(corpus);
+    const text = readCorpus(corpus, corpusLimit(options.maxCorpusMb));
     const split = options.whole ? { train: '', heldOut: text } : splitHeldOut(text);
     const target = split.heldOut;
-    const m = await heldOutMetrics(model, tokenizer.encode(target), countChars(target));
+    const ids = tokenizer.encode(target);
+    // Out-of-vocabulary policy: unknown characters/words are encoded as <unk>; they are
+    // counted always, and scored unless --exclude-unknown leaves them out.
+    const unk = tokenizer.tokenToId(UNK);
+    const unknownTokens = unk === undefined ? 0 : ids.reduce((n, id) => n + (id === unk ? 1 : 0), 0);
+    const exclude = Boolean(options.excludeUnknown) && unk !== undefined;
+    const m = await heldOutMetrics(model, ids, countChars(target), exclude ? { excludeTarget: unk } : {});
     const baselines: Record<string, EvalFigures> = {};
     const order = options.baselineOrder ?? 5;
     // The baseline learns from the training split only; with --whole there is none to learn from.
@@ -79,6 +94,8 @@ export async function evaluateCheckpoint(options: EvalOptions): Promise<EvalRepo
       corpus,
       split: options.whole ? 'whole' : 'held-out',
       examples: m.tokens,
+      unknown_tokens: unknownTokens,
+      unknown_excluded: exclude,
       metrics: { nats_per_token: m.loss, bits_per_char: m.bitsPerChar, perplexity: m.perplexity },
       baselines,
       heldOut: m,

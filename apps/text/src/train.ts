@@ -29,12 +29,14 @@ import {
 } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { loadLanguageModel } from './checkpoint.js';
-import { countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
+import { corpusLimit, countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
 import { type HeldOutMetrics, heldOutMetrics } from './evaluate.js';
 import { buildTokenizer, type TokenizerKind, tokenizerKind, UNK, vocabulary } from './tokenizer-choice.js';
 
 export interface TrainOptions {
   corpus: string;
+  /** Most MiB the corpus may hold (default 512). */
+  maxCorpusMb?: number;
   out: string;
   tokenizer: TokenizerKind;
   cell: 'lstm' | 'gru' | 'rnn';
@@ -145,7 +147,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
   const run = RunFolder.create(options.out, { force: options.force });
   try {
-    const text = readCorpus(options.corpus);
+    const text = readCorpus(options.corpus, corpusLimit(options.maxCorpusMb));
     const { train: trainText } = splitHeldOut(text);
     const built = await buildModel(options, trainText);
     return await runTraining(options, run, built, budget, undefined);
@@ -196,7 +198,7 @@ async function runTraining(
   const started = performance.now();
   const { model, tokenizer, vocabulary: vocabReport } = built;
   try {
-    const text = readCorpus(options.corpus);
+    const text = readCorpus(options.corpus, corpusLimit(options.maxCorpusMb));
     const { train: trainText, heldOut } = splitHeldOut(text);
     if (vocabReport) {
       const { summary, details } = describeVocabularyChange(vocabReport);
