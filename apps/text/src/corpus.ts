@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '@seqgen/app-kit';
+import { fileKind } from '@seqgen/core';
 
 /** The fraction of the corpus (its tail) that is held out for validation. */
 export const HELD_OUT_FRACTION = 0.1;
@@ -23,20 +24,9 @@ export interface ReadCorpusOptions {
   maxBytes?: number;
 }
 
-/** What a path is, in words, for an error message ("a FIFO", "a character device"…). */
 /** The byte limit for a `--max-corpus-mb` value (MiB; default {@link DEFAULT_MAX_CORPUS_BYTES}). */
 export function corpusLimit(maxCorpusMb?: number): ReadCorpusOptions {
   return { maxBytes: maxCorpusMb === undefined ? DEFAULT_MAX_CORPUS_BYTES : Math.floor(maxCorpusMb * 1024 * 1024) };
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isFIFO()) return 'a FIFO (named pipe)';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
 }
 
 function mib(bytes: number): string {
@@ -68,7 +58,7 @@ function listFiles(dir: string): string[] {
       }
       if (target.isFile()) out.push(path);
       else {
-        const what = entry.isSymbolicLink() ? `a symbolic link to ${kindOf(target)}` : kindOf(lstatSync(path));
+        const what = entry.isSymbolicLink() ? `a symbolic link to ${fileKind(target)}` : fileKind(lstatSync(path));
         throw new InputError(`corpus folder entry ${path} is ${what}; only regular text files are read`, path);
       }
     }
@@ -98,7 +88,7 @@ function readRegularFile(
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
       throw new InputError(
-        `corpus ${shown} is ${kindOf(stat)}; only regular text files (or a folder of them) are read`,
+        `corpus ${shown} is ${fileKind(stat)}; only regular text files (or a folder of them) are read`,
         path,
       );
     }
@@ -156,7 +146,7 @@ export function readCorpus(path: string, options: ReadCorpusOptions = {}): strin
   }
   if (!stat.isDirectory() && !stat.isFile()) {
     throw new InputError(
-      `corpus ${path} is ${kindOf(stat)}; only regular text files (or a folder of them) are read`,
+      `corpus ${path} is ${fileKind(stat)}; only regular text files (or a folder of them) are read`,
       path,
     );
   }

@@ -47,6 +47,7 @@ export {
   ShapeError,
   TokenizerError,
 } from './errors.js';
+export { fileKind } from './file-kind.js';
 export { glorotUniform, orthogonal, randomNormal, randomUniform, truncatedNormal } from './initializers.js';
 export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';
 export {

@@ -37,6 +37,7 @@ describe('@seqgen/core public API', () => {
       'buildFromConfig',
       'describeValue',
       'environmentReport',
+      'fileKind',
       'formatEnvironmentReport',
       'glorotUniform',
       'initBackend',

@@ -1,5 +1,5 @@
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
-import { CheckpointError, ConfigError } from '@seqgen/core';
+import { CheckpointError, ConfigError, fileKind } from '@seqgen/core';
 
 /** One tensor read from a `.safetensors` file, converted to float32 (or int32 for integer and bool dtypes). */
 export interface SafeTensor {
@@ -58,8 +58,7 @@ export function readSafetensors(path: string, options: ReadSafetensorsOptions = 
   } catch (error) {
     throw new CheckpointError('not-found', path, 'does not exist or cannot be read', { cause: error });
   }
-  if (!before.isFile())
-    throw new CheckpointError('io', path, `${describeKind(before)}, not a regular safetensors file`);
+  if (!before.isFile()) throw new CheckpointError('io', path, `is ${fileKind(before)}, not a regular safetensors file`);
   if (before.size > maxBytes) {
     throw new CheckpointError('too-large', path, `is ${before.size} bytes, over the limit of ${maxBytes} (maxBytes)`);
   }
@@ -103,16 +102,6 @@ function readAt(fd: number, path: string, into: Uint8Array, offset: number, leng
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new CheckpointError('io', path, `cannot be read: ${code}`, { cause: error });
   }
-}
-
-/** What a non-regular file is, for messages. */
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a directory';
-  if (stats.isFIFO()) return 'is a FIFO (named pipe)';
-  if (stats.isCharacterDevice()) return 'is a character device';
-  if (stats.isBlockDevice()) return 'is a block device';
-  if (stats.isSocket()) return 'is a socket';
-  return 'is not a regular file';
 }
 
 /**

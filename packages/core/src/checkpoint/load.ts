@@ -13,6 +13,7 @@ import {
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { CodecJson } from '../contracts/codec.js';
 import { CheckpointError } from '../errors.js';
+import { fileKind } from '../file-kind.js';
 import { describeValue } from '../validate.js';
 import {
   type CheckpointLimits,
@@ -68,7 +69,7 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
     throw new CheckpointError(
       'io',
       path,
-      `${describeKind(stats)}, not a checkpoint folder or a regular ${SINGLE_FILE_EXTENSION} file`,
+      `is ${fileKind(stats)}, not a checkpoint folder or a regular ${SINGLE_FILE_EXTENSION} file`,
     );
   }
   const check = options.checkManifest;
@@ -308,7 +309,7 @@ function openRegular(real: string, shown: string, label: string): OpenFile {
     throw new CheckpointError('not-found', shown, `${label} is missing`, { cause: error });
   }
   if (!before.isFile()) {
-    throw new CheckpointError('io', shown, `${label} ${describeKind(before)}, not a regular file`);
+    throw new CheckpointError('io', shown, `${label} is ${fileKind(before)}, not a regular file`);
   }
   let fd: number;
   try {
@@ -334,16 +335,6 @@ function openRegular(real: string, shown: string, label: string): OpenFile {
     closeSync(fd);
     throw error;
   }
-}
-
-/** What a non-regular file is, for messages: "is a directory", "is a FIFO (named pipe)", … */
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a directory';
-  if (stats.isFIFO()) return 'is a FIFO (named pipe)';
-  if (stats.isCharacterDevice()) return 'is a character device';
-  if (stats.isBlockDevice()) return 'is a block device';
-  if (stats.isSocket()) return 'is a socket';
-  return 'is not a regular file';
 }
 
 /** Reads exactly `length` bytes at `position`; never more, whatever the file claims. */
