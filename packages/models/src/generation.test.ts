@@ -2,6 +2,7 @@ import { initBackend } from '@seqgen/core';
 import { generate, generateBatch, stream } from '@seqgen/samplers';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greedyByHand } from '../test/greedy-by-hand.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
 const V = 13;
@@ -12,28 +13,6 @@ beforeAll(async () => {
   model = new RecurrentLanguageModel({ vocabSize: V, embeddingSize: 8, hiddenSize: 16, numLayers: 2, seed: 11 });
 });
 afterAll(() => model.dispose());
-
-/** Greedy decoding by hand: feed the prompt, then argmax after argmax, one step per token. */
-function manualGreedy(prompt: number[], count: number): number[] {
-  let state = model.initialState(1);
-  let logits: tf.Tensor2D | undefined;
-  const feed = (token: number) => {
-    const tokens = tf.tensor1d([token], 'int32');
-    const out = model.step(tokens, state);
-    tf.dispose([tokens, state, logits]);
-    state = out.state;
-    logits = out.logits;
-  };
-  for (const t of prompt) feed(t);
-  const generated: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const next = tf.tidy(() => tf.argMax(logits as tf.Tensor2D, 1).dataSync()[0] as number);
-    generated.push(next);
-    if (i < count - 1) feed(next);
-  }
-  tf.dispose([state, logits]);
-  return generated;
-}
 
 /** Log-probability of `continuation` after `prompt`, by running the model one token at a time (host-side log-softmax). */
 function rescore(prompt: number[], continuation: number[]): number {
@@ -60,7 +39,7 @@ describe('RecurrentLanguageModel with @seqgen/samplers', () => {
     const prompt = [1, 2, 3];
     const result = await generate(model, prompt, { temperature: 0, maxNewTokens: 12 });
     const tokens = result.sequences[0]?.tokens ?? [];
-    expect(tokens.slice(-12)).toEqual(manualGreedy(prompt, 12));
+    expect(tokens.slice(-12)).toEqual(greedyByHand(model, prompt, 12));
     expect(result.sequences[0]?.finishReason).toBe('length');
   });
 
@@ -85,7 +64,7 @@ describe('RecurrentLanguageModel with @seqgen/samplers', () => {
       const single = (await generate(model, prompt, config)).sequences[0];
       const row = batch[i]?.sequences[0];
       expect(row?.tokens).toEqual(single?.tokens);
-      expect(row?.tokens).toEqual(manualGreedy(prompt, 8));
+      expect(row?.tokens).toEqual(greedyByHand(model, prompt, 8));
       expect(row?.logProb).toBeCloseTo(single?.logProb as number, 4);
     }
     // The rows are not all one continuation (the check above would then prove little).

@@ -15,6 +15,7 @@ import {
 } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { greedyByHand } from '../test/greedy-by-hand.js';
 import type { LMState } from './recurrent-lm.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
@@ -22,29 +23,6 @@ const text = mobyDickSlice(30_000, 4_000);
 const tokenizer = CharTokenizer.fromText(text, { specialTokens: [] });
 const ids = tokenizer.encode(text);
 const V = tokenizer.vocabSize;
-
-/** Greedy decoding on the host: feed the prompt through `step`, then take the argmax of each step's logits. */
-function greedyByHand(model: RecurrentLanguageModel, prompt: number[], count: number): number[] {
-  let state = model.initialState(1);
-  let logits: tf.Tensor2D | undefined;
-  const feed = (token: number) => {
-    const tokens = tf.tensor1d([token], 'int32');
-    const out = model.step(tokens, state);
-    tf.dispose([tokens, state, logits]);
-    state = out.state;
-    logits = out.logits;
-  };
-  for (const t of prompt) feed(t);
-  const generated: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = Array.from((logits as tf.Tensor2D).dataSync());
-    const next = row.indexOf(Math.max(...row));
-    generated.push(next);
-    feed(next);
-  }
-  tf.dispose([state, logits]);
-  return generated;
-}
 
 beforeAll(async () => {
   await initBackend();
