@@ -47,23 +47,34 @@ export interface FrameGenerationOptions<Condition = unknown> {
    * reproduces the output); the noisy frame is returned and fed back.
    * Default: none (the prediction itself, deterministic).
    */
-  noise?: { std: number; seed?: number };
+  noise?: FrameNoise;
   /** Aborting stops before the next model step; the call rejects with the signal's reason. */
   signal?: AbortSignal;
 }
+
+/** Gaussian noise added to each predicted frame ({@link FrameGenerationOptions.noise}). */
+export type FrameNoise = {
+  /** Standard deviation of the noise, in the frame's own units, ≥ 0 and finite (0 adds nothing). */
+  std: number;
+  /** Seed of the noise generator, so that a run reproduces; default: a random seed (a different output each call). */
+  seed?: number;
+};
 
 /** The frames generated for one row (primer excluded). */
 export interface GeneratedFrames {
   /** `frameSize` values each; the frame that came with the stop is the last one. */
   frames: Float32Array[];
+  /** `stop` when the model's stop logit ended the row, `length` when it reached `maxLength` frames. */
   finishReason: FrameFinishReason;
 }
 
 /** One frame, as {@link streamFrames} yields it. */
 export interface StreamedFrame {
+  /** Which batch row (0-based) this frame belongs to. */
   row: number;
   /** Position among the row's generated frames (0 = first after the primer). */
   index: number;
+  /** The generated frame, `frameSize` values (with noise when `noise` is set). */
   frame: Float32Array;
   /** This frame ended the row. */
   done: boolean;

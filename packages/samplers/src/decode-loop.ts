@@ -1,4 +1,5 @@
 import type { Rng, SequenceModel } from '@seqgen/core';
+import type * as tf from '@tensorflow/tfjs';
 import { EventLoopYielder } from './event-loop.js';
 import type { GenerationConfig } from './generation-config.js';
 import { createRng, type GenerateOptions } from './generation-setup.js';
@@ -6,7 +7,7 @@ import { greedyToken } from './greedy.js';
 import { logSoftmax } from './logits-math.js';
 import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors, type LogitsProcessor } from './logits-processors/logits-processor.js';
-import { disposeState, readLogitRows, startState, stepModel } from './model-state.js';
+import { disposeState, readLogitRows, readTraceRows, startState, stepModel } from './model-state.js';
 import { sampleToken } from './sample.js';
 import { createStopChecker, type FinishReason, type StopChecker } from './stopping-criteria.js';
 
@@ -41,22 +42,28 @@ export interface TokenEvent {
   token: number;
   /** This token ended the row. */
   done: boolean;
+  /** The row's traced values at the step that chose this token (with `DecodeStart.trace`). */
+  trace?: Float32Array;
 }
 
 /** How the loop's rows start: `prompts` are `distinct × repeat` rows, each distinct prompt repeated `repeat` times in a row. */
-export interface DecodeStart<Condition> {
+export interface DecodeStart<Condition, State = never> {
   /** Passed to `model.initialState(distinct, condition)`; one row per distinct prompt. */
   condition?: Condition | undefined;
   /** Copies of each distinct prompt (numReturnSequences); its state rows are repeated with `gatherState`. */
   repeat: number;
   /** Names the call in errors. */
   context: string;
+  /** Read from the state after every step in which some row chooses a token (see `GenerateOptions.trace`). */
+  trace?: ((state: State) => tf.Tensor) | undefined;
 }
 
 export interface RowResult {
   tokens: number[];
   logProb: number;
   finishReason: FinishReason;
+  /** One traced row per token, with `DecodeStart.trace`. */
+  trace?: Float32Array[];
 }
 
 /**
@@ -75,11 +82,16 @@ export async function* decodeLoop<State, Condition>(
   model: SequenceModel<State, Condition>,
   prompts: readonly (readonly number[])[],
   setup: DecodeLoopSetup,
-  start: DecodeStart<Condition> = { repeat: 1, context: 'generate' },
+  start: DecodeStart<Condition, State> = { repeat: 1, context: 'generate' },
 ): AsyncGenerator<TokenEvent, RowResult[]> {
   const { config, strategy, processors, rng, stop, signal } = setup;
   const sequences = prompts.map((p) => [...p]);
-  const results: RowResult[] = prompts.map(() => ({ tokens: [], logProb: 0, finishReason: 'length' }));
+  const { trace } = start;
+  const results: RowResult[] = prompts.map(() =>
+    trace
+      ? { tokens: [], logProb: 0, finishReason: 'length', trace: [] }
+      : { tokens: [], logProb: 0, finishReason: 'length' },
+  );
   const done = prompts.map(() => false);
   const yielder = new EventLoopYielder();
   signal?.throwIfAborted();
@@ -103,6 +115,8 @@ export async function* decodeLoop<State, Condition>(
       } finally {
         out.logits.dispose();
       }
+      const traced =
+        trace && choosing.length > 0 ? await readTraceRows(trace, state, prompts.length, start.context) : [];
       signal?.throwIfAborted();
       for (const r of choosing) {
         const result = results[r] as RowResult;
@@ -116,12 +130,16 @@ export async function* decodeLoop<State, Condition>(
         result.logProb += logSoftmax(row)[token] as number;
         result.tokens.push(token);
         sequence.push(token);
+        const tokenTrace = traced[r];
+        if (tokenTrace) result.trace?.push(tokenTrace);
         const reason = stop(result.tokens) ?? (result.tokens.length >= config.maxNewTokens ? 'length' : null);
         if (reason) {
           result.finishReason = reason;
           done[r] = true;
         }
-        yield { row: r, token, done: done[r] as boolean };
+        yield tokenTrace
+          ? { row: r, token, done: done[r] as boolean, trace: tokenTrace }
+          : { row: r, token, done: done[r] as boolean };
       }
       if (done.every(Boolean)) return results;
     }

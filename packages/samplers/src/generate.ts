@@ -1,5 +1,5 @@
 import { type SequenceModel, ShapeError } from '@seqgen/core';
-import { beamSearch } from './beam-search.js';
+import { beamSearchBatch } from './beam-search.js';
 import { createDecodeSetup, decodeLoop, type RowResult } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
 import {
@@ -9,7 +9,7 @@ import {
   prepareConfig,
   withText,
 } from './generation-setup.js';
-import { checkConditionRows, conditionRow, disposeState } from './model-state.js';
+import { checkConditionRows } from './model-state.js';
 
 /**
  * Continues one prompt. The prompt goes through `model.step` once, token by
@@ -22,7 +22,7 @@ export async function generate<State, Condition>(
   model: SequenceModel<State, Condition>,
   promptIds: readonly number[],
   config: Partial<GenerationConfig> = {},
-  options: GenerateOptions<Condition> = {},
+  options: GenerateOptions<Condition, State> = {},
 ): Promise<GenerationResult> {
   // Checked here too so that errors name `promptIds` rather than `prompts[0]`.
   prepareConfig(model, config);
@@ -35,7 +35,7 @@ export async function generate<State, Condition>(
 /**
  * Continues several prompts (of any lengths) in one batch: one `model.step`
  * per time step for all of them. Returns one result per prompt, in order.
- * Beam search runs the prompts one after another (its batch is the beams).
+ * Beam search goes through `beamSearchBatch` (all prompts × beams in one batch).
  * A conditioned model gets `options.condition` with one row per prompt: the
  * model starts from `initialState(prompts.length, condition)`, and the
  * `numReturnSequences` samples of a prompt repeat its state row.
@@ -44,7 +44,7 @@ export async function generateBatch<State, Condition>(
   model: SequenceModel<State, Condition>,
   prompts: readonly (readonly number[])[],
   config: Partial<GenerationConfig> = {},
-  options: GenerateOptions<Condition> = {},
+  options: GenerateOptions<Condition, State> = {},
 ): Promise<GenerationResult[]> {
   const resolved = prepareConfig(model, config);
   if (!Array.isArray(prompts) || prompts.length === 0) {
@@ -58,23 +58,7 @@ export async function generateBatch<State, Condition>(
   const { condition } = options;
   if (condition !== undefined) checkConditionRows(condition, prompts.length, 'generateBatch');
   const strategy = decodingStrategy(resolved);
-  if (strategy === 'beam') {
-    const results: GenerationResult[] = [];
-    for (const [p, prompt] of prompts.entries()) {
-      if (condition === undefined) {
-        results.push(await beamSearch(model, prompt, resolved, options));
-        continue;
-      }
-      // Each prompt's search gets its own condition row.
-      const row = conditionRow(condition, p);
-      try {
-        results.push(await beamSearch(model, prompt, resolved, { ...options, condition: row }));
-      } finally {
-        disposeState(row);
-      }
-    }
-    return results;
-  }
+  if (strategy === 'beam') return beamSearchBatch(model, prompts, resolved, options);
 
   // Each prompt is repeated numReturnSequences times: independent samples share the batch.
   const copies = resolved.numReturnSequences;
@@ -83,6 +67,7 @@ export async function generateBatch<State, Condition>(
     condition,
     repeat: copies,
     context: 'generateBatch',
+    trace: options.trace,
   });
   let step = await loop.next();
   while (!step.done) step = await loop.next();

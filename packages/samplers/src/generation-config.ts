@@ -82,7 +82,7 @@ export interface GenerationConfig {
    * exactly one. Default `1`.
    */
   numReturnSequences: number;
-  /** Seed of the {@link Rng} that every random draw comes from; `null` picks one at random. Default `null`. */
+  /** Seed of the {@link @seqgen/core!Rng | Rng} that every random draw comes from; `null` picks one at random. Default `null`. */
   seed: number | null;
 }
 

@@ -1,14 +1,19 @@
 import { ConfigError, Rng, type SequenceModel, ShapeError } from '@seqgen/core';
+import type * as tf from '@tensorflow/tfjs';
 import { checkVocabulary, type GenerationConfig, resolveGenerationConfig } from './generation-config.js';
 import type { LogitsProcessor } from './logits-processors/logits-processor.js';
 import type { DecodeFn, FinishReason } from './stopping-criteria.js';
 
-/** Call options shared by `generate`, `generateBatch`, `beamSearch` and `stream`. */
-export interface GenerateOptions<Condition = unknown> {
+/**
+ * Call options shared by `generate`, `generateBatch`, `beamSearch`,
+ * `beamSearchBatch` and `stream`. `State` is the model's state type (what
+ * `trace` reads); left out, any `trace` function is accepted.
+ */
+export interface GenerateOptions<Condition = unknown, State = never> {
   /**
    * What a conditioned model decodes from (encoder memory with a mask, an
    * image's features…), passed to `model.initialState(rows, condition)`.
-   * Its tensors have one row per prompt on axis 0 (`generate`, `beamSearch`,
+   * Its tensors have one row per prompt on axis 0 (`generateBatch`, `beamSearchBatch`; `generate`, `beamSearch`,
    * `stream`: one row); samples and beams of a prompt repeat its row. The
    * caller keeps ownership: it is not disposed. Omit it for unconditioned models.
    */
@@ -21,6 +26,14 @@ export interface GenerateOptions<Condition = unknown> {
   rng?: Rng;
   /** Extra processors, run after the ones the config asks for. */
   logitsProcessors?: readonly LogitsProcessor[];
+  /**
+   * Reads something per row from the state each decoding step returns (e.g.
+   * an attention decoder's weights over the source): a tensor `[rows, K]`.
+   * The sequences then carry `trace`, one row per generated token — the row
+   * of the step whose logits chose that token, following beam reorders. A
+   * tensor the state holds is left alone; one `trace` makes is disposed.
+   */
+  trace?: (state: State) => tf.Tensor;
 }
 
 /** One generated continuation. */
@@ -35,10 +48,13 @@ export interface GeneratedSequence {
   finishReason: FinishReason;
   /** `decode(tokens)` when a decode function was given. */
   text?: string;
+  /** With `GenerateOptions.trace`: the traced row of each token of `tokens`, in order. */
+  trace?: Float32Array[];
 }
 
 /** The sequences generated for one prompt, best first for beam search, in draw order otherwise. */
 export interface GenerationResult {
+  /** One entry per returned sequence (`numReturnSequences` of them), best first for beam search. */
   sequences: GeneratedSequence[];
 }
 
@@ -70,7 +86,7 @@ export function checkPrompt(promptIds: readonly number[], vocabSize: number, nam
 }
 
 /** The generator every draw of a call comes from. */
-export function createRng(config: GenerationConfig, options: GenerateOptions<unknown>): Rng {
+export function createRng(config: GenerationConfig, options: Pick<GenerateOptions, 'rng'>): Rng {
   if (options.rng) return options.rng;
   return new Rng(config.seed ?? Math.floor(Math.random() * 2 ** 32));
 }

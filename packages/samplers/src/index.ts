@@ -1,7 +1,16 @@
-export { beamSearch, lengthNormalizedScore } from './beam-search.js';
+export { beamSearch, beamSearchBatch, lengthNormalizedScore } from './beam-search.js';
+export type {
+  BatcherStats,
+  BatchRequest,
+  BatchToken,
+  ContinuousBatcherOptions,
+} from './continuous-batching/continuous-batcher.js';
+export { ContinuousBatcher } from './continuous-batching/continuous-batcher.js';
+export { QueueFullError } from './continuous-batching/queue-full-error.js';
 export type {
   FrameFinishReason,
   FrameGenerationOptions,
+  FrameNoise,
   GeneratedFrames,
   StreamedFrame,
 } from './continuous-decode.js';

@@ -43,6 +43,87 @@ export function gatherState<State>(state: State, indices: readonly number[]): St
 }
 
 /**
+ * {@link gatherState} for a reorder that some tensors need not follow: a
+ * tensor for which `keep` is true stays as it is (the same object, neither
+ * gathered nor to be disposed with the old state); every other one is
+ * gathered, and `gathered(from, to)` is told of it. The caller disposes the
+ * old state with {@link disposeReplacedState}, which spares the kept tensors.
+ */
+export function gatherStateExcept<State>(
+  state: State,
+  indices: readonly number[],
+  keep: (tensor: tf.Tensor) => boolean,
+  gathered?: (from: tf.Tensor, to: tf.Tensor) => void,
+): State {
+  return tf.tidy(() => {
+    let idx: tf.Tensor1D | undefined;
+    return mapStateTensors(state, (t) => {
+      if (keep(t)) return t;
+      idx ??= tf.tensor1d(indices as number[], 'int32');
+      const to = tf.gather(t, idx, 0);
+      gathered?.(t, to);
+      return to;
+    }) as tf.TensorContainer;
+  }) as State;
+}
+
+/**
+ * The tensors of `returned` that are tensors of `given`, the same objects: what
+ * a `model.step` given `given` passed through unchanged (an attention
+ * decoder's memory, say). Compares identities only; disposed tensors of
+ * `given` are fine.
+ */
+export function passedThrough(given: unknown, returned: unknown): Set<tf.Tensor> {
+  const before = new Set(stateTensors(given));
+  return new Set(stateTensors(returned).filter((t) => before.has(t)));
+}
+
+/**
+ * The rows of several states of the same structure, one after another
+ * (`tf.concat` on axis 0 of each tensor): how prompts primed in separate
+ * batches join one batch. Returns new tensors; the caller disposes the parts.
+ */
+export function concatStates<State>(states: readonly State[]): State {
+  const parts = states.map((s) => stateTensors(s));
+  let k = 0;
+  return tf.tidy(
+    () =>
+      mapStateTensors(states[0] as State, () => {
+        const at = k++;
+        return tf.concat(
+          parts.map((p) => p[at] as tf.Tensor),
+          0,
+        );
+      }) as tf.TensorContainer,
+  ) as State;
+}
+
+/**
+ * Reads `trace(state)` as one `Float32Array` per row (copies). The traced
+ * tensor must be `[rows, K]`; a tensor the state itself holds is left alone,
+ * anything `trace` made is disposed.
+ */
+export async function readTraceRows<State>(
+  trace: (state: State) => tf.Tensor,
+  state: State,
+  rows: number,
+  context: string,
+): Promise<Float32Array[]> {
+  const traced = tf.tidy(() => trace(state));
+  try {
+    if (!(traced instanceof tf.Tensor) || traced.rank !== 2 || traced.shape[0] !== rows) {
+      const actual = traced instanceof tf.Tensor ? `shape [${traced.shape.join(', ')}]` : typeof traced;
+      throw new ShapeError('trace', `a tensor [${rows}, K] (one row per decoded row)`, actual, context);
+    }
+    const width = traced.shape[1] as number;
+    const data = Float32Array.from(await traced.data());
+    return Array.from({ length: rows }, (_, r) => data.slice(r * width, (r + 1) * width));
+  } finally {
+    if (traced instanceof tf.Tensor && !stateTensors(state).includes(traced) && !traced.isDisposed) traced.dispose();
+  }
+}
+
+/**
  * Checks that every tensor of a condition has `rows` rows (batch on axis 0).
  * A condition is opaque to samplers: a tensor, or an array or plain object of
  * them (`AttentionMemory` is `{ memory, mask? }`).
@@ -75,6 +156,11 @@ export function checkConditionRows(condition: unknown, rows: number, context: st
  */
 export function conditionRow<Condition>(condition: Condition, row: number): Condition {
   return gatherState(condition, [row]);
+}
+
+/** Rows `rows` of every tensor of a condition, as new tensors (the caller disposes them). */
+export function conditionRows<Condition>(condition: Condition, rows: readonly number[]): Condition {
+  return gatherState(condition, rows);
 }
 
 /**

@@ -6,9 +6,11 @@ import * as api from './index.js';
 describe('@seqgen/samplers public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'ContinuousBatcher',
       'DEFAULT_GENERATION_CONFIG',
       'GreedySampler',
       'MultinomialSampler',
+      'QueueFullError',
       'allowedTokensProcessor',
       'applyLogitsProcessors',
       'argmax',
@@ -16,6 +18,7 @@ describe('@seqgen/samplers public API', () => {
       'bannedNgramContinuations',
       'bannedTokensProcessor',
       'beamSearch',
+      'beamSearchBatch',
       'buildLogitsProcessors',
       'createStopChecker',
       'decodingStrategy',

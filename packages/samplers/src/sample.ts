@@ -12,6 +12,7 @@ export function sampleToken(logits: Float32Array, rng: Rng): number {
   return rng.categorical(softmax(logits));
 }
 
+/** The random source and processors of a {@link MultinomialSampler}. */
 export interface MultinomialSamplerOptions {
   /** Source of every draw; a seeded one reproduces the samples. */
   rng: Rng;

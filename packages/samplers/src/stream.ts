@@ -3,19 +3,26 @@ import { createDecodeSetup, decodeLoop } from './decode-loop.js';
 import { decodingStrategy, type GenerationConfig } from './generation-config.js';
 import { checkPrompt, type GenerateOptions, prepareConfig } from './generation-setup.js';
 import { checkConditionRows } from './model-state.js';
+import { TextDeltas } from './text-deltas.js';
 
 /** One streamed token. */
 export interface StreamedToken {
+  /** The id of the token just generated. */
   token: number;
   /**
-   * With a decode function: the text this token added, i.e. `decode(all new
-   * tokens)` minus what was already emitted (so multi-token characters come
-   * out whole).
+   * With a decode function: the text this token added. Characters come out
+   * whole: an incomplete UTF-8 sequence (a character whose bytes are split
+   * across tokens) and the last grapheme cluster (which a combining mark may
+   * still extend) are held back until a later token, and the last token
+   * flushes the rest, so the deltas concatenate to `decode(all new tokens)`
+   * and never show a U+FFFD that a later delta corrects. Often `''`.
    */
   text?: string;
+  /** With `GenerateOptions.trace`: the traced row of the step that chose this token. */
+  trace?: Float32Array;
 }
 
-export interface StreamOptions<Condition = unknown> extends GenerateOptions<Condition> {
+export interface StreamOptions<Condition = unknown, State = never> extends GenerateOptions<Condition, State> {
   /** Called with every token before the iterator yields it. */
   onToken?: (token: StreamedToken) => void;
 }
@@ -31,7 +38,7 @@ export function stream<State, Condition>(
   model: SequenceModel<State, Condition>,
   promptIds: readonly number[],
   config: Partial<GenerationConfig> = {},
-  options: StreamOptions<Condition> = {},
+  options: StreamOptions<Condition, State> = {},
 ): AsyncIterable<StreamedToken> {
   // Validation happens now, not at the first next(), so mistakes surface where the call is.
   const resolved = prepareConfig(model, config);
@@ -50,18 +57,16 @@ export function stream<State, Condition>(
       condition: options.condition,
       repeat: 1,
       context: 'stream',
+      trace: options.trace,
     });
     const generated: number[] = [];
-    let emitted = '';
+    const deltas = decode ? new TextDeltas(decode) : undefined;
     try {
-      for await (const { token } of loop) {
-        const item: StreamedToken = { token };
-        if (decode) {
+      for await (const { token, trace, done } of loop) {
+        const item: StreamedToken = trace ? { token, trace } : { token };
+        if (deltas) {
           generated.push(token);
-          const text = decode(generated);
-          // A decoder may rewrite earlier text (e.g. a completed multi-byte character): emit only what is new.
-          item.text = text.startsWith(emitted) ? text.slice(emitted.length) : text;
-          emitted = text;
+          item.text = deltas.next(generated, done);
         }
         onToken?.(item);
         yield item;

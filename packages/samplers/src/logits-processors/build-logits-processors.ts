@@ -10,6 +10,7 @@ import { topKProcessor } from './top-k.js';
 import { topPProcessor } from './top-p.js';
 import { typicalPProcessor } from './typical-p.js';
 
+/** Which kinds of processors {@link buildLogitsProcessors} includes besides the constraints. */
 export interface BuildLogitsProcessorsOptions {
   /**
    * Include the processors that shape a sampled distribution (temperature,

@@ -17,6 +17,7 @@ export interface LogitsProcessorContext {
 export interface LogitsProcessor {
   /** Short name for debugging (`'top-k'`, `'temperature'`, ...). */
   readonly name: string;
+  /** Rewrites one row of logits (length vocabSize) in place, given the row's history in `context`. */
   process(logits: Float32Array, context: LogitsProcessorContext): void;
 }
 
