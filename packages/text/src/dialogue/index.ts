@@ -1,0 +1,17 @@
+export type { ContextFormat, ContextOptions, ContextReplyPair } from './context-reply-pairs.js';
+export { contextReplyPairs, formatContext, OTHER_SPEAKER_MARKER, SELF_SPEAKER_MARKER } from './context-reply-pairs.js';
+export type { Conversation, DialogueTurn } from './conversation.js';
+export type { DistinctScore } from './distinct-n.js';
+export { distinctN } from './distinct-n.js';
+export type { ChatJsonlOptions } from './read-chat-jsonl.js';
+export { readChatJsonl } from './read-chat-jsonl.js';
+export type { EndlessSkyReadOptions } from './read-endless-sky-conversations.js';
+export { readEndlessSkyConversations } from './read-endless-sky-conversations.js';
+export type { FortuneReadOptions } from './read-fortune-dialogues.js';
+export { readFortuneDialogues } from './read-fortune-dialogues.js';
+export type { WesnothReadOptions } from './read-wesnoth-scenario.js';
+export { readWesnothScenario } from './read-wesnoth-scenario.js';
+export type { Bm25Options, RetrievalEntry, RetrievalMatch } from './retrieval-baseline.js';
+export { Bm25Retriever } from './retrieval-baseline.js';
+export type { ConversationSplit, ConversationSplitOptions } from './split-conversations.js';
+export { splitConversations } from './split-conversations.js';
