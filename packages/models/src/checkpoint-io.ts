@@ -3,11 +3,13 @@ import {
   buildFromConfig,
   CheckpointError,
   type CheckpointManifest,
+  type CheckpointSource,
   type Codec,
   type CodecJson,
   ConfigError,
   DEFAULT_PREPROCESSOR,
   describeValue,
+  encodeCheckpoint,
   isRegisteredConfigType,
   isTrainerEntry,
   type JsonObject,
@@ -32,14 +34,18 @@ import type * as tf from '@tensorflow/tfjs';
 export interface CheckpointableModel {
   /** When present, a checkpoint's `tokenizer` preprocessor must have exactly this many tokens. */
   readonly vocabSize?: number;
+  /** Every weight by name: the names are the checkpoint's weight names. */
   readonly variables: Record<string, tf.Variable>;
+  /** The `type`-tagged config saved in the checkpoint, from which the registry rebuilds the model. */
   getConfig(): ModelConfig;
+  /** Frees the model's variables. */
   dispose(): void;
 }
 
 /** A codec of any kind (tokenizer, MIDI events, audio features…). */
 export type AnyCodec = Codec<any, any>;
 
+/** What is saved beside a model's weights: preprocessors, metadata, and checkpoint options. */
 export interface SaveModelOptions {
   /**
    * Named preprocessors (each a codec or its JSON): `{ tokenizer }` for a
@@ -55,7 +61,9 @@ export interface SaveModelOptions {
   checkpoint?: SaveCheckpointOptions;
 }
 
+/** A model rebuilt from a checkpoint, with the preprocessors and metadata saved beside it. */
 export interface LoadedModel<M> {
+  /** The model, built from the checkpoint's config with its weights assigned. */
   model: M;
   /** Every preprocessor of the checkpoint by name, rebuilt by core's registry (kind `codec`). */
   preprocessors: Record<string, AnyCodec>;
@@ -64,14 +72,16 @@ export interface LoadedModel<M> {
    * read as it), or null when there is none.
    */
   tokenizer: SeqgenTokenizer | null;
+  /** The checkpoint's free-form JSON (training state, metrics, provenance). */
   metadata: JsonObject;
 }
 
 /**
  * Writes a seqgen checkpoint: the model's config, its named preprocessors'
- * JSON, metadata and its weights by the names of `variables`. A `tokenizer`
- * that cannot drive the model (wrong vocabulary size) is refused before
- * anything is written.
+ * JSON, metadata and its weights by the names of `variables`. `path` is a file
+ * or folder path (Node) or `indexeddb://name` (browsers). A `tokenizer` that
+ * cannot drive the model (wrong vocabulary size) is refused before anything is
+ * written.
  */
 export async function saveModel(
   path: string,
@@ -90,6 +100,33 @@ export async function saveModel(
 }
 
 /**
+ * The model's checkpoint as the bytes of one `.seqgen` file (to download,
+ * upload or keep anywhere); {@link loadModel} and `RecurrentLanguageModel.load`
+ * read them back from a `Uint8Array`, `ArrayBuffer` or `Blob`. Same checks as
+ * {@link saveModel}.
+ */
+export async function encodeModel(
+  model: CheckpointableModel,
+  options: SaveModelOptions = {},
+): Promise<Uint8Array<ArrayBuffer>> {
+  const preprocessors = preprocessorJson(options);
+  rebuildPreprocessors(preprocessors, model.vocabSize, CHECKPOINT_BYTES);
+  return encodeCheckpoint(
+    { config: model.getConfig(), preprocessors, metadata: options.metadata ?? {}, weights: model.variables },
+    options.checkpoint,
+  );
+}
+
+/** How messages name a checkpoint given as bytes. */
+const CHECKPOINT_BYTES = '(checkpoint bytes)';
+
+/** How messages name a checkpoint source: its path or URL, or "(checkpoint bytes)". */
+export function describeSource(source: CheckpointSource): string {
+  if (typeof source === 'string') return source;
+  return source instanceof URL ? source.href : CHECKPOINT_BYTES;
+}
+
+/**
  * The name and shape of every weight a model of this config holds, computed
  * from the config alone (nothing allocated), e.g. `RecurrentLanguageModel.weightShapes`.
  * Returning undefined skips the check.
@@ -97,20 +134,22 @@ export async function saveModel(
 export type WeightShapesOf = (config: ModelConfig) => Record<string, number[]> | undefined;
 
 /**
- * Reads a checkpoint, builds the model from its config with `build`, rebuilds
+ * Reads a checkpoint from any source core's `loadCheckpoint` takes (a path,
+ * an http(s) URL, `indexeddb://name`, or `.seqgen` bytes), builds the model from its config with `build`, rebuilds
  * its preprocessors through core's registry, and copies the weights in with
  * core's `assignWeights` (every name, shape and dtype checked before any weight
  * is assigned; trainer entries skipped). On any error the half-built model is
  * disposed.
  */
 export async function loadModel<M extends CheckpointableModel>(
-  path: string,
+  source: CheckpointSource,
   build: (config: ModelConfig) => M,
   options: LoadCheckpointOptions = {},
   weightShapes?: WeightShapesOf,
 ): Promise<LoadedModel<M>> {
   const callerCheck = options.checkManifest;
-  const loaded = await loadCheckpoint(path, {
+  const path = describeSource(source);
+  const loaded = await loadCheckpoint(source, {
     ...options,
     checkManifest: (manifest, where) => {
       callerCheck?.(manifest, where);

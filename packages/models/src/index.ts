@@ -1,7 +1,7 @@
 export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions, WeightShapesOf } from './checkpoint-io.js';
-export { loadModel, saveModel } from './checkpoint-io.js';
+export { encodeModel, loadModel, saveModel } from './checkpoint-io.js';
 export type { LMBatch } from './lm-batch.js';
-export type { LMCellType, LMConfigLimits, RecurrentLMConfig, RecurrentLMOptions } from './lm-config.js';
+export type { LMCellType, LMConfigLimits, RecurrentLMConfig, RecurrentLMOptions, RecurrentLMTag } from './lm-config.js';
 export {
   DEFAULT_LM_CONFIG_LIMITS,
   DEFAULT_RECURRENT_LM_CONFIG,
@@ -31,3 +31,25 @@ export type {
   SequenceLossOptions,
 } from './recurrent-lm.js';
 export { RecurrentLanguageModel } from './recurrent-lm.js';
+export type {
+  AttentionDecoderOptions,
+  AttentionDecoderState,
+  DecoderForwardOptions,
+  DecoderForwardResult,
+  Seq2SeqCondition,
+} from './seq2seq/attention-decoder.js';
+export { AttentionDecoder, attentionWeightsOf } from './seq2seq/attention-decoder.js';
+export type { LoadedSeq2Seq, Seq2SeqEvaluation, Seq2SeqLossContext, Seq2SeqLossResult } from './seq2seq/seq2seq.js';
+export { disposeCondition, Seq2Seq } from './seq2seq/seq2seq.js';
+export type { Seq2SeqBatch, Seq2SeqBatchOptions, Seq2SeqPair } from './seq2seq/seq2seq-batches.js';
+export { Seq2SeqBatchSource, seq2seqBatches } from './seq2seq/seq2seq-batches.js';
+export type {
+  Seq2SeqAttention,
+  Seq2SeqCell,
+  Seq2SeqConfig,
+  Seq2SeqOptions,
+  Seq2SeqTag,
+} from './seq2seq/seq2seq-config.js';
+export { DEFAULT_SEQ2SEQ_CONFIG, resolveSeq2SeqConfig, SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
+export type { TranslateOptions, Translation, TranslationResult } from './seq2seq/translate-batch.js';
+export { translateBatch } from './seq2seq/translate-batch.js';

@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
  * `StreamBatch` and the like from `@seqgen/trainer` fit it as they are.
  */
 export interface LMBatch {
+  /** Rows in the batch (B ≥ 1). */
   batchSize: number;
+  /** Positions per row (T ≥ 1); every array holds `batchSize × seqLength` values. */
   seqLength: number;
   /** Token fed at each position. */
   inputs: ArrayLike<number>;

@@ -13,14 +13,17 @@ export const RECURRENT_LM_TYPE = 'recurrent-lm';
  * (A type alias, not an interface, so that it is assignable to core's `ModelConfig`.)
  */
 export type RecurrentLMConfig = {
+  /** Always `recurrent-lm`: the registry type that rebuilds the model. */
   type: typeof RECURRENT_LM_TYPE;
   /** Tokens in the vocabulary: rows of the embedding, columns of the logits. */
   vocabSize: number;
   /** Width of the token embedding. */
   embeddingSize: number;
+  /** Recurrent cell of every layer: `lstm`, `gru` or `rnn` (default `lstm`). */
   cell: LMCellType;
   /** Units per recurrent layer. */
   hiddenSize: number;
+  /** Stacked recurrent layers (default 1). */
   numLayers: number;
   /** LSTM only: project each layer's output to this size (PyTorch `proj_size`); null for none. */
   projSize: number | null;
@@ -48,8 +51,16 @@ export type RecurrentLMConfig = {
 
 /** What a caller writes: `vocabSize`, `embeddingSize` and `hiddenSize` are required, the rest has defaults. */
 export type RecurrentLMOptions = Partial<Omit<RecurrentLMConfig, 'type'>> &
-  Pick<RecurrentLMConfig, 'vocabSize' | 'embeddingSize' | 'hiddenSize'> & { type?: typeof RECURRENT_LM_TYPE };
+  Pick<RecurrentLMConfig, 'vocabSize' | 'embeddingSize' | 'hiddenSize'> &
+  RecurrentLMTag;
 
+/** The optional tag of {@link RecurrentLMOptions}, so that a saved {@link RecurrentLMConfig} can be passed back as options. */
+export type RecurrentLMTag = {
+  /** `'recurrent-lm'` ({@link RECURRENT_LM_TYPE}) when given; the only value allowed. */
+  type?: typeof RECURRENT_LM_TYPE;
+};
+
+/** Defaults filled into every field but the required sizes: one LSTM layer, no dropout, untied, seed 0. */
 export const DEFAULT_RECURRENT_LM_CONFIG: Omit<RecurrentLMConfig, 'vocabSize' | 'embeddingSize' | 'hiddenSize'> = {
   type: RECURRENT_LM_TYPE,
   cell: 'lstm',
@@ -82,6 +93,7 @@ export interface LMConfigLimits {
   maxParameters: number;
 }
 
+/** The size limits applied to a language-model config unless the caller raises them. */
 export const DEFAULT_LM_CONFIG_LIMITS: Readonly<LMConfigLimits> = Object.freeze({
   maxVocabSize: 2 ** 24,
   maxWidth: 65_536,

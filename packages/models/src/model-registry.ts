@@ -1,6 +1,7 @@
 import {
   buildFromConfig,
   CheckpointError,
+  type CheckpointSource,
   type ConfigFactory,
   describeValue,
   isRegisteredConfigType,
@@ -10,9 +11,17 @@ import {
   registeredConfigTypes,
   unregisterConfigType,
 } from '@seqgen/core';
-import { type CheckpointableModel, type LoadedModel, loadModel, type WeightShapesOf } from './checkpoint-io.js';
+import {
+  type CheckpointableModel,
+  describeSource,
+  type LoadedModel,
+  loadModel,
+  type WeightShapesOf,
+} from './checkpoint-io.js';
 import { RECURRENT_LM_TYPE } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
+import { Seq2Seq } from './seq2seq/seq2seq.js';
+import { SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
 
 /**
  * Models live in core's one registry under kind `model`; the functions here
@@ -34,6 +43,10 @@ const BUILTIN: Record<string, ModelSpec> = {
     factory: (config) => RecurrentLanguageModel.fromConfig(config),
     weightShapes: (config) => RecurrentLanguageModel.weightShapes(config),
   },
+  [SEQ2SEQ_TYPE]: {
+    factory: (config) => Seq2Seq.fromConfig(config),
+    weightShapes: (config) => Seq2Seq.weightShapes(config),
+  },
 };
 
 /**
@@ -44,7 +57,7 @@ const BUILTIN: Record<string, ModelSpec> = {
  */
 const WEIGHT_SHAPES = new Map<string, (config: ModelConfig) => Record<string, number[]>>();
 
-/** Registers this package's models (`recurrent-lm`) under kind `model`; idempotent, and leaves a replaced type alone. */
+/** Registers this package's models (`recurrent-lm`, `seq2seq`) under kind `model`; idempotent, and leaves a replaced type alone. */
 export function registerBuiltinModels(): void {
   for (const [type, spec] of Object.entries(BUILTIN)) {
     if (!isRegisteredConfigType('model', type)) {
@@ -55,6 +68,7 @@ export function registerBuiltinModels(): void {
   }
 }
 
+/** Options of {@link registerModelType}. */
 export interface RegisterModelOptions {
   /** Replace a type already registered (default false: a ConfigError). */
   replace?: boolean;
@@ -106,10 +120,11 @@ export function modelFromConfig(config: ModelConfig): CheckpointableModel {
  * CheckpointError (`invalid-manifest`) naming it and the registered ones.
  */
 export function modelFromCheckpoint(
-  path: string,
+  source: CheckpointSource,
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedModel<CheckpointableModel>> {
   registerBuiltinModels();
+  const path = describeSource(source);
   const checkRegistered = (config: ModelConfig): void => {
     if (!isRegisteredConfigType('model', config.type)) {
       throw new CheckpointError(
@@ -124,7 +139,7 @@ export function modelFromCheckpoint(
     return WEIGHT_SHAPES.get(config.type)?.(config);
   };
   return loadModel(
-    path,
+    source,
     (config) => {
       checkRegistered(config);
       return buildFromConfig<CheckpointableModel>('model', config);

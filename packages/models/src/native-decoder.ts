@@ -27,6 +27,7 @@ export interface DecoderParts {
  * state in plain Float32Arrays. Build it with {@link nativeDecoder}.
  */
 export interface NativeDecoder {
+  /** Tokens in the vocabulary: the width of each row of logits. */
   readonly vocabSize: number;
   /** State sizes in order (`[h, c]` per LSTM layer, `[h]` otherwise). */
   readonly stateSizes: readonly number[];

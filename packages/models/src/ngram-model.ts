@@ -5,6 +5,7 @@ const SEP = '\u0001';
 /** Stands for every symbol not seen in training. */
 export const NGRAM_UNKNOWN = '\u0000';
 
+/** How well an {@link NgramModel} predicts a symbol sequence: total and mean negative log-likelihood. */
 export interface NgramEvaluation {
   /** Total negative log-likelihood in nats. */
   nats: number;
@@ -22,6 +23,7 @@ export interface NgramEvaluation {
  * Pure JavaScript; no tfjs.
  */
 export class NgramModel {
+  /** The n of the n-grams: each symbol is predicted from the `order − 1` before it. */
   readonly order: number;
   /** Training symbols plus {@link NGRAM_UNKNOWN}. */
   readonly vocabulary: ReadonlySet<string>;

@@ -6,12 +6,20 @@ import * as api from './index.js';
 describe('@seqgen/models public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'AttentionDecoder',
       'DEFAULT_LM_CONFIG_LIMITS',
       'DEFAULT_RECURRENT_LM_CONFIG',
+      'DEFAULT_SEQ2SEQ_CONFIG',
       'NGRAM_UNKNOWN',
       'NgramModel',
       'RECURRENT_LM_TYPE',
       'RecurrentLanguageModel',
+      'SEQ2SEQ_TYPE',
+      'Seq2Seq',
+      'Seq2SeqBatchSource',
+      'attentionWeightsOf',
+      'disposeCondition',
+      'encodeModel',
       'loadModel',
       'maskedCrossEntropy',
       'modelFromCheckpoint',
@@ -21,7 +29,10 @@ describe('@seqgen/models public API', () => {
       'registerModelType',
       'registeredModelTypes',
       'resolveLMConfig',
+      'resolveSeq2SeqConfig',
       'saveModel',
+      'seq2seqBatches',
+      'translateBatch',
       'unregisterModelType',
     ]);
   });

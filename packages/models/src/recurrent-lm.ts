@@ -3,6 +3,7 @@ import {
   assertPositiveInteger,
   CheckpointError,
   type CheckpointManifest,
+  type CheckpointSource,
   ConfigError,
   DEFAULT_LIMITS,
   describeValue,
@@ -12,10 +13,18 @@ import {
   Rng,
   randomUniform,
   type SequenceModel,
+  type SequenceStepResult,
   ShapeError,
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from './checkpoint-io.js';
+import {
+  describeSource,
+  encodeModel,
+  type LoadedModel,
+  loadModel,
+  type SaveModelOptions,
+  saveModel,
+} from './checkpoint-io.js';
 import { dropEmbeddingRows, sequenceDropout } from './dropout-masks.js';
 import { checkFloatShape, checkTokenIds } from './input-checks.js';
 import { batchTensors, type LMBatch } from './lm-batch.js';
@@ -41,6 +50,7 @@ import { resetSegments } from './reset-segments.js';
  */
 export type LMState = tf.Tensor[];
 
+/** Per-call options of the language model's `forward` and `loss`: starting state, padding, resets, dropout. */
 export interface ForwardOptions {
   /** State to start from (default zeros), as `forward`, `loss` or `step` returned it. */
   initialState?: LMState;
@@ -54,6 +64,7 @@ export interface ForwardOptions {
   rng?: Rng;
 }
 
+/** What the language model's `forward` returns: logits for every position and the final state. */
 export type ForwardResult = {
   /** Next-token logits `[B, T, vocabSize]`. */
   logits: tf.Tensor3D;
@@ -61,22 +72,27 @@ export type ForwardResult = {
   state: LMState;
 };
 
+/** Options of the language model's `loss` over tensors: {@link ForwardOptions} plus a target mask. */
 export interface SequenceLossOptions extends ForwardOptions {
   /** float32 `[B, T]`, 1 where the target counts (default: all). */
   mask?: tf.Tensor2D;
 }
 
+/** What the language model's `loss` returns: mean loss, counted tokens and the state to carry on. */
 export type LMLossResult = {
   /** Mean cross-entropy per counted token, in nats. */
   loss: tf.Scalar;
   /** Tokens counted by the mask. */
   tokens: number;
+  /** State after the batch, to carry into the next one (truncated BPTT). */
   state: LMState;
 };
 
 /** What `loss(batch, state, context)` reads from the trainer's `LossContext`. */
 export interface LMLossContext {
+  /** Apply dropout (default false). */
   training?: boolean;
+  /** Generator of the dropout masks; the trainer passes its seeded one so runs reproduce. */
   rng?: Rng;
 }
 
@@ -92,7 +108,9 @@ const NAME = 'RecurrentLanguageModel';
 export class RecurrentLanguageModel implements SequenceModel<LMState> {
   /** It predicts tokens, so the trainer reports perplexity and bits per token for its loss. */
   readonly metrics = ['perplexity', 'bitsPerToken'] as const;
+  /** The complete config, defaults filled: what `getConfig` returns and checkpoints store. */
   readonly config: RecurrentLMConfig;
+  /** The recurrent stack between the embedding and the output projection. */
   readonly rnn: StackedRNN;
   private readonly embedding: tf.Variable;
   private readonly outputKernel: tf.Variable | null;
@@ -135,6 +153,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     this.rng = rng.fork();
   }
 
+  /** Builds a freshly initialized model from a (complete or partial) config, checked against `limits` first. */
   static fromConfig(
     config: ModelConfig | RecurrentLMConfig,
     limits: Partial<LMConfigLimits> = {},
@@ -163,8 +182,14 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
    * `@optimizer/…` and `@state/…` entries are skipped). Throws CheckpointError
    * when it holds another model type or weights that do not fit the config,
    * and TokenizerError 'vocab-mismatch' when its tokenizer does not fit `vocabSize`.
+   * `source` is a path (Node), an http(s) URL, `indexeddb://name`, or the bytes
+   * of a `.seqgen` file (`Uint8Array`, `ArrayBuffer`, `Blob`), as {@link toBytes} gives.
    */
-  static load(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedModel<RecurrentLanguageModel>> {
+  static load(
+    source: CheckpointSource,
+    options: LoadCheckpointOptions = {},
+  ): Promise<LoadedModel<RecurrentLanguageModel>> {
+    const path = describeSource(source);
     const limits = loadLimits(options);
     const checkType = (config: ModelConfig): void => {
       if (config.type !== RECURRENT_LM_TYPE) {
@@ -176,7 +201,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
       }
     };
     return loadModel(
-      path,
+      source,
       (config) => {
         checkType(config);
         return RecurrentLanguageModel.fromConfig(config, limits);
@@ -312,7 +337,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
    * and the next state. Work per token is constant: only this token goes
    * through each layer's cell, the prefix lives in the state.
    */
-  step(tokens: tf.Tensor1D, state: LMState): { logits: tf.Tensor2D; state: LMState } {
+  step(tokens: tf.Tensor1D, state: LMState): SequenceStepResult<LMState> {
     this.assertLive();
     const context = `${NAME}.step`;
     checkTokenIds(tokens, 'tokens', 1, this.vocabSize, context);
@@ -353,10 +378,19 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     return { logits: tf.tensor2d(logits, [B, decoder.vocabSize]), state: next };
   }
 
-  /** Saves config, preprocessors (`tokenizer`), metadata and weights (by the names of `variables`) as a seqgen checkpoint. */
+  /**
+   * Saves config, preprocessors (`tokenizer`), metadata and weights (by the names of `variables`) as a seqgen
+   * checkpoint: to a folder or `.seqgen` file path (Node), or to `indexeddb://name` (browsers).
+   */
   save(path: string, options: SaveModelOptions = {}): Promise<CheckpointManifest> {
     this.assertLive();
     return saveModel(path, this, options);
+  }
+
+  /** The checkpoint as the bytes of one `.seqgen` file (same contents as {@link save}); {@link RecurrentLanguageModel.load} reads them. */
+  toBytes(options: SaveModelOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+    this.assertLive();
+    return encodeModel(this, options);
   }
 
   dispose(): void {
