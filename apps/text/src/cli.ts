@@ -16,6 +16,7 @@ import { type Command, Option } from 'commander';
 import { describeSplit, evaluateCheckpoint, PRETRAINED_CHECKPOINT } from './eval.js';
 import { generateText } from './generate.js';
 import { defaultRunFolder } from './run-folder.js';
+import { serveCheckpoint } from './serve.js';
 import { TOKENIZER_KINDS } from './tokenizer-choice.js';
 import { interruptedError, resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
 
@@ -258,6 +259,23 @@ export function buildProgram(): Command {
     const { heldOut: _h, ...json } = report;
     if (flags.out) writeOutputFile(flags.out, `${JSON.stringify(json, null, 2)}\n`, { force: flags.force });
     output.printJson(json);
+  });
+
+  addCommonOptions(
+    program
+      .command('serve')
+      .description('serve a checkpoint over an OpenAI-compatible HTTP API (completions, chat, streaming)')
+      .option('--checkpoint <dir>', 'checkpoint folder (or a run folder with best/ or last/)', PRETRAINED_CHECKPOINT)
+      .option('--port <n>', 'TCP port (0: any free one)', integerOption(0, 65535), 8080)
+      .option('--host <address>', 'interface to listen on', '127.0.0.1')
+      .option('--max-batch <n>', 'requests decoded together in one batch', integerOption(1), 32)
+      .option('--max-queue <n>', 'requests waiting beyond the batch before 429', integerOption(0), 256),
+    { seed: false },
+  ).action(async (flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    await startBackend(flags, process.env[WASM_THREADS_ENV] ? {} : { wasmThreads: 1 });
+    const server = await serveCheckpoint({ ...flags, output });
+    output.result(`serving at ${server.url} (Ctrl-C stops)`);
   });
   return program;
 }

@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import {
   clockMs,
   describeVocabularyChange,
@@ -6,8 +6,7 @@ import {
   InterruptedError,
   type Output,
   RunFolder,
-  readRunInfo,
-  resumableCheckpoint,
+  resumeRun,
   stepsForBudget,
   stopOnInterrupt,
   TimeBudget,
@@ -161,30 +160,23 @@ export async function resumeTraining(
   dir: string,
   settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
 ): Promise<TrainSummary> {
-  const last = resumableCheckpoint(dir);
-  const record = readRunInfo(dir) as unknown as RunRecord;
-  if (record.app !== '@seqgen/app-text' || typeof record.maxSteps !== 'number' || !record.options) {
-    throw new InputError(`--resume ${dir}: run.json was not written by seqgen-text train`, dir);
-  }
-  const out = settings.out ?? dir;
-  const sameFolder = out === dir;
-  // Resuming into the run's own folder replaces it (that is the point); elsewhere the usual rules hold.
-  const run = RunFolder.create(out, { force: Boolean(settings.force) || sameFolder });
-  try {
-    cpSync(dir, run.staging, { recursive: true });
-    const loaded = await loadLanguageModel(last);
-    const options: TrainOptions = {
-      ...record.options,
-      out,
-      ...(settings.progress ? { progress: true } : {}),
-      ...(settings.quiet ? { quiet: true } : {}),
-      ...(settings.output ? { output: settings.output } : {}),
-    };
-    const built = { model: loaded.model, tokenizer: loaded.tokenizer, vocabulary: undefined };
-    return await runTraining(options, run, built, new TimeBudget(undefined), record);
-  } finally {
-    run.discard();
-  }
+  return resumeRun<RunRecord, TrainSummary>(
+    dir,
+    settings,
+    { name: '@seqgen/app-text', cli: 'seqgen-text' },
+    async ({ record, run, out, last }) => {
+      const loaded = await loadLanguageModel(last);
+      const options: TrainOptions = {
+        ...record.options,
+        out,
+        ...(settings.progress ? { progress: true } : {}),
+        ...(settings.quiet ? { quiet: true } : {}),
+        ...(settings.output ? { output: settings.output } : {}),
+      };
+      const built = { model: loaded.model, tokenizer: loaded.tokenizer, vocabulary: undefined };
+      return await runTraining(options, run, built, new TimeBudget(undefined), record);
+    },
+  );
 }
 
 async function runTraining(

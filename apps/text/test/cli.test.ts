@@ -179,6 +179,13 @@ describe('seqgen-text bad input: one line on stderr, non-zero exit, nothing writ
 });
 
 describe('seqgen-text and the app contract (APPS.md)', () => {
+  it("--version prints this app package's version", () => {
+    const { version } = readJson(join(appRoot, 'package.json'));
+    const r = runCli(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+  });
+
   it('never overwrites a previous run without --force', () => {
     const r = runCli(['train', '--corpus', corpus, ...tiny, '--out', run]);
     expect(r.status).toBe(3);
