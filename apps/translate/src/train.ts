@@ -1,0 +1,363 @@
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  clockMs,
+  fitInRun,
+  InputError,
+  InterruptedError,
+  type Output,
+  RunFolder,
+  resumeRun,
+  stepsForBudget,
+  TimeBudget,
+  writeRunInfo,
+} from '@seqgen/app-kit';
+import { Seq2Seq, type Seq2SeqAttention, type Seq2SeqBatch, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import type { SeqgenTokenizer } from '@seqgen/tokenizers';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
+import * as tf from '@tensorflow/tfjs';
+import { loadTranslator, type TranslatorMetadata } from './checkpoint.js';
+import { type PreparedData, type PrepareOptions, prepareData, protectPair, readPrepared } from './prepared-data.js';
+import { scoreTranslations } from './scoring.js';
+import type { Pair } from './sentence-pairs.js';
+import { PLACEHOLDER_TOKENS } from './tokenizer-choice.js';
+import { translateLines } from './translate.js';
+
+export interface ModelOptions {
+  cell: 'gru' | 'lstm';
+  attention: Seq2SeqAttention;
+  layers: number;
+  hidden: number;
+  embedding: number;
+  bidirectional: boolean;
+  inputFeeding: boolean;
+  dropout: number;
+  labelSmoothing: number;
+}
+
+export interface TrainOptions extends ModelOptions {
+  /** A folder written by `prepare`; without it the pairs are prepared into `<out>/data` from `prepare`. */
+  data?: string;
+  prepare?: Omit<PrepareOptions, 'out' | 'force'>;
+  out: string;
+  force?: boolean;
+  minutes?: number;
+  clock?: 'wall' | 'cpu';
+  steps: number;
+  batch: number;
+  lr: number;
+  /** Longest source/target in tokens trained on (longer pairs are left out; longer input is cut at translation). */
+  maxLen: number;
+  seed: number;
+  validateEvery?: number;
+  progress?: boolean;
+  quiet?: boolean;
+  output?: Pick<Output, 'info' | 'result'>;
+}
+
+export interface TrainSummary {
+  out: string;
+  steps: number;
+  seconds: number;
+  interrupted: boolean;
+  resume?: string;
+  /** Held-out figures on the validation split (null when interrupted). */
+  valid: { loss: number; perplexity: number; bleu: number; chrf: number; sentences: number } | null;
+}
+
+interface RunRecord {
+  app: '@seqgen/app-translate';
+  command: 'train';
+  /** The prepared folder (absolute), or null for the run's own `data/`. */
+  data: string | null;
+  options: Omit<TrainOptions, 'output' | 'out' | 'force' | 'quiet' | 'progress' | 'data' | 'prepare'>;
+  maxSteps: number;
+  validateEvery: number;
+}
+
+/** Validation sentences translated (greedy) for the BLEU printed after training. */
+const VALID_BLEU_SENTENCES = 200;
+
+function defaultOutput(): Pick<Output, 'info' | 'result'> {
+  return {
+    info: (line) => void process.stderr.write(`${line}\n`),
+    result: (line) => void process.stdout.write(`${line}\n`),
+  };
+}
+
+/** Token-id pairs the model trains on: placeholder-protected, non-empty source, both sides within `maxLen`. */
+function encodePairs(pairs: readonly Pair[], tokenizer: SeqgenTokenizer, maxLen: number) {
+  const out: { source: number[]; target: number[] }[] = [];
+  for (const pair of pairs.map(protectPair)) {
+    const source = tokenizer.encode(pair.source);
+    const target = tokenizer.encode(pair.target);
+    if (source.length > 0 && source.length <= maxLen && target.length < maxLen) out.push({ source, target });
+  }
+  return out;
+}
+
+/** Target tokens a batch trains on (its mask's sum: EOS included, padding not). */
+function tokensOf(batch: Seq2SeqBatch): number {
+  let n = 0;
+  for (const m of batch.targetMask) n += m;
+  return n;
+}
+
+/** The padding, start and end token ids of the joint vocabulary. */
+function specialIds(tokenizer: SeqgenTokenizer): { padId: number; bosId: number; eosId: number } {
+  const id = (token: string): number => {
+    const found = tokenizer.tokenToId(token);
+    if (found === undefined)
+      throw new InputError(`the tokenizer has no ${token} token (not written by seqgen-translate prepare)`);
+    return found;
+  };
+  return { padId: id('<pad>'), bosId: id('<bos>'), eosId: id('<eos>') };
+}
+
+/** Ids of source tokens that no training source holds (byte pieces of scripts the data lacks): `translate` warns about them. */
+function unseenSourceIds(pairs: readonly { source: number[] }[], vocabSize: number): number[] {
+  const seen = new Uint8Array(vocabSize);
+  for (const p of pairs) for (const id of p.source) seen[id] = 1;
+  const unseen: number[] = [];
+  // Special tokens (<pad>, <unk>, <bos>, <eos>, placeholder slots) come first; only text pieces count.
+  for (let id = 4 + PLACEHOLDER_TOKENS.length; id < vocabSize; id++) if (!seen[id]) unseen.push(id);
+  return unseen;
+}
+
+/**
+ * `train`: prepares the data (or reads `--data`), trains a {@link Seq2Seq} in
+ * a staging folder beside `out` with a time budget, validation, best-weights
+ * restore and Ctrl-C → resumable checkpoint, then publishes the checkpoint
+ * with its test split, log and loss curve.
+ */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const output = options.output ?? defaultOutput();
+  const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
+  const run = RunFolder.create(options.out, { force: options.force });
+  try {
+    let data: PreparedData;
+    if (options.data) data = readPrepared(options.data);
+    else {
+      if (!options.prepare) throw new InputError('train needs --data DIR or pairs to prepare');
+      data = prepareData({ ...options.prepare, out: run.path('data') }, (line) => output.info(line));
+    }
+    const model = buildModel(options, data.tokenizer);
+    return await runTraining(options, run, model, data, budget, undefined, output);
+  } finally {
+    run.discard();
+  }
+}
+
+/** Builds the model a run's options describe, for the tokenizer's vocabulary. */
+export function buildModel(o: ModelOptions & { seed: number }, tokenizer: SeqgenTokenizer): Seq2Seq {
+  return Seq2Seq.create({
+    sourceVocabSize: tokenizer.vocabSize,
+    targetVocabSize: tokenizer.vocabSize,
+    embeddingSize: o.embedding,
+    hiddenSize: o.hidden,
+    encoderLayers: o.layers,
+    decoderLayers: o.layers,
+    cell: o.cell,
+    bidirectional: o.bidirectional,
+    attention: o.attention,
+    inputFeeding: o.inputFeeding && o.attention !== 'none',
+    dropout: o.dropout,
+    labelSmoothing: o.labelSmoothing,
+    ...specialIds(tokenizer),
+    seed: o.seed,
+  });
+}
+
+/** `train --resume DIR`: continues an interrupted run exactly, from its `last/` checkpoint and `run.json`. */
+export async function resumeTraining(
+  dir: string,
+  settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
+): Promise<TrainSummary> {
+  const output = settings.output ?? defaultOutput();
+  return resumeRun<RunRecord, TrainSummary>(
+    dir,
+    settings,
+    { name: '@seqgen/app-translate', cli: 'seqgen-translate' },
+    async ({ record, run, out, last }) => {
+      const data = readPrepared(record.data ?? join(run.staging, 'data'));
+      const loaded = await loadTranslator(last, '--resume');
+      const options: TrainOptions = {
+        ...record.options,
+        out,
+        ...(record.data ? { data: record.data } : {}),
+        ...(settings.progress ? { progress: true } : {}),
+        ...(settings.quiet ? { quiet: true } : {}),
+      };
+      return await runTraining(options, run, loaded.model, data, new TimeBudget(undefined), record, output);
+    },
+  );
+}
+
+async function runTraining(
+  options: TrainOptions,
+  run: RunFolder,
+  model: Seq2Seq,
+  data: PreparedData,
+  budget: TimeBudget,
+  resumed: RunRecord | undefined,
+  output: Pick<Output, 'info' | 'result'>,
+): Promise<TrainSummary> {
+  const started = performance.now();
+  const { tokenizer } = data;
+  try {
+    const trainPairs = encodePairs(data.splits.train, tokenizer, options.maxLen);
+    const validPairs = encodePairs(data.splits.valid, tokenizer, options.maxLen);
+    if (trainPairs.length === 0) {
+      throw new InputError(`${data.dir}: no training pair fits --max-len ${options.maxLen}`, data.dir);
+    }
+    const ids = specialIds(tokenizer);
+    const batches = seq2seqBatches(trainPairs, {
+      batchSize: options.batch,
+      bucketByLength: true,
+      shuffle: true,
+      seed: options.seed,
+      ...ids,
+    });
+    const source = new Seq2SeqBatchSource(batches, { shuffle: true, seed: options.seed });
+    const validBatches = validPairs.length > 0 ? seq2seqBatches(validPairs, { batchSize: 64, ...ids }) : undefined;
+    output.info(
+      `${trainPairs.length} training pairs (${data.splits.train.length - trainPairs.length} longer than ${options.maxLen} tokens left out), ` +
+        `${batches.length} batches per epoch; ${validPairs.length} validation pairs; vocabulary ${tokenizer.vocabSize} (joint BPE)`,
+    );
+    const base: TrainerConfig = {
+      optimizer: { type: 'adam', learningRate: options.lr },
+      maxSteps: options.steps,
+      seed: options.seed,
+      clip: { type: 'norm', maxNorm: 5 },
+      preprocessors: { source: tokenizer.toJSON(), target: tokenizer.toJSON() },
+    };
+    let maxSteps = resumed?.maxSteps ?? options.steps;
+    if (!resumed && budget.limited) {
+      // Length buckets make batches differ tenfold in size: size the run by time per target token, from the
+      // same four batches the calibration takes (one warm-up, three timed), not by the time of those steps.
+      const cursor = source.getState();
+      const timed = [source.next(), source.next(), source.next(), source.next()].slice(1);
+      source.setState(cursor);
+      const sized = await stepsForBudget(model, base, source, budget);
+      const perToken = (sized.secondsPerStep * timed.length) / timed.reduce((n, b) => n + tokensOf(b), 0);
+      const meanTokens = batches.reduce((n, b) => n + tokensOf(b), 0) / batches.length;
+      maxSteps = budget.stepsFor(perToken * meanTokens);
+      output.info(
+        `budget ${options.minutes} min (${budget.clock} clock): ~${(perToken * 1000).toFixed(1)} ms per target token, ` +
+          `~${(perToken * meanTokens).toFixed(2)} s for a mean batch → up to ${maxSteps} steps`,
+      );
+    }
+    // Five validations per run: each costs a pass over the validation split, dear on a small budget.
+    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const record: RunRecord = {
+      app: '@seqgen/app-translate',
+      command: 'train',
+      data: options.data ? resolve(options.data) : null,
+      options: {
+        cell: options.cell,
+        attention: options.attention,
+        layers: options.layers,
+        hidden: options.hidden,
+        embedding: options.embedding,
+        bidirectional: options.bidirectional,
+        inputFeeding: options.inputFeeding,
+        dropout: options.dropout,
+        labelSmoothing: options.labelSmoothing,
+        ...(options.minutes !== undefined ? { minutes: options.minutes, clock: budget.clock } : {}),
+        steps: options.steps,
+        batch: options.batch,
+        lr: options.lr,
+        maxLen: options.maxLen,
+        seed: options.seed,
+        validateEvery,
+      },
+      maxSteps,
+      validateEvery,
+    };
+    writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
+    const fit = await fitInRun({
+      cli: 'seqgen-translate',
+      out: options.out,
+      model,
+      config: base,
+      maxSteps,
+      data: source,
+      ...(validBatches ? { validation: validBatches } : {}),
+      validateEvery,
+      run,
+      budget,
+      output,
+      resume: resumed !== undefined,
+      quiet: options.quiet,
+      progress: options.progress,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (fit.interrupted) {
+      return { out: options.out, steps: fit.steps, seconds, interrupted: true, resume: fit.resume, valid: null };
+    }
+    const metadata: TranslatorMetadata = {
+      app: '@seqgen/app-translate',
+      source: data.record.source,
+      target: data.record.target,
+      maxSourceTokens: options.maxLen,
+      unseenSourceIds: unseenSourceIds(trainPairs, tokenizer.vocabSize),
+      data: data.record.origin,
+      counts: data.record.counts,
+      tokenizer: data.record.tokenizer,
+      steps: fit.steps,
+      seconds: Math.round(seconds),
+      cpuSeconds: Math.round(clockMs('cpu') / 1000),
+      backend: tf.getBackend(),
+    };
+    const validation = await validationFigures(model, tokenizer, metadata, validBatches, data.splits.valid);
+    await model.save(run.staging, {
+      preprocessors: { source: tokenizer, target: tokenizer },
+      metadata: { ...metadata, ...(validation ? { valid: validation } : {}) } as never,
+    });
+    // The published run keeps the model and its held-out test split (what `eval` scores), not the trainer's state.
+    for (const sub of [LAST_CHECKPOINT, BEST_CHECKPOINT]) rmSync(run.path(sub), { recursive: true, force: true });
+    if (!existsSync(run.path('test.tsv'))) cpSync(join(data.dir, 'test.tsv'), run.path('test.tsv'));
+    run.publish();
+    output.result(
+      `trained ${fit.steps} steps in ${seconds.toFixed(0)} s` +
+        (validation
+          ? `; validation: loss ${validation.loss.toFixed(3)}, greedy BLEU ${validation.bleu.toFixed(2)}, chrF ${validation.chrf.toFixed(2)} (${validation.sentences} sentences)`
+          : ''),
+    );
+    output.result(
+      `checkpoint written to ${options.out} (try: seqgen-translate translate --checkpoint ${options.out} "Save file")`,
+    );
+    return { out: options.out, steps: fit.steps, seconds, interrupted: false, valid: validation };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function validationFigures(
+  model: Seq2Seq,
+  tokenizer: SeqgenTokenizer,
+  metadata: TranslatorMetadata,
+  batches: ReturnType<typeof seq2seqBatches> | undefined,
+  pairs: readonly Pair[],
+): Promise<TrainSummary['valid']> {
+  if (!batches || pairs.length === 0) return null;
+  const { loss, perplexity } = model.evaluate(batches);
+  const sample = pairs.slice(0, VALID_BLEU_SENTENCES);
+  const translations = await translateLines(
+    { model, source: tokenizer, target: tokenizer, metadata, path: '' },
+    sample.map((p) => p.source),
+    { beams: 1, nBest: 1, warn: () => {} },
+  );
+  const scores = scoreTranslations(
+    translations.map((t) => t.candidates[0]?.text ?? ''),
+    sample.map((p) => p.target),
+  );
+  return { loss, perplexity, bleu: scores.bleu, chrf: scores.chrf, sentences: sample.length };
+}
+
+/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
+export function interruptedError(summary: TrainSummary): InterruptedError {
+  return new InterruptedError(
+    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
+  );
+}
