@@ -1,0 +1,294 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  clockMs,
+  fitInRun,
+  InputError,
+  InterruptedError,
+  type Output,
+  RunFolder,
+  resumeRun,
+  stepsForBudget,
+  TimeBudget,
+  writeRunInfo,
+} from '@seqgen/app-kit';
+import { Seq2Seq, type Seq2SeqAttention, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import type { ContextFormat } from '@seqgen/text';
+import type { SeqgenTokenizer } from '@seqgen/tokenizers';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
+import * as tf from '@tensorflow/tfjs';
+import { type ChatbotMetadata, loadChatbot } from './checkpoint.js';
+import { encodeExamples } from './examples.js';
+import { type PreparedData, type PrepareOptions, prepareData, readPrepared } from './prepared-data.js';
+
+export interface ModelOptions {
+  cell: 'gru' | 'lstm';
+  attention: Seq2SeqAttention;
+  layers: number;
+  hidden: number;
+  embedding: number;
+  bidirectional: boolean;
+  dropout: number;
+  labelSmoothing: number;
+}
+
+export interface TrainOptions extends ModelOptions {
+  /** A folder written by `prepare`; without it the data are prepared into `<out>/data` from `prepare`. */
+  data?: string;
+  prepare?: Omit<PrepareOptions, 'out' | 'force'>;
+  out: string;
+  force?: boolean;
+  /** Context turns and how they are written. */
+  turns: number;
+  format: ContextFormat;
+  maxContext: number;
+  maxReply: number;
+  minutes?: number;
+  clock?: 'wall' | 'cpu';
+  steps: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  validateEvery?: number;
+  progress?: boolean;
+  quiet?: boolean;
+  output?: Pick<Output, 'info' | 'result'>;
+}
+
+export interface TrainSummary {
+  out: string;
+  steps: number;
+  seconds: number;
+  interrupted: boolean;
+  resume?: string;
+  /** Teacher-forced loss on the validation split (null when interrupted or without one). */
+  valid: { loss: number; perplexity: number; examples: number } | null;
+}
+
+interface RunRecord {
+  app: '@seqgen/app-chat';
+  command: 'train';
+  data: string | null;
+  options: Omit<TrainOptions, 'output' | 'out' | 'force' | 'quiet' | 'progress' | 'data' | 'prepare'>;
+  maxSteps: number;
+  validateEvery: number;
+}
+
+const APP = '@seqgen/app-chat';
+
+function defaultOutput(): Pick<Output, 'info' | 'result'> {
+  return {
+    info: (line) => void process.stderr.write(`${line}\n`),
+    result: (line) => void process.stdout.write(`${line}\n`),
+  };
+}
+
+function specialIds(tokenizer: SeqgenTokenizer): { padId: number; bosId: number; eosId: number } {
+  const id = (token: string): number => {
+    const found = tokenizer.tokenToId(token);
+    if (found === undefined)
+      throw new InputError(`the tokenizer has no ${token} token (not written by seqgen-chat prepare)`);
+    return found;
+  };
+  return { padId: id('<pad>'), bosId: id('<bos>'), eosId: id('<eos>') };
+}
+
+/** Builds the model a run's options describe; one vocabulary (and so one BPE) on both sides. */
+export function buildModel(o: ModelOptions & { seed: number }, tokenizer: SeqgenTokenizer): Seq2Seq {
+  return Seq2Seq.create({
+    sourceVocabSize: tokenizer.vocabSize,
+    targetVocabSize: tokenizer.vocabSize,
+    embeddingSize: o.embedding,
+    hiddenSize: o.hidden,
+    encoderLayers: o.layers,
+    decoderLayers: o.layers,
+    cell: o.cell,
+    bidirectional: o.bidirectional,
+    attention: o.attention,
+    inputFeeding: o.attention !== 'none',
+    dropout: o.dropout,
+    labelSmoothing: o.labelSmoothing,
+    ...specialIds(tokenizer),
+    seed: o.seed,
+  });
+}
+
+/**
+ * `train`: prepares the data (or reads `--data`), builds (context, reply)
+ * examples from the training conversations, trains a {@link Seq2Seq} in a
+ * staging folder beside `out` with a time budget, validation, best-weights
+ * restore and Ctrl-C → resumable checkpoint, then publishes the checkpoint
+ * with its held-out `test.jsonl`.
+ */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const output = options.output ?? defaultOutput();
+  const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
+  const run = RunFolder.create(options.out, { force: options.force });
+  try {
+    let data: PreparedData;
+    if (options.data) data = readPrepared(options.data);
+    else {
+      if (!options.prepare) throw new InputError('train needs --data DIR or dialogue to prepare');
+      data = prepareData({ ...options.prepare, out: run.path('data') }, (line) => output.info(line));
+    }
+    const model = buildModel(options, data.tokenizer);
+    return await runTraining(options, run, model, data, budget, undefined, output);
+  } finally {
+    run.discard();
+  }
+}
+
+/** `train --resume DIR`: continues an interrupted run exactly, from its `last/` checkpoint and `run.json`. */
+export async function resumeTraining(
+  dir: string,
+  settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
+): Promise<TrainSummary> {
+  const output = settings.output ?? defaultOutput();
+  return resumeRun<RunRecord, TrainSummary>(
+    dir,
+    settings,
+    { name: APP, cli: 'seqgen-chat' },
+    async ({ record, run, out, last }) => {
+      const data = readPrepared(record.data ?? join(run.staging, 'data'));
+      const loaded = await loadChatbot(last, '--resume');
+      const options: TrainOptions = {
+        ...record.options,
+        out,
+        ...(record.data ? { data: record.data } : {}),
+        ...(settings.progress ? { progress: true } : {}),
+        ...(settings.quiet ? { quiet: true } : {}),
+      };
+      return await runTraining(options, run, loaded.model, data, new TimeBudget(undefined), record, output);
+    },
+  );
+}
+
+async function runTraining(
+  options: TrainOptions,
+  run: RunFolder,
+  model: Seq2Seq,
+  data: PreparedData,
+  budget: TimeBudget,
+  resumed: RunRecord | undefined,
+  output: Pick<Output, 'info' | 'result'>,
+): Promise<TrainSummary> {
+  const started = performance.now();
+  const { tokenizer } = data;
+  const settings = {
+    turns: options.turns,
+    format: options.format,
+    maxContextTokens: options.maxContext,
+    maxReplyTokens: options.maxReply,
+  };
+  try {
+    const trainSet = encodeExamples(data.splits.train, tokenizer, settings);
+    const validSet = encodeExamples(data.splits.valid, tokenizer, settings);
+    if (trainSet.examples.length === 0) {
+      throw new InputError(`${data.dir}: no training reply fits --max-reply ${options.maxReply}`, data.dir);
+    }
+    const ids = specialIds(tokenizer);
+    const batches = seq2seqBatches(trainSet.examples, {
+      batchSize: options.batch,
+      bucketByLength: true,
+      shuffle: true,
+      seed: options.seed,
+      ...ids,
+    });
+    const source = new Seq2SeqBatchSource(batches, { shuffle: true, seed: options.seed });
+    const validBatches =
+      validSet.examples.length > 0 ? seq2seqBatches(validSet.examples, { batchSize: 64, ...ids }) : undefined;
+    output.info(
+      `${trainSet.examples.length} training replies (${trainSet.tooLong} longer than ${options.maxReply} tokens left out), ` +
+        `${batches.length} batches per epoch; ${validSet.examples.length} validation replies; context: last ${options.turns} turns, ${options.format}`,
+    );
+    const base: TrainerConfig = {
+      optimizer: { type: 'adam', learningRate: options.lr },
+      maxSteps: options.steps,
+      seed: options.seed,
+      clip: { type: 'norm', maxNorm: 5 },
+      preprocessors: { source: tokenizer.toJSON(), target: tokenizer.toJSON() },
+    };
+    let maxSteps = resumed?.maxSteps ?? options.steps;
+    if (!resumed && budget.limited) {
+      const sized = await stepsForBudget(model, base, source, budget);
+      maxSteps = sized.maxSteps;
+      output.info(
+        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s per step → up to ${maxSteps} steps`,
+      );
+    }
+    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const { output: _o, out: _out, force: _f, quiet: _q, progress: _p, data: _d, prepare: _pr, ...kept } = options;
+    const record: RunRecord = {
+      app: APP,
+      command: 'train',
+      data: options.data ? resolve(options.data) : null,
+      options: { ...kept, ...(options.minutes !== undefined ? { clock: budget.clock } : {}), validateEvery },
+      maxSteps,
+      validateEvery,
+    };
+    writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
+    const fit = await fitInRun({
+      cli: 'seqgen-chat',
+      out: options.out,
+      model,
+      config: base,
+      maxSteps,
+      data: source,
+      ...(validBatches ? { validation: validBatches } : {}),
+      validateEvery,
+      run,
+      budget,
+      output,
+      resume: resumed !== undefined,
+      quiet: options.quiet,
+      progress: options.progress,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (fit.interrupted) {
+      return { out: options.out, steps: fit.steps, seconds, interrupted: true, resume: fit.resume, valid: null };
+    }
+    const valid = validBatches ? { ...model.evaluate(validBatches), examples: validSet.examples.length } : null;
+    const metadata: ChatbotMetadata = {
+      app: APP,
+      ...settings,
+      data: data.record.origin,
+      sources: data.record.sources,
+      counts: data.record.counts,
+      steps: fit.steps,
+      seconds: Math.round(seconds),
+      cpuSeconds: Math.round(clockMs('cpu') / 1000),
+      backend: tf.getBackend(),
+      ...(valid ? { valid: { loss: valid.loss, perplexity: valid.perplexity } } : {}),
+    };
+    await model.save(run.staging, {
+      preprocessors: { source: tokenizer, target: tokenizer },
+      metadata: metadata as never,
+    });
+    // The published run keeps the model and its held-out test split (what `eval` scores), not the trainer's state.
+    for (const sub of [LAST_CHECKPOINT, BEST_CHECKPOINT]) rmSync(run.path(sub), { recursive: true, force: true });
+    cpSync(join(data.dir, 'test.jsonl'), run.path('test.jsonl'));
+    cpSync(join(data.dir, 'train.jsonl'), run.path('train.jsonl'));
+    run.publish();
+    output.result(
+      `trained ${fit.steps} steps in ${seconds.toFixed(0)} s` +
+        (valid ? `; validation: ${valid.loss.toFixed(3)} nats/token, perplexity ${valid.perplexity.toFixed(2)}` : ''),
+    );
+    output.result(`checkpoint written to ${options.out} (try: seqgen-chat chat --checkpoint ${options.out})`);
+    return {
+      out: options.out,
+      steps: fit.steps,
+      seconds,
+      interrupted: false,
+      valid: valid ? { loss: valid.loss, perplexity: valid.perplexity, examples: valid.examples } : null,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
+export function interruptedError(summary: TrainSummary): InterruptedError {
+  return new InterruptedError(
+    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
+  );
+}
