@@ -10,17 +10,21 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 /** Layer of each workspace package: higher layers may use lower ones, never the reverse. */
 const LAYER = {
+  // tfjs-free errors, registry, option checks and codec contracts.
+  '@seqgen/base': 0,
   '@seqgen/core': 1,
   // Test helpers sit just above core (they use its RNG); only tests above them may use them.
   '@seqgen/test-utils': 1.5,
   '@seqgen/native': 2,
   '@seqgen/cells': 3,
   '@seqgen/tokenizers': 3,
+  '@seqgen/text': 3,
   '@seqgen/interop': 4,
   '@seqgen/trainer': 4,
   '@seqgen/samplers': 4,
   '@seqgen/models': 5,
   '@seqgen/app-kit': 6,
+  '@seqgen/serve': 6,
 };
 const TOP = 7; // apps, benchmarks, contract tests
 const TEST_FILE = /(\.test\.ts|\/test\/|\/test-fixtures\/|\/bench\/)/;

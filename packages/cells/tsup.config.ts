@@ -1,4 +1,4 @@
-import { packageConfig } from '../../tsup.package.ts';
+import { nodeAndBrowserConfig } from '../../tsup.package.ts';
 
-// doctor-cli is the `seqgen-doctor` command.
-export default packageConfig({ entry: ['src/index.ts', 'src/doctor-cli.ts'] });
+// doctor-cli is the `seqgen-doctor` command (Node only, so not in the browser build).
+export default nodeAndBrowserConfig({ entry: ['src/index.ts', 'src/doctor-cli.ts'] }, { entry: ['src/index.ts'] });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { packageConfig } from '../../tsup.package.ts';
+import { nodeAndBrowserConfig } from '../../tsup.package.ts';
 
 const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { version: string };
 
-export default packageConfig({
+export default nodeAndBrowserConfig({
   // errors and registry are entries of their own so that tfjs-free packages (tokenizers,
   // codecs) can use the typed errors, the registry and the option checks without loading tfjs.
   entry: { index: 'src/index.ts', errors: 'src/errors.ts', registry: 'src/registry-entry.ts' },

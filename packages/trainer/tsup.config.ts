@@ -1,3 +1,3 @@
-import { packageConfig } from '../../tsup.package.ts';
+import { nodeAndBrowserConfig } from '../../tsup.package.ts';
 
-export default packageConfig();
+export default nodeAndBrowserConfig();

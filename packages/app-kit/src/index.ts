@@ -11,6 +11,8 @@ export {
   isExpectedError,
   UsageError,
 } from './errors.js';
+export type { FitInRunOptions, FitInRunResult } from './fit-in-run.js';
+export { fitInRun } from './fit-in-run.js';
 export { resolveGenerationOptions } from './generation-options.js';
 export type { Stoppable } from './interrupt.js';
 export {
@@ -35,7 +37,11 @@ export type { CheckVocabularyOptions, UnknownReport, VocabularyLookup } from './
 export { checkVocabulary, describeCharacter, findUnknown } from './out-of-vocabulary.js';
 export type { OutputOptions } from './output.js';
 export { Output } from './output.js';
+export { packageVersionOf } from './package-version.js';
+export type { ProgramOptions } from './program.js';
 export { createProgram, runProgram } from './program.js';
+export type { ResumableRecord, ResumedRun } from './resume-run.js';
+export { resumeRun } from './resume-run.js';
 export type { RunFolderOptions } from './run-folder.js';
 export {
   checkOutFolder,

@@ -2,19 +2,33 @@ import { Command, CommanderError } from 'commander';
 import { errorCode, errorLine, exitCodeFor, InterruptedError, isExpectedError } from './errors.js';
 import { installInterruptHandler } from './interrupt.js';
 import { Output } from './output.js';
+import { packageVersionOf } from './package-version.js';
+
+/** Options of {@link createProgram}. */
+export interface ProgramOptions {
+  /**
+   * What `-V, --version` prints. Default: the version in the package.json of
+   * the package that holds the running script (`process.argv[1]`), i.e. the app's
+   * own package; no `--version` option when there is none.
+   */
+  version?: string;
+}
 
 /**
  * A commander program set up the way every seqgen app behaves: parse errors
  * are one `<name>: error: …` line plus a hint, and throw instead of exiting
- * (so {@link runProgram} maps them to exit code 2); subcommands made with
- * `.command()` inherit this.
+ * (so {@link runProgram} maps them to exit code 2); `-V, --version` prints the
+ * app's package version (exit 0); subcommands made with `.command()` inherit this.
  */
-export function createProgram(name: string, description: string): Command {
-  return new Command(name)
+export function createProgram(name: string, description: string, options: ProgramOptions = {}): Command {
+  const program = new Command(name)
     .description(description)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`${name}: ${text}`) });
+  const version = options.version ?? packageVersionOf(process.argv[1]);
+  if (version !== undefined) program.version(version, '-V, --version', 'print the version and exit');
+  return program;
 }
 
 /**

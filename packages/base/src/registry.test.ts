@@ -57,10 +57,10 @@ describe('config registry', () => {
     expect(() => registerConfigType('k', 'x', 3 as never)).toThrow(/factory: must be a function, got number/);
   });
 
-  it('is one table per process, shared through globalThis by every copy of core', () => {
+  it('is one table per process, shared through globalThis by every copy of base', () => {
     registerConfigType('kind-d', 'shared', () => 'one');
     const table = (globalThis as Record<symbol, Map<string, Map<string, unknown>>>)[
-      Symbol.for('@seqgen/core/registry')
+      Symbol.for('@seqgen/base/registry')
     ];
     expect(table?.get('kind-d')?.has('shared')).toBe(true);
   });

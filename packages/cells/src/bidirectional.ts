@@ -1,9 +1,11 @@
-import { assertOneOf, ConfigError, type JsonObject, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
+import { assertOneOf, ConfigError, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { expectType, nestedConfig, pick } from './config-fields.js';
+import type { TaggedConfigJson } from './config-json.js';
 import { type ApplyOptions, type LayerResult, RecurrentLayer } from './recurrent-layer.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
+/** How a bidirectional layer combines its two outputs: concatenated, summed, multiplied or averaged. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'average';
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'average'];
 
@@ -14,8 +16,11 @@ const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'average'];
  * `[...forwardState, ...backwardState]`.
  */
 export class Bidirectional implements SequenceLayer {
+  /** The layer walking time forwards. */
   readonly forward: RecurrentLayer;
+  /** The layer walking time backwards (`reverse: true`). */
   readonly backward: RecurrentLayer;
+  /** How the two outputs combine at each step (default `concat`, which doubles the width). */
   readonly merge: MergeMode;
 
   constructor(forward: RecurrentLayer, backward: RecurrentLayer, merge: MergeMode = 'concat') {
@@ -42,10 +47,12 @@ export class Bidirectional implements SequenceLayer {
     this.merge = merge;
   }
 
+  /** Features per input step: the last axis of `x` `[B, T, inputSize]`. */
   get inputSize(): number {
     return this.forward.cell.inputSize;
   }
 
+  /** Features per output step: twice the layer's output with `concat`, else the same. */
   get outputSize(): number {
     return this.merge === 'concat' ? 2 * this.forward.outputSize : this.forward.outputSize;
   }
@@ -57,6 +64,7 @@ export class Bidirectional implements SequenceLayer {
     return out;
   }
 
+  /** Runs both directions over `x` `[B, T, inputSize]` and merges their outputs; state is forward then backward. */
   apply(x: tf.Tensor, options: ApplyOptions = {}): LayerResult {
     const n = this.forward.cell.stateSizes.length;
     const { initialState, ...rest } = options;
@@ -83,7 +91,7 @@ export class Bidirectional implements SequenceLayer {
   }
 
   /** Plain JSON (`type: 'bidirectional'`, both layers' configs nested) that {@link Bidirectional.fromConfig} rebuilds it from. */
-  getConfig(): JsonObject & { type: 'bidirectional' } {
+  getConfig(): TaggedConfigJson<'bidirectional'> {
     return {
       type: 'bidirectional',
       forward: this.forward.getConfig(),
@@ -109,6 +117,7 @@ export class Bidirectional implements SequenceLayer {
     }
   }
 
+  /** Frees both directions' cells. */
   dispose(): void {
     this.forward.cell.dispose();
     this.backward.cell.dispose();

@@ -3,6 +3,7 @@ import { WeightStore } from './weights.js';
 
 /** What every cell does the same way: owning its weights, replacing them by name, disposing them. */
 export abstract class CellBase {
+  /** The cell's weights by name, which `variables` exposes and `setWeights` replaces. */
   protected readonly store = new WeightStore();
 
   get variables(): Readonly<Record<string, tf.Variable>> {
@@ -14,6 +15,7 @@ export abstract class CellBase {
     this.store.assign(values, `${this.constructor.name}.setWeights`);
   }
 
+  /** Frees the cell's weights; the cell cannot be used afterwards. */
   dispose(): void {
     this.store.dispose();
   }

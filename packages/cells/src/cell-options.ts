@@ -2,7 +2,9 @@ import { Rng } from '@seqgen/core';
 
 /** Options shared by every cell constructor. */
 export interface BaseCellOptions {
+  /** Features per input step (channels for a ConvLSTM cell). */
   inputSize: number;
+  /** Hidden units H (filters for a ConvLSTM cell). */
   units: number;
   /** Seed for the weight initializers (default 0); ignored when `rng` is given. */
   seed?: number;

@@ -17,6 +17,7 @@ export interface StepOptions {
   trace?: boolean;
 }
 
+/** What one cell step returns: the output, the next state and optional traced internals. */
 export interface StepResult {
   /** What the cell emits at this step (`[batch, outputSize]`). */
   output: tf.Tensor;
@@ -40,8 +41,11 @@ export interface SequenceResult {
  * sequences, stacks and bidirectional wrappers on top of it.
  */
 export interface RecurrentCell {
+  /** The cell kind, `type` in its config (`rnn`, `lstm`, `gru`, `conv-lstm`, or a registered one). */
   readonly type: CellType | (string & {});
+  /** Features per input step: the last axis of `x`. */
   readonly inputSize: number;
+  /** Hidden units H, which set the weights' widths. */
   readonly units: number;
   /** Size of `output` (equals `units` except for LSTM projection). */
   readonly outputSize: number;
@@ -61,14 +65,19 @@ export interface RecurrentCell {
   sequence?(x: tf.Tensor, state: tf.Tensor[], mask: tf.Tensor | undefined, reverse: boolean): SequenceResult;
   /** Replaces weights by name; every shape is checked before any is changed. */
   setWeights(values: Record<string, tf.Tensor>): void;
+  /** The cell's plain-JSON config, from which `cellFromConfig` rebuilds it (with fresh weights). */
   getConfig(): CellConfigJson;
+  /** Frees the cell's weights; the cell cannot be used afterwards. */
   dispose(): void;
 }
 
 /** A cell's plain-JSON config; `cellFromConfig` rebuilds the cell from it (core's registry, kind `cell`). */
 export interface CellConfigJson {
+  /** The cell kind, which selects the registered factory that rebuilds it. */
   type: CellType | (string & {});
+  /** Features per input step. */
   inputSize: number;
+  /** Hidden units H. */
   units: number;
   [key: string]: string | number | boolean | null | number[];
 }

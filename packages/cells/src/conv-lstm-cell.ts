@@ -23,6 +23,7 @@ export interface ConvLSTM2DCellOptions extends BaseCellOptions {
  * gates `[i, f, o, g]` as in {@link LSTMCell}.
  */
 export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
+  /** Always `conv-lstm`. */
   readonly type = 'conv-lstm' as const;
   /** Input channels. */
   readonly inputSize: number;
@@ -30,7 +31,9 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
   readonly units: number;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  /** Spatial kernel `[kh, kw]` of both convolutions (default 3 × 3). */
   readonly kernelSize: [number, number];
+  /** Initial forget-gate bias (default 1). */
   readonly forgetBias: number;
 
   constructor(options: ConvLSTM2DCellOptions) {
@@ -86,6 +89,7 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
     return result;
   }
 
+  /** The cell's config: sizes, kernel size and forget bias. */
   getConfig(): CellConfigJson {
     return {
       type: 'conv-lstm',

@@ -1,16 +1,42 @@
-import { ConfigError, type JsonObject, type TypedConfig } from '@seqgen/core';
+import { ConfigError, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { expectShape } from './checks.js';
 import { expectType, nestedConfig, pick } from './config-fields.js';
+import type { TaggedConfigJson } from './config-json.js';
 import { cellFromConfig } from './config-registry.js';
 import { ConvLSTM2DCell } from './conv-lstm-cell.js';
 import { swapBatchTime } from './fused/time-order.js';
 import { unstackRows } from './kernels/unstack-rows.js';
 
+/** Per-call options of {@link ConvLSTM2D.apply}. */
 export interface ConvLSTM2DApplyOptions {
+  /** Starting `[h, c]`, each `[B, H, W, filters]` (default zeros). */
   initialState?: tf.Tensor[];
+  /** Also return every step's gates and states, stacked over time (default false). */
   trace?: boolean;
 }
+
+/** Construction options of {@link ConvLSTM2D}. */
+export type ConvLSTM2DOptions = {
+  /**
+   * Return every step's hidden frames `[B, T, H, W, F]` (true, the default) or only the
+   * last step's `[B, H, W, F]` (false).
+   */
+  returnSequences?: boolean;
+};
+
+/** What {@link ConvLSTM2D.apply} returns. */
+export type ConvLSTM2DResult = {
+  /**
+   * The hidden frames: every step's `[B, T, H, W, F]`, or only the last step's `[B, H, W, F]`
+   * with `returnSequences: false` (F is the cell's filters).
+   */
+  output: tf.Tensor;
+  /** The final state `[h, c]`, each `[B, H, W, F]`: pass it as `initialState` to continue. */
+  state: tf.Tensor[];
+  /** With `trace: true`: each quantity the cell traced, stacked over time as `[B, T, ...]`. */
+  trace?: Record<string, tf.Tensor>;
+};
 
 /**
  * Runs a {@link ConvLSTM2DCell} over frames `[B, T, H, W, C]`, returning every
@@ -19,18 +45,19 @@ export interface ConvLSTM2DApplyOptions {
  */
 export class ConvLSTM2D {
   constructor(
+    /** The cell stepped over each frame. */
     readonly cell: ConvLSTM2DCell,
-    readonly options: { returnSequences?: boolean } = {},
+    /** `returnSequences`: return every step's hidden frames (default true) or only the last. */
+    readonly options: ConvLSTM2DOptions = {},
   ) {}
 
+  /** The cell's weights. */
   get variables(): Readonly<Record<string, tf.Variable>> {
     return this.cell.variables;
   }
 
-  apply(
-    x: tf.Tensor,
-    options: ConvLSTM2DApplyOptions = {},
-  ): { output: tf.Tensor; state: tf.Tensor[]; trace?: Record<string, tf.Tensor> } {
+  /** Runs the cell over frames `[B, T, H, W, C]`: output `[B, T, H, W, F]` (or `[B, H, W, F]`) and final `[h, c]`. */
+  apply(x: tf.Tensor, options: ConvLSTM2DApplyOptions = {}): ConvLSTM2DResult {
     expectShape(x, 'x', [undefined, undefined, undefined, undefined, this.cell.inputSize], 'ConvLSTM2D.apply');
     const [B, , H, W] = x.shape as number[];
     let state = options.initialState ?? this.cell.initialState(B as number, H, W);
@@ -56,7 +83,7 @@ export class ConvLSTM2D {
   }
 
   /** Plain JSON (`type: 'conv-lstm-2d'`, the cell's config nested) that {@link ConvLSTM2D.fromConfig} rebuilds it from. */
-  getConfig(): JsonObject & { type: 'conv-lstm-2d' } {
+  getConfig(): TaggedConfigJson<'conv-lstm-2d'> {
     return { type: 'conv-lstm-2d', cell: this.cell.getConfig(), returnSequences: this.options.returnSequences ?? true };
   }
 
@@ -72,6 +99,7 @@ export class ConvLSTM2D {
     return new ConvLSTM2D(cell, returnSequences);
   }
 
+  /** Frees the cell's weights. */
   dispose(): void {
     this.cell.dispose();
   }

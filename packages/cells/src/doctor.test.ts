@@ -15,8 +15,9 @@ describe('doctor', () => {
     expect(report.packages['@tensorflow/tfjs-core']).toBe(report.packages['@tensorflow/tfjs']);
     const text = formatDoctorReport(report);
     expect(text).toMatch(new RegExp(`active backend: ${report.backend.active} \\(selected by environment\\)`));
-    for (const name of ['tensorflow', 'wasm', 'cpu'])
-      expect(text).toMatch(new RegExp(`^  ${name}\\s+(active|skipped)`, 'm'));
+    // Backends are named as SEQGEN_BACKEND and --backend take them (tfjs-node's "tensorflow" is `node`).
+    expect(text).toMatch(/^backends \(as SEQGEN_BACKEND names them\):$/m);
+    for (const name of ['node', 'wasm', 'cpu']) expect(text).toMatch(new RegExp(`^  ${name}\\s+(active|skipped)`, 'm'));
     // @seqgen/native is optional: whatever its state, the report says which and why.
     expect(['active', 'inactive', 'not-installed']).toContain(report.native.status);
     expect(report.native.reason.length).toBeGreaterThan(0);

@@ -6,16 +6,21 @@ import {
 } from '@seqgen/core';
 import { fusedKernelStatus, nativeModuleStatus } from './fused/native-sequence.js';
 
+/** Whether `@seqgen/native`'s C++ kernels run the fused recurrent layers, and why. */
 export interface NativeKernelsReport {
   /** `active`: @seqgen/native's C++ kernels run the fused RNN layers; otherwise why not. */
   status: 'active' | 'inactive' | 'not-installed';
+  /** Why the status is what it is, for humans (the ISA in use, or what is missing). */
   reason: string;
+  /** Kernel set the native module runs (`avx512`, `avx2` or `generic`), when installed. */
   isa?: string;
+  /** Threads of the native kernel pool (the calling thread included), when installed. */
   threads?: number;
 }
 
 /** Core's environment report plus what cells decides: whether its fused layers run natively. */
 export interface DoctorReport extends EnvironmentReport {
+  /** Whether the fused recurrent kernels run natively. */
   native: NativeKernelsReport;
 }
 

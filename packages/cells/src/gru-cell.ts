@@ -26,11 +26,15 @@ export interface GRUCellOptions extends BaseCellOptions {
  * and `recurrentBias` `[3H]` when `resetAfter`. State: `[h]`.
  */
 export class GRUCell extends CellBase implements RecurrentCell {
+  /** Always `gru`. */
   readonly type = 'gru' as const;
+  /** Features per input step. */
   readonly inputSize: number;
+  /** Hidden units H; the state and output are `[batch, H]`. */
   readonly units: number;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  /** Whether the reset gate applies after the recurrent matmul (default true, PyTorch/cuDNN). */
   readonly resetAfter: boolean;
   readonly sequence: RecurrentCell['sequence'];
 
@@ -106,6 +110,7 @@ export class GRUCell extends CellBase implements RecurrentCell {
     return { outputs, state: [h] };
   }
 
+  /** The cell's config: sizes and `resetAfter`. */
   getConfig(): CellConfigJson {
     return { type: 'gru', inputSize: this.inputSize, units: this.units, resetAfter: this.resetAfter };
   }

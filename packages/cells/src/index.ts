@@ -7,15 +7,16 @@ export type { MergeMode } from './bidirectional.js';
 export { Bidirectional } from './bidirectional.js';
 export type { CellConfigJson, CellType, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
 export type { BaseCellOptions } from './cell-options.js';
+export type { TaggedConfigJson } from './config-json.js';
 export { attentionFromConfig, cellFromConfig, layerFromConfig, registerBuiltinCells } from './config-registry.js';
 export type { ConvLSTM2DCellOptions } from './conv-lstm-cell.js';
 export { ConvLSTM2DCell, sameConv2d } from './conv-lstm-cell.js';
-export type { ConvLSTM2DApplyOptions } from './conv-lstm-layer.js';
+export type { ConvLSTM2DApplyOptions, ConvLSTM2DOptions, ConvLSTM2DResult } from './conv-lstm-layer.js';
 export { ConvLSTM2D } from './conv-lstm-layer.js';
 export type { DoctorReport, NativeKernelsReport } from './doctor.js';
 export { doctor, formatDoctorReport } from './doctor.js';
 export { dropoutMask } from './dropout-mask.js';
-export type { NativeKernels } from './fused/native-sequence.js';
+export type { FusedKernelStatus, NativeKernels } from './fused/native-sequence.js';
 export { fusedKernelStatus, nativeKernels, setNativeKernels } from './fused/native-sequence.js';
 export type { GRUCellOptions } from './gru-cell.js';
 export { GRUCell } from './gru-cell.js';
@@ -28,5 +29,14 @@ export { lengthMask, RecurrentLayer } from './recurrent-layer.js';
 export type { SequenceLayer } from './sequence-layer.js';
 export type { SimpleRNNCellOptions } from './simple-rnn-cell.js';
 export { SimpleRNNCell } from './simple-rnn-cell.js';
-export type { StackedApplyOptions, StackedCellType, StackedResult, StackedRNNOptions } from './stacked-rnn.js';
+export type {
+  StackedApplyOptions,
+  StackedCellType,
+  StackedResult,
+  StackedRNNConfigJson,
+  StackedRNNOptions,
+  StackedRNNProjection,
+  StackedRNNResolvedOptions,
+  StackedStepResult,
+} from './stacked-rnn.js';
 export { StackedRNN } from './stacked-rnn.js';

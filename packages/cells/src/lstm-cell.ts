@@ -27,13 +27,19 @@ export interface LSTMCellOptions extends BaseCellOptions {
  * State: `[h, c]`.
  */
 export class LSTMCell extends CellBase implements RecurrentCell {
+  /** Always `lstm`. */
   readonly type = 'lstm' as const;
+  /** Features per input step. */
   readonly inputSize: number;
+  /** Hidden units H: the cell state `c` is `[batch, H]`. */
   readonly units: number;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  /** Initial forget-gate bias (default 1). */
   readonly forgetBias: number;
+  /** Size P that h is projected to after each step, or undefined for no projection. */
   readonly projSize: number | undefined;
+  /** Whether pre-activations and the cell state are layer-normalized (default false). */
   readonly layerNorm: boolean;
 
   constructor(options: LSTMCellOptions) {
@@ -123,6 +129,7 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     return { outputs, state: [h, c] };
   }
 
+  /** The cell's config: sizes, forget bias, projection and layer normalization. */
   getConfig(): CellConfigJson {
     return {
       type: 'lstm',

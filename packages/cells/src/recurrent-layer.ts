@@ -1,14 +1,16 @@
-import { ConfigError, type JsonObject, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
+import { ConfigError, Rng, ShapeError, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentCell } from './cell.js';
 import { dropoutRate, expectShape } from './checks.js';
 import { expectType, nestedConfig, pick } from './config-fields.js';
+import type { TaggedConfigJson } from './config-json.js';
 import { cellFromConfig } from './config-registry.js';
 import { dropoutMask } from './dropout-mask.js';
 import { swapBatchTime } from './fused/time-order.js';
 import { unstackRows } from './kernels/unstack-rows.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
+/** How a {@link RecurrentLayer} runs its cell: output mode, direction, dropout and kernel choice. */
 export interface RecurrentLayerOptions {
   /** Return outputs for every step `[B, T, out]` (default true) or only the last valid one `[B, out]`. */
   returnSequences?: boolean;
@@ -26,6 +28,7 @@ export interface RecurrentLayerOptions {
   seed?: number;
 }
 
+/** Per-call options of a layer's `apply`: starting state, padding, dropout, tracing. */
 export interface ApplyOptions {
   /** Initial state (defaults to zeros). */
   initialState?: tf.Tensor[];
@@ -39,6 +42,7 @@ export interface ApplyOptions {
   rng?: Rng;
 }
 
+/** What a layer's `apply` returns: outputs, final state and optional traces. */
 export interface LayerResult {
   /** `[B, T, out]` with `returnSequences`, else `[B, out]` (the last valid step in walking order). */
   output: tf.Tensor;
@@ -54,12 +58,19 @@ export interface LayerResult {
  * dropout, tracing) needs the step loop; both give the same numbers.
  */
 export class RecurrentLayer implements SequenceLayer {
+  /** The cell stepped at each time step. */
   readonly cell: RecurrentCell;
+  /** Return every step's output `[B, T, out]` (default true) or only the last valid one `[B, out]`. */
   readonly returnSequences: boolean;
+  /** Whether time is walked backwards (default false). */
   readonly reverse: boolean;
+  /** Dropout rate on the inputs while training, in [0, 1) (default 0). */
   readonly dropout: number;
+  /** Variational dropout rate on the recurrent state while training (default 0). */
   readonly recurrentDropout: number;
+  /** Dropout rate on the outputs while training (default 0). */
   readonly outputDropout: number;
+  /** Whether the cell's fused whole-sequence kernel is used when it can be (default true). */
   readonly fused: boolean;
   /** Seed of the layer's own dropout masks. */
   readonly seed: number;
@@ -78,7 +89,7 @@ export class RecurrentLayer implements SequenceLayer {
   }
 
   /** Plain JSON (`type: 'recurrent'`, the cell's own config nested) that {@link RecurrentLayer.fromConfig} rebuilds it from. */
-  getConfig(): JsonObject & { type: 'recurrent' } {
+  getConfig(): TaggedConfigJson<'recurrent'> {
     return {
       type: 'recurrent',
       cell: this.cell.getConfig(),
@@ -113,10 +124,12 @@ export class RecurrentLayer implements SequenceLayer {
     }
   }
 
+  /** Features per input step: the cell's `inputSize`. */
   get inputSize(): number {
     return this.cell.inputSize;
   }
 
+  /** Features per output step: the cell's `outputSize`. */
   get outputSize(): number {
     return this.cell.outputSize;
   }
@@ -125,10 +138,12 @@ export class RecurrentLayer implements SequenceLayer {
     return this.cell.variables;
   }
 
+  /** Frees the cell's weights. */
   dispose(): void {
     this.cell.dispose();
   }
 
+  /** Runs the cell over `x` `[B, T, inputSize]`, returning the outputs and the final state. */
   apply(x: tf.Tensor, options: ApplyOptions = {}): LayerResult {
     expectShape(x, 'x', [undefined, undefined, this.cell.inputSize], 'RecurrentLayer.apply');
     const [B, T] = x.shape as [number, number, number];

@@ -18,11 +18,15 @@ export interface SimpleRNNCellOptions extends BaseCellOptions {
  * `[in, H]`, `recurrentKernel` `[H, H]`, `bias` `[H]`. State: `[h]`.
  */
 export class SimpleRNNCell extends CellBase implements RecurrentCell {
+  /** Always `rnn`. */
   readonly type = 'rnn' as const;
+  /** Features per input step. */
   readonly inputSize: number;
+  /** Hidden units H; the state and output are `[batch, H]`. */
   readonly units: number;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
+  /** Activation of the new state (default `tanh`). */
   readonly activation: 'tanh' | 'relu';
   readonly sequence: RecurrentCell['sequence'];
 
@@ -82,6 +86,7 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
     return { outputs, state: [h] };
   }
 
+  /** The cell's config: sizes and activation. */
   getConfig(): CellConfigJson {
     return { type: 'rnn', inputSize: this.inputSize, units: this.units, activation: this.activation };
   }

@@ -8,11 +8,16 @@ import { dropoutMask } from './dropout-mask.js';
 import { type LayerResult, RecurrentLayer } from './recurrent-layer.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
+/** The cells a {@link StackedRNN} can stack: `lstm`, `gru` or `rnn`. */
 export type StackedCellType = 'lstm' | 'gru' | 'rnn';
 
+/** The configuration of a {@link StackedRNN}, like PyTorch's `nn.LSTM` arguments. */
 export interface StackedRNNOptions {
+  /** Cell of every layer. */
   cell: StackedCellType;
+  /** Features per input step of the first layer. */
   inputSize: number;
+  /** Hidden units per layer (per direction when bidirectional). */
   hiddenSize: number;
   /** Layers stacked on each other (default 1). */
   numLayers?: number;
@@ -40,16 +45,21 @@ export interface StackedRNNOptions {
   fused?: boolean;
 }
 
+/** Per-call options of {@link StackedRNN.apply}. */
 export interface StackedApplyOptions {
   /** One state list per layer (bidirectional: forward then backward tensors). */
   initialState?: tf.Tensor[][];
+  /** Valid length of each row; later steps are padding (state frozen, output zero). */
   lengths?: readonly number[];
+  /** Apply dropout (default false). */
   training?: boolean;
+  /** Return every layer's per-step gates and states in `trace` (uses the step loop). */
   trace?: boolean;
   /** Draw every dropout mask from this generator (e.g. a trainer's saved RNG, so a resumed run repeats them). */
   rng?: Rng;
 }
 
+/** What {@link StackedRNN.apply} returns: the top layer's outputs, every layer's state, optional traces. */
 export interface StackedResult {
   /** Top layer outputs `[B, T, outputSize]`. */
   output: tf.Tensor;
@@ -59,13 +69,39 @@ export interface StackedResult {
   trace?: Array<Record<string, tf.Tensor>>;
 }
 
+/** {@link StackedRNNOptions} with every default filled in, as {@link StackedRNN.options} holds them. */
+export type StackedRNNResolvedOptions = Readonly<Required<Omit<StackedRNNOptions, 'projSize'>> & StackedRNNProjection>;
+
+/** The LSTM projection size of {@link StackedRNNResolvedOptions}, which is null rather than absent when unused. */
+export type StackedRNNProjection = {
+  /** Width P of the projected hidden state of LSTM layers (`h` is `[B, P]`), or null without a projection. */
+  projSize: number | null;
+};
+
+/** What {@link StackedRNN.step} returns: the top layer's output for one step and every layer's new state. */
+export type StackedStepResult = {
+  /** The top layer's output for this step, `[B, outputSize]`. */
+  output: tf.Tensor;
+  /** Every layer's state after the step, bottom first (`[h, c]` for LSTM, `[h]` otherwise, each `[B, size]`): pass it to the next step. */
+  states: tf.Tensor[][];
+};
+
+/** The plain JSON of {@link StackedRNN.getConfig}: the tag and every option with its default filled in. */
+export type StackedRNNConfigJson = {
+  /** Always `'stacked-rnn'`, the registered type that rebuilds the stack. */
+  type: 'stacked-rnn';
+  [key: string]: string | number | boolean | null;
+};
+
 /**
  * A stack of recurrent layers, configured like PyTorch's `nn.LSTM` / `nn.GRU` /
  * `nn.RNN` (and weight-compatible with them through `importTorchWeights`).
  * `step` advances a unidirectional stack by one token for O(1) generation.
  */
 export class StackedRNN {
-  readonly options: Readonly<Required<Omit<StackedRNNOptions, 'projSize'>> & { projSize: number | null }>;
+  /** The options with every default filled (`projSize` null when unused). */
+  readonly options: StackedRNNResolvedOptions;
+  /** The layers, bottom first: a {@link RecurrentLayer} or a {@link Bidirectional} each. */
   readonly layers: SequenceLayer[];
   private readonly rng: Rng;
 
@@ -128,10 +164,12 @@ export class StackedRNN {
     return cellFromConfig(config, rng.uint32());
   }
 
+  /** Features per input step: the last axis of `x` `[B, T, inputSize]`. */
   get inputSize(): number {
     return this.options.inputSize;
   }
 
+  /** Features per output step of the top layer (doubled by a bidirectional `concat`). */
   get outputSize(): number {
     return (this.layers[this.layers.length - 1] as SequenceLayer).outputSize;
   }
@@ -153,6 +191,7 @@ export class StackedRNN {
     throw new ShapeError('l', `a layer index in [0, ${this.layers.length})`, String(l), 'StackedRNN.cellsOf');
   }
 
+  /** Runs every layer over `x` `[B, T, inputSize]`, returning the top outputs and each layer's final state. */
   apply(x: tf.Tensor, options: StackedApplyOptions = {}): StackedResult {
     expectShape(x, 'x', [undefined, undefined, this.inputSize], 'StackedRNN.apply');
     if (options.initialState && options.initialState.length !== this.layers.length) {
@@ -195,7 +234,7 @@ export class StackedRNN {
    * One step of a unidirectional stack: `x` `[B, inputSize]` → output `[B, outputSize]`.
    * Generation calls this once per token, carrying `states`; no prefix is re-fed.
    */
-  step(x: tf.Tensor, states: tf.Tensor[][]): { output: tf.Tensor; states: tf.Tensor[][] } {
+  step(x: tf.Tensor, states: tf.Tensor[][]): StackedStepResult {
     if (this.options.bidirectional) {
       throw new ConfigError(
         'bidirectional',
@@ -217,7 +256,8 @@ export class StackedRNN {
     });
   }
 
-  getConfig(): { type: 'stacked-rnn' } & Record<string, string | number | boolean | null> {
+  /** `type: 'stacked-rnn'` and the options with defaults filled, from which `fromConfig` rebuilds the stack. */
+  getConfig(): StackedRNNConfigJson {
     return { type: 'stacked-rnn', ...this.options };
   }
 
@@ -268,6 +308,7 @@ export class StackedRNN {
     return out;
   }
 
+  /** Rebuilds a stack from `getConfig()` JSON, with fresh weights drawn from its seed. */
   static fromConfig(config: Record<string, unknown>): StackedRNN {
     if (config.type !== 'stacked-rnn')
       throw new ConfigError('type', `expected "stacked-rnn", got ${JSON.stringify(config.type)}`);
@@ -278,6 +319,7 @@ export class StackedRNN {
     });
   }
 
+  /** Frees every layer's weights. */
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
   }

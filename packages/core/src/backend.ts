@@ -1,10 +1,11 @@
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, ConfigError } from './errors.js';
-import { startThreadedWasm } from './wasm-threads.js';
+import { platform } from './platform/node.js';
+import { readEnv } from './platform/platform.js';
 
 /** Backends seqgen can run on, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+/** A tfjs backend seqgen can run on: `tensorflow` (tfjs-node), `wasm` or `cpu`. */
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Environment variable that forces one backend (`tensorflow`, `node` as its alias, `wasm`, `cpu`). */
@@ -13,12 +14,20 @@ export const BACKEND_ENV = 'SEQGEN_BACKEND';
 /** Environment variable that sets the wasm backend's thread count (1 = single-threaded). */
 export const WASM_THREADS_ENV = 'SEQGEN_WASM_THREADS';
 
+/** What happened to one backend while {@link initBackend} picked one. */
 export interface BackendAttempt {
+  /** The backend this attempt concerns. */
   backend: BackendName;
+  /**
+   * `active` = in use, `failed` = did not load, `skipped` = another was forced, `not-tried` = a preferred one loaded
+   * first.
+   */
   status: 'active' | 'skipped' | 'failed' | 'not-tried';
+  /** Why it ended so (the load error, the forcing option, or why it was not needed), for humans. */
   reason: string;
 }
 
+/** What {@link initBackend} chose and why, with the outcome of every backend it considered. */
 export interface BackendReport {
   /** The backend tfjs now runs on. */
   active: BackendName;
@@ -30,7 +39,9 @@ export interface BackendReport {
   wasm?: WasmReport;
 }
 
+/** How the wasm backend runs: SIMD support and thread count. */
 export interface WasmReport {
+  /** Whether the SIMD build of the wasm backend is in use. */
   simd: boolean;
   /** Threads XNNPACK runs matmuls and convolutions on (1 = the single-threaded build). */
   threads: number;
@@ -38,6 +49,7 @@ export interface WasmReport {
   threadsReason: string;
 }
 
+/** Which backend {@link initBackend} starts and how many wasm threads it uses. */
 export interface InitBackendOptions {
   /** Force a backend; otherwise `SEQGEN_BACKEND`, otherwise the first that loads. */
   backend?: BackendName | 'node';
@@ -59,7 +71,7 @@ let currentKey: string | undefined;
  * an error, never a silent fallback. Calling it again returns the same report.
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
-  const fromEnv = process.env[BACKEND_ENV]?.trim();
+  const fromEnv = readEnv(BACKEND_ENV)?.trim();
   const requested = options.backend ?? (fromEnv ? fromEnv : undefined);
   let threads: ThreadRequest;
   try {
@@ -94,8 +106,8 @@ interface ThreadRequest {
 }
 
 function wasmThreadCount(option: number | undefined): ThreadRequest {
-  const fromEnv = process.env[WASM_THREADS_ENV]?.trim();
-  if (option === undefined && !fromEnv) return { count: os.availableParallelism(), source: 'one per core' };
+  const fromEnv = readEnv(WASM_THREADS_ENV)?.trim();
+  if (option === undefined && !fromEnv) return { count: platform.availableCores(), source: 'one per core' };
   const value = option ?? Number(fromEnv);
   const source = option === undefined ? `${WASM_THREADS_ENV}=${fromEnv}` : `options.wasmThreads=${option}`;
   if (!Number.isInteger(value) || value < 1 || value > 64) {
@@ -163,7 +175,7 @@ async function startWasm(threads: ThreadRequest): Promise<{ threads: number; rea
   await import('@tensorflow/tfjs-backend-wasm');
   if (threads.count > 1) {
     try {
-      const count = await startThreadedWasm(threads.count);
+      const count = await platform.startThreadedWasm(threads.count);
       return { threads: count, reason: threads.source };
     } catch (error) {
       await start('wasm');

@@ -1,13 +1,19 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { type BackendReport, type InitBackendOptions, initBackend } from './backend.js';
+import { type BackendName, type BackendReport, type InitBackendOptions, initBackend } from './backend.js';
+import { platform } from './platform/node.js';
 import { VERSION } from './version.js';
 
+/** Versions and backend details for bug reports, from {@link environmentReport}. */
 export interface EnvironmentReport {
+  /** The version of `@seqgen/core` that made the report. */
   seqgenCore: string;
+  /** Node.js version, or `none (<runtime>: <version>)` outside Node. */
   node: string;
+  /** Operating system and CPU architecture, e.g. `linux-x64` under Node. */
   platform: string;
+  /** Installed versions of the tfjs packages by name (`not installed` when absent), plus the loaded tfjs version. */
   packages: Record<string, string>;
+  /** The backend that was started, and what happened to the others. */
   backend: BackendReport;
 }
 
@@ -26,30 +32,13 @@ const REPORTED_PACKAGES = [
  */
 export async function environmentReport(options: InitBackendOptions = {}): Promise<EnvironmentReport> {
   const backend = await initBackend(options);
-  // Backends reached through @tensorflow/tfjs are resolved from there (pnpm keeps them out of our own scope).
-  const resolvers = [createRequire(import.meta.url)];
-  try {
-    resolvers.push(createRequire((resolvers[0] as NodeJS.Require).resolve('@tensorflow/tfjs')));
-  } catch {
-    // tfjs itself missing is reported below.
-  }
-  const packages: Record<string, string> = {};
-  for (const name of REPORTED_PACKAGES) {
-    packages[name] = 'not installed';
-    for (const require of resolvers) {
-      try {
-        packages[name] = (require(`${name}/package.json`) as { version: string }).version;
-        break;
-      } catch {
-        // try the next scope
-      }
-    }
-  }
+  const packages = platform.installedVersions(REPORTED_PACKAGES);
   packages['@tensorflow/tfjs (loaded)'] = tf.version.tfjs ?? 'unknown';
+  const runtime = platform.runtime();
   return {
     seqgenCore: VERSION,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
+    node: runtime.name === 'Node' ? runtime.version : `none (${runtime.name}: ${runtime.version})`,
+    platform: runtime.platform,
     packages,
     backend,
   };
@@ -60,16 +49,31 @@ export function formatEnvironmentReport(report: EnvironmentReport): string {
   const lines = [
     `@seqgen/core ${report.seqgenCore} on Node ${report.node} (${report.platform})`,
     '',
-    `active backend: ${report.backend.active} (selected by ${report.backend.selectedBy})`,
+    `active backend: ${settingName(report.backend.active)} (${tfjsNameNote(report.backend.active)}selected by ${report.backend.selectedBy})`,
   ];
   if (report.backend.wasm) {
     lines.push(
       `  wasm SIMD: ${report.backend.wasm.simd ? 'yes' : 'no'}, threads: ${report.backend.wasm.threads} (${report.backend.wasm.threadsReason})`,
     );
   }
-  lines.push('', 'backends:');
-  for (const a of report.backend.attempts) lines.push(`  ${a.backend.padEnd(11)} ${a.status.padEnd(9)} ${a.reason}`);
+  lines.push('', 'backends (as SEQGEN_BACKEND names them):');
+  for (const a of report.backend.attempts) {
+    lines.push(`  ${settingName(a.backend).padEnd(11)} ${a.status.padEnd(9)} ${a.reason}`);
+  }
   lines.push('', 'packages:');
   for (const [name, version] of Object.entries(report.packages)) lines.push(`  ${name.padEnd(31)} ${version}`);
   return lines.join('\n');
+}
+
+/**
+ * The name `SEQGEN_BACKEND` (and `seqgen-doctor --backend`) takes for a backend:
+ * tfjs-node registers itself as "tensorflow", but users select it as `node`.
+ */
+function settingName(backend: BackendName): string {
+  return backend === 'tensorflow' ? 'node' : backend;
+}
+
+/** `tfjs backend "tensorflow"; ` where tfjs's own name differs from the setting's, else nothing. */
+function tfjsNameNote(backend: BackendName): string {
+  return settingName(backend) === backend ? '' : `tfjs backend "${backend}"; `;
 }

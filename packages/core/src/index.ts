@@ -20,11 +20,12 @@ export {
   READABLE_FORMAT_VERSIONS,
   SINGLE_FILE_EXTENSION,
 } from './checkpoint/format.js';
-export type { LoadCheckpointOptions, LoadedCheckpoint } from './checkpoint/load.js';
+export { deleteIndexedDbCheckpoint, INDEXEDDB_DATABASE, INDEXEDDB_SCHEME } from './checkpoint/indexeddb.js';
+export type { CheckpointSource, LoadCheckpointOptions, LoadedCheckpoint } from './checkpoint/load.js';
 export { loadCheckpoint } from './checkpoint/load.js';
 export type { JsonObject, JsonValue } from './checkpoint/safe-json.js';
 export type { CheckpointData, SaveCheckpointOptions } from './checkpoint/save.js';
-export { saveCheckpoint } from './checkpoint/save.js';
+export { encodeCheckpoint, saveCheckpoint } from './checkpoint/save.js';
 export type { WeightArray, WeightData, WeightInput } from './checkpoint/weights.js';
 export { weightsToTensors } from './checkpoint/weights.js';
 export type { Codec, CodecJson, DiscreteCodec, FrameCodec, Tokenizer } from './contracts/codec.js';
@@ -32,7 +33,9 @@ export type { Sampler } from './contracts/sampler.js';
 export type {
   AttentionMemory,
   ContinuousSequenceModel,
+  ContinuousStepResult,
   SequenceModel,
+  SequenceStepResult,
   SteppedModel,
 } from './contracts/sequence-model.js';
 export type { EnvironmentReport } from './environment-report.js';
@@ -47,6 +50,7 @@ export {
   ShapeError,
   TokenizerError,
 } from './errors.js';
+export type { FileStats } from './file-kind.js';
 export { fileKind } from './file-kind.js';
 export { glorotUniform, orthogonal, randomNormal, randomUniform, truncatedNormal } from './initializers.js';
 export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';

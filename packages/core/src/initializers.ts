@@ -16,12 +16,20 @@ function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * A float32 tensor of the given shape drawn uniformly from `[min, max)` (default ±0.05) with `rng`, the same on every
+ * backend.
+ */
 export function randomUniform(rng: Rng, shape: readonly number[], min = -0.05, max = 0.05): tf.Tensor {
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform(min, max);
   return tf.tensor(data, [...shape], 'float32');
 }
 
+/**
+ * A float32 tensor of the given shape drawn from a normal distribution (default mean 0, std 1) with `rng`, the same on
+ * every backend.
+ */
 export function randomNormal(rng: Rng, shape: readonly number[], mean = 0, std = 1): tf.Tensor {
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = rng.normal(mean, std);

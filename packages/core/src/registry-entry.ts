@@ -1,5 +1,6 @@
 // `@seqgen/core/registry`: the config registry and option checks without
-// TensorFlow.js, for packages that promise to need none (tokenizers, codecs).
+// TensorFlow.js. They live in `@seqgen/base` (which tfjs-free packages import
+// directly); this entry stays for code that imported it from core.
 export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';
 export {
   buildFromConfig,

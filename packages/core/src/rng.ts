@@ -134,10 +134,12 @@ export class Rng {
     return new Rng(this.uint32() * 2 ** 21 + (this.uint32() >>> 11));
   }
 
+  /** The generator's four 32-bit words of state, to save and later restore with `setState`. */
   getState(): RngState {
     return [this.s0, this.s1, this.s2, this.s3];
   }
 
+  /** Restores a state from `getState`, so the sequence continues exactly where it was; throws on an invalid state. */
   setState(state: RngState): void {
     Rng.checkState(state);
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [number, number, number, number];

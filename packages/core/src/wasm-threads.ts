@@ -41,7 +41,7 @@ export async function startThreadedWasm(threads: number): Promise<number> {
     const cpus = originalCpus();
     return [...cpus, ...cpus];
   };
-  workerThreads.Worker = PoolWorker;
+  workerThreads.Worker = poolWorkerClass();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasmBackend.setThreadsCount(threads);
   try {
@@ -61,13 +61,22 @@ export async function startThreadedWasm(threads: number): Promise<number> {
   }
 }
 
-/** A pthread worker: never keeps the process alive, and starts without the parent's Node.js flags. */
-class PoolWorker extends workerThreads.Worker {
-  constructor(filename: string | URL, options: workerThreads.WorkerOptions = {}) {
-    super(filename, { ...options, execArgv: [] });
-    this.unref();
-  }
-  override ref(): void {}
+let poolWorker: typeof workerThreads.Worker | undefined;
+
+/**
+ * A pthread worker: never keeps the process alive, and starts without the
+ * parent's Node.js flags. Made on first use, so that importing core defines no
+ * subclass of a Node class.
+ */
+function poolWorkerClass(): typeof workerThreads.Worker {
+  poolWorker ??= class PoolWorker extends workerThreads.Worker {
+    constructor(filename: string | URL, options: workerThreads.WorkerOptions = {}) {
+      super(filename, { ...options, execArgv: [] });
+      this.unref();
+    }
+    override ref(): void {}
+  };
+  return poolWorker;
 }
 
 /** The pthread worker script as a file Node can start, written once per tfjs version (atomically). */

@@ -1,5 +1,6 @@
 import { NonFiniteError } from '@seqgen/core';
 
+/** Options shared by the weight importers of this package. */
 export interface ImportWeightsOptions {
   /** Import NaN/Inf weights instead of refusing them (default false), as `loadCheckpoint`'s option of the same name. */
   allowNonFinite?: boolean;

@@ -11,8 +11,11 @@ import { GRU_SWAP_ZR, LSTM_SWAP_GO, reorderGates } from './gate-order.js';
  * bias `[2, 3H]` (input bias, recurrent bias), with `reset_after=False` `[3H]`.
  */
 export interface KerasWeights {
+  /** Input kernel `[in, G·H]`: input size by gates × units, in Keras's gate order. */
   kernel: tf.Tensor;
+  /** Recurrent kernel `[H, G·H]`: units by gates × units, in Keras's gate order. */
   recurrentKernel: tf.Tensor;
+  /** Bias `[G·H]`; for a GRU with `reset_after=True`, `[2, 3H]` (input bias, then recurrent bias). */
   bias: tf.Tensor;
 }
 

@@ -96,9 +96,17 @@ export function importTorchWeights(
   }
 }
 
+/** One tensor of the state dict {@link exportTorchWeights} returns, in PyTorch's layout. */
+export type TorchTensorData = {
+  /** PyTorch's shape of the tensor, e.g. `[G·H, inputSize]` for `weight_ih_l0` (G gates, H hidden units). */
+  shape: number[];
+  /** The values in row-major (C) order, as many as the shape's product. */
+  data: Float32Array;
+};
+
 /** The PyTorch state dict of a {@link StackedRNN} (LSTM/RNN: the whole bias goes to `bias_ih`, `bias_hh` is zero). */
-export function exportTorchWeights(rnn: StackedRNN): Record<string, { shape: number[]; data: Float32Array }> {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+export function exportTorchWeights(rnn: StackedRNN): Record<string, TorchTensorData> {
+  const out: Record<string, TorchTensorData> = {};
   const put = (name: string, t: tf.Tensor) => {
     out[name] = { shape: [...t.shape], data: t.dataSync() as Float32Array };
     t.dispose();

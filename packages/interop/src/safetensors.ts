@@ -3,16 +3,23 @@ import { CheckpointError, ConfigError, fileKind } from '@seqgen/core';
 
 /** One tensor read from a `.safetensors` file, converted to float32 (or int32 for integer and bool dtypes). */
 export interface SafeTensor {
+  /** The tensor's dimensions as stored; `[]` for a scalar. */
   shape: number[];
+  /** `float32` for float dtypes (F64, F32, F16, BF16), `int32` for integer and bool dtypes. */
   dtype: 'float32' | 'int32';
+  /** The elements in row-major order, converted from the stored dtype. */
   data: Float32Array | Int32Array;
 }
 
+/** Everything a `.safetensors` file holds: its tensors by name and its string metadata. */
 export interface SafetensorsFile {
+  /** Every tensor in the file, by its stored name. */
   tensors: Record<string, SafeTensor>;
+  /** The header's `__metadata__` string map (`{}` when absent). */
   metadata: Record<string, string>;
 }
 
+/** Limits applied by {@link readSafetensors} while reading a file. */
 export interface ReadSafetensorsOptions {
   /** Largest file accepted, in bytes (default 2 GiB − 1, the most one buffer read holds). Checked before reading. */
   maxBytes?: number;

@@ -7,6 +7,9 @@
  *
  *   --strict              exit non-zero when the compile fails
  *   --quiet-failure       print one line instead of the compiler output on failure
+ *   --prefer-prebuilt     (the install script) compile nothing when the package's prebuilt binary
+ *                         for this machine (scripts/prebuild.mjs) loads: no compiler needed
+ *   SEQGEN_NATIVE_FROM_SOURCE=1  compile even when the prebuilt binary loads
  *   SEQGEN_NATIVE_SKIP_BUILD=1   do not compile (tests of the fallback, or no toolchain wanted)
  *   SEQGEN_NATIVE_REQUIRED=1     the addon is expected (CI): as --strict, with the full compiler output, even in the install script
  */
@@ -15,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prebuiltPath } from './prebuilt-name.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const required = process.env.SEQGEN_NATIVE_REQUIRED === '1';
@@ -32,6 +36,27 @@ function record(status) {
 if (process.env.SEQGEN_NATIVE_SKIP_BUILD === '1') {
   console.log('@seqgen/native: SEQGEN_NATIVE_SKIP_BUILD=1, addon not compiled');
   process.exit(0);
+}
+
+if (process.argv.includes('--prefer-prebuilt') && process.env.SEQGEN_NATIVE_FROM_SOURCE !== '1') {
+  const prebuilt = prebuiltPath(root);
+  // Loaded in a child process: a binary that does not load here (another libc, an old glibc) must not end this one.
+  const probe = existsSync(prebuilt)
+    ? spawnSync(process.execPath, ['-e', 'require(process.argv[1]).info()', prebuilt], { encoding: 'utf8' })
+    : undefined;
+  if (probe?.status === 0) {
+    console.log('@seqgen/native: the prebuilt binary loads on this machine; nothing to compile');
+    process.exit(0);
+  }
+  if (probe)
+    console.warn(
+      `@seqgen/native: the prebuilt binary does not load here (${
+        probe.stderr
+          .split('\n')
+          .find((l) => /error/i.test(l))
+          ?.trim() ?? `exit ${probe.status}`
+      }); compiling from source`,
+    );
 }
 
 // Up to date: the addon is newer than every source.

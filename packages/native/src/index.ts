@@ -1,21 +1,32 @@
 /**
  * @seqgen/native: whole-sequence LSTM / GRU / RNN kernels (forward and
- * backward) and a batch step for generation, compiled from this package's C++
- * sources by node-gyp at install/build time. When the addon is missing (no
- * compiler, another OS, `SEQGEN_NATIVE=0`) everything here reports why and
- * @seqgen/cells keeps its pure-tfjs kernels.
+ * backward) and a batch step for generation: a prebuilt binary for linux-x64
+ * (glibc) ships in the package, and elsewhere the install script compiles this
+ * package's C++ sources with node-gyp. When no binary loads (no compiler,
+ * install scripts blocked, `SEQGEN_NATIVE=0`) everything here reports why and
+ * what to do, and @seqgen/cells keeps its pure-tfjs kernels.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { SeqgenError, ShapeError } from '@seqgen/core/errors';
+import { SeqgenError, ShapeError } from '@seqgen/base';
+import {
+  addonCandidates,
+  ENABLE_ADDON_ADVICE,
+  prebuiltName,
+  recordedBuildFailure,
+  shippedPrebuilds,
+} from './addon-binary.js';
 
+/** The recurrent cells the kernels implement: LSTM (4 gates), GRU (3 gates) and a vanilla RNN. */
 export type NativeCell = 'lstm' | 'gru' | 'rnn';
 
+/** Whether the addon is in use, why (not), and what it runs on: {@link nativeStatus}'s answer. */
 export interface NativeStatus {
   /** The addon is loaded and will be used. */
   loaded: boolean;
-  /** Why it is (not) in use, in words. */
+  /** Why it is (not) in use, in words; when not loaded, also what can be done about it. */
   reason: string;
+  /** Which binary is loaded: one compiled on this machine, or the prebuilt one shipped in the package. */
+  binary?: 'compiled' | 'prebuilt';
   /** Kernel set in use: `avx512`, `avx2` or `generic`. */
   isa?: string;
   /** Why that kernel set was chosen. */
@@ -23,18 +34,30 @@ export interface NativeStatus {
   /** Threads of the native pool (the caller's thread included). */
   threads?: number;
   /** CPU features seen at run time. */
-  cpu?: { avx2: boolean; fma: boolean; avx512f: boolean };
+  cpu?: {
+    /** The CPU has AVX2 (the `avx2` kernel set needs it, with FMA). */
+    avx2: boolean;
+    /** The CPU has fused multiply-add. */
+    fma: boolean;
+    /** The CPU has AVX-512F (the `avx512` kernel set). */
+    avx512f: boolean;
+  };
 }
 
 /** An opaque handle to what a forward pass keeps for its backward pass (freed by backward, release, or GC). */
 export interface NativeSaved {
+  /** Brands the handle so that only a forward pass's result is accepted. */
   readonly __nativeSaved: unique symbol;
 }
 /** Weights packed once for {@link stepForward}. */
 export interface NativeStepWeights {
+  /** The packed weights in native memory (freed by GC). */
   readonly handle: unknown;
+  /** The cell the weights belong to. */
   readonly cell: NativeCell;
+  /** Width of the input `x` each step takes. */
   readonly inputSize: number;
+  /** Hidden units: the width of `h` (and `c`). */
   readonly units: number;
 }
 
@@ -67,20 +90,6 @@ export const NATIVE_ENV = 'SEQGEN_NATIVE';
 let binding: Binding | undefined;
 let status: NativeStatus | undefined;
 
-function addonPath(): string {
-  return new URL('../build/Release/seqgen_native.node', import.meta.url).pathname;
-}
-
-function buildFailure(): string | undefined {
-  try {
-    const file = new URL('../build/build-status.json', import.meta.url);
-    const s = JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; reason?: string };
-    return s.ok ? undefined : s.reason;
-  } catch {
-    return undefined;
-  }
-}
-
 function load(): NativeStatus {
   if (status) return status;
   const env = process.env[NATIVE_ENV]?.trim().toLowerCase();
@@ -88,33 +97,41 @@ function load(): NativeStatus {
     status = { loaded: false, reason: `disabled by ${NATIVE_ENV}=${process.env[NATIVE_ENV]}` };
     return status;
   }
-  const path = addonPath();
-  if (!existsSync(path)) {
-    const failure = buildFailure();
-    status = {
-      loaded: false,
-      reason: failure
-        ? `addon not built: ${failure}`
-        : 'addon not built (run `pnpm --filter @seqgen/native build`, or allow its install script: pnpm onlyBuiltDependencies)',
-    };
-    return status;
+  const failures: string[] = [];
+  for (const candidate of addonCandidates()) {
+    try {
+      binding = createRequire(import.meta.url)(candidate.path) as Binding;
+      const i = binding.info();
+      status = {
+        loaded: true,
+        reason: candidate.origin === 'prebuilt' ? 'prebuilt addon loaded' : 'addon loaded',
+        binary: candidate.origin,
+        isa: i.isa,
+        isaReason: i.isaReason,
+        threads: i.threads,
+        cpu: i.cpu,
+      };
+      return status;
+    } catch (error) {
+      binding = undefined;
+      failures.push(`${candidate.origin} addon failed to load: ${(error as Error).message.split('\n')[0]}`);
+    }
   }
-  try {
-    binding = createRequire(import.meta.url)(path) as Binding;
-    const i = binding.info();
-    status = {
-      loaded: true,
-      reason: 'addon loaded',
-      isa: i.isa,
-      isaReason: i.isaReason,
-      threads: i.threads,
-      cpu: i.cpu,
-    };
-  } catch (error) {
-    binding = undefined;
-    status = { loaded: false, reason: `addon failed to load: ${(error as Error).message.split('\n')[0]}` };
-  }
+  status = { loaded: false, reason: notLoadedReason(failures) };
   return status;
+}
+
+/** Why no binary is in use, and what the user can do about it. */
+function notLoadedReason(loadFailures: string[]): string {
+  if (loadFailures.length) return `${loadFailures.join('; ')}; ${ENABLE_ADDON_ADVICE}`;
+  const { folder, file } = prebuiltName();
+  const shipped = shippedPrebuilds();
+  const prebuilt = shipped.length
+    ? `no prebuilt binary matches this machine (${folder}, ${file}; shipped: ${shipped.join(', ')})`
+    : 'no prebuilt binary in this copy of the package';
+  const failure = recordedBuildFailure();
+  if (failure) return `addon not built: ${failure}; ${prebuilt}; ${ENABLE_ADDON_ADVICE}`;
+  return `addon not built (its install script did not run: in this monorepo run \`pnpm --filter @seqgen/native build\`); ${prebuilt}; ${ENABLE_ADDON_ADVICE}`;
 }
 
 /** Whether the native kernels are loaded, and why (not). Never throws. */
@@ -147,15 +164,27 @@ export function configureNative(options: {
     throw new ShapeError('threads', 'an integer in [1, 64]', String(options.threads), 'configureNative');
   }
   const i = b.configure({ threads: options.threads, isa: options.isa });
-  status = { loaded: true, reason: 'addon loaded', isa: i.isa, isaReason: i.isaReason, threads: i.threads, cpu: i.cpu };
+  status = {
+    reason: 'addon loaded',
+    ...status,
+    loaded: true,
+    isa: i.isa,
+    isaReason: i.isaReason,
+    threads: i.threads,
+    cpu: i.cpu,
+  };
   return { ...status };
 }
 
 /** Native memory held by live forward passes, packed step weights and decoders (for leak checks). */
 export function nativeMemory(): {
+  /** Forward passes whose saved buffers are not freed yet. */
   liveSaved: number;
+  /** Bytes those saved buffers hold. */
   liveBytes: number;
+  /** Packed step weights not collected yet. */
   liveStepWeights: number;
+  /** Packed decoders not collected yet. */
   liveDecoders: number;
 } {
   const i = need().info();
@@ -169,10 +198,15 @@ export function nativeMemory(): {
 
 /** Calls of each kernel that ran to completion, counted in this module instance. */
 export interface NativeCallCounts {
+  /** Completed {@link sequenceForward} calls. */
   sequenceForward: number;
+  /** Completed {@link sequenceBackward} calls. */
   sequenceBackward: number;
+  /** Completed {@link stepForward} calls. */
   stepForward: number;
+  /** Completed {@link decodeStep} calls. */
   decodeStep: number;
+  /** Completed {@link gemm} calls. */
   gemm: number;
 }
 const calls: NativeCallCounts = { sequenceForward: 0, sequenceBackward: 0, stepForward: 0, decodeStep: 0, gemm: 0 };
@@ -205,7 +239,9 @@ function f32(value: unknown, name: string, length: number, where: string): Float
   return value;
 }
 
+/** Inputs, weights and sizes of a whole-sequence forward pass ({@link sequenceForward}). */
 export interface SequenceForwardArgs {
+  /** Which recurrent cell to run. */
   cell: NativeCell;
   /** `[batch, steps, inputSize]`. */
   x: Float32Array;
@@ -223,10 +259,15 @@ export interface SequenceForwardArgs {
   c0?: Float32Array;
   /** `[batch, steps]`: 1 for real steps, 0 for padding (state kept, output 0). */
   mask?: Float32Array;
+  /** Sequences in the batch (B). */
   batch: number;
+  /** Time steps of each sequence (T). */
   steps: number;
+  /** Features of each input step. */
   inputSize: number;
+  /** Hidden units (H). */
   units: number;
+  /** Run from the last step to the first (the backward half of a bidirectional layer). */
   reverse?: boolean;
   /** RNN activation (default tanh). */
   activation?: 'tanh' | 'relu';
@@ -234,9 +275,11 @@ export interface SequenceForwardArgs {
   save?: boolean;
 }
 
+/** What {@link sequenceForward} returns: the outputs, and what the backward pass needs. */
 export interface SequenceForwardResult {
   /** `[batch, steps + S, units]`: the outputs, then the final h (and c for LSTM, S = 2; else S = 1). */
   out: Float32Array;
+  /** The buffers {@link sequenceBackward} needs; `null` when called with `save: false`. */
   saved: NativeSaved | null;
 }
 
@@ -276,13 +319,19 @@ export function sequenceForward(a: SequenceForwardArgs): SequenceForwardResult {
   return { out: r.out, saved: (r.saved ?? null) as NativeSaved | null };
 }
 
+/** Gradients of a forward pass's loss with respect to everything it read ({@link sequenceBackward}). */
 export interface SequenceGradients {
+  /** With respect to the inputs: `[batch, steps, inputSize]`. */
   dx: Float32Array;
+  /** With respect to the input kernel: `[inputSize, G·units]`. */
   dKernel: Float32Array;
+  /** With respect to the recurrent kernel: `[units, G·units]`. */
   dRecurrentKernel: Float32Array;
+  /** With respect to the bias: `[G·units]`. */
   dBias: Float32Array;
   /** GRU only. */
   dRecurrentBias?: Float32Array;
+  /** With respect to the initial hidden state: `[batch, units]`. */
   dh0: Float32Array;
   /** LSTM only. */
   dc0?: Float32Array;
@@ -394,32 +443,46 @@ export function gemm(
 
 /** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */
 export interface NativeDecoder {
+  /** The packed model in native memory (freed by GC). */
   readonly handle: unknown;
+  /** The cell of every layer. */
   readonly cell: NativeCell;
+  /** Tokens the embedding and the output layer cover. */
   readonly vocabSize: number;
+  /** Width of a token's embedding (the first layer's input). */
   readonly embeddingSize: number;
   /** Units per layer. */
   readonly units: readonly number[];
 }
 
+/** The weights of an embedding → stacked cells → linear head language model, for {@link packDecoder}. */
 export interface PackDecoderArgs {
+  /** The cell of every layer. */
   cell: NativeCell;
   /** RNN activation (default tanh). */
   activation?: 'tanh' | 'relu';
+  /** Tokens the embedding and the output layer cover. */
   vocabSize: number;
+  /** Width of a token's embedding. */
   embeddingSize: number;
   /** Bottom to top; layer 0 reads the embedding, each next layer the previous layer's h. */
   layers: ReadonlyArray<{
+    /** Hidden units of this layer. */
     units: number;
+    /** `[input width, G·units]`: the embedding size for layer 0, the previous layer's units after. */
     kernel: Float32Array;
+    /** `[units, G·units]`. */
     recurrentKernel: Float32Array;
+    /** `[G·units]`. */
     bias: Float32Array;
+    /** GRU only: `[3·units]`, added after the recurrent matmul. */
     recurrentBias?: Float32Array;
   }>;
   /** `[vocabSize, embeddingSize]`. */
   embedding: Float32Array;
   /** `[top units, vocabSize]`, or `[vocabSize, top units]` when `outputTransposed` (tied to the embedding). */
   outputKernel: Float32Array;
+  /** `outputKernel` is stored `[vocabSize, top units]` (the embedding, tied). Default false. */
   outputTransposed?: boolean;
   /** `[vocabSize]`. */
   outputBias: Float32Array;

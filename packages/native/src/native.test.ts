@@ -1,4 +1,4 @@
-import { SeqgenError, ShapeError } from '@seqgen/core/errors';
+import { SeqgenError, ShapeError } from '@seqgen/base';
 import { describe, expect, it } from 'vitest';
 import {
   configureNative,

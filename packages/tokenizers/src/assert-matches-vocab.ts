@@ -1,4 +1,4 @@
-import { TokenizerError } from '@seqgen/core/errors';
+import { TokenizerError } from '@seqgen/base';
 
 /**
  * Throws 'vocab-mismatch' unless `tokenizer.vocabSize` equals what a model

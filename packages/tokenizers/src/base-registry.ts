@@ -1,7 +1,7 @@
 /**
- * The one place this package reaches core's registry and validation helpers:
- * through `@seqgen/core/registry`, which loads no TensorFlow.js (this package
- * needs none).
+ * The one place this package reaches seqgen's registry and validation helpers:
+ * through `@seqgen/base`, which loads no TensorFlow.js (this package needs
+ * none, and installs none).
  */
 export {
   assertPositiveInteger,
@@ -9,4 +9,4 @@ export {
   isRegisteredConfigType,
   registerConfigType,
   registeredConfigTypes,
-} from '@seqgen/core/registry';
+} from '@seqgen/base';

@@ -13,6 +13,7 @@ export function pairKey(a: number, b: number): number {
   return a * MAX_SYMBOLS + b;
 }
 
+/** One BPE merge: the left and right symbol ids it joins into a new symbol. */
 export type Merge = readonly [left: number, right: number];
 
 /** rank lookup for a merge list: pair key → rank. */

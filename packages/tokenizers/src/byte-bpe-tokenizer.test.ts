@@ -1,4 +1,4 @@
-import { ConfigError, type TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, type TokenizerError } from '@seqgen/base';
 import { PROPERTY_SEED, readMobyDick, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
+import { assertPositiveInteger } from './base-registry.js';
 import { BaseTokenizer } from './base-tokenizer.js';
 import { applyMerges, BYTE_SYMBOLS, MAX_SYMBOLS, type Merge, rankMerges } from './bpe-merges.js';
 import { trainBpeMerges } from './bpe-trainer.js';
 import { BYTE_NAMES, nameOfBytes } from './byte-symbols.js';
-import { assertPositiveInteger } from './core-registry.js';
 import { compileSplitPattern, GPT2_PATTERN, regexSplit, type SplitPattern } from './regex-split.js';
 import {
   DEFAULT_SPECIAL_TOKENS,
@@ -25,6 +25,7 @@ import { decodeWtf8, encodeWtf8Into } from './wtf8.js';
 
 export { GPT2_PATTERN };
 
+/** How a {@link ByteBpeTokenizer} pre-tokenizes and caches, and which special tokens it has. */
 export interface ByteBpeOptions {
   /** Special tokens, ids 0..n-1, recognised whole in input and never split. Default `['<pad>', '<unk>', '<bos>', '<eos>']`. */
   specialTokens?: readonly string[];
@@ -38,6 +39,7 @@ export interface ByteBpeOptions {
   cacheSize?: number;
 }
 
+/** Options of `ByteBpeTokenizer.train`: the target vocabulary size and merge threshold, plus {@link ByteBpeOptions}. */
 export interface ByteBpeTrainOptions extends ByteBpeOptions {
   /** Target vocabulary size: special tokens + 256 bytes + merges. */
   vocabSize: number;
@@ -52,8 +54,11 @@ export interface ByteBpeTrainOptions extends ByteBpeOptions {
  * then the 256 bytes, then one per merge in rank order.
  */
 export class ByteBpeTokenizer extends BaseTokenizer {
+  /** Always `byte-bpe`. */
   readonly type = 'byte-bpe';
+  /** Pre-tokenization regex source: text is cut into its matches before merging (default {@link GPT2_PATTERN}). */
   readonly pattern: string;
+  /** The merges in rank order: merge r joins two earlier symbols into symbol 256 + r. */
   readonly merges: readonly Merge[];
   private readonly regex: SplitPattern;
   private readonly ranks: Map<number, number>;
@@ -140,6 +145,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     return new ByteBpeTokenizer(merges, { ...options, specialTokens: specials });
   }
 
+  /** Rebuilds a tokenizer from its `toJSON()` output; throws a `corrupt` TokenizerError on malformed JSON. */
   static fromJSON(input: unknown): ByteBpeTokenizer {
     const context = 'byte-bpe tokenizer JSON';
     const json = toJsonRecord(input, context);
@@ -177,6 +183,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     return asCorrupt(context, () => new ByteBpeTokenizer(merges, { specialTokens, pattern }));
   }
 
+  /** Special tokens + 256 bytes + one per merge. */
   get vocabSize(): number {
     return this.specialTokens.length + this.symbolBytes.length;
   }
@@ -189,6 +196,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     return bytes && nameOfBytes(bytes);
   }
 
+  /** The id of a special token's text or of a token name in GPT-2's printable byte alphabet (`"Ġthe"`). */
   tokenToId(token: string): number | undefined {
     const special = this.specialId(token);
     if (special !== undefined) return special;
@@ -201,6 +209,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     return this.symbolBytes[id - this.specialTokens.length]?.slice();
   }
 
+  /** The tokenizer as JSON: special tokens, pattern, and merges as pairs of token names. */
   toJSON(): TokenizerJson {
     return {
       type: this.type,

@@ -1,5 +1,5 @@
-import type { Tokenizer } from '@seqgen/core';
-import { TokenizerError } from '@seqgen/core/errors';
+import type { Tokenizer } from '@seqgen/base';
+import { TokenizerError } from '@seqgen/base';
 import { PROPERTY_SEED, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { TokenizerError } from '@seqgen/core/errors';
+import { TokenizerError } from '@seqgen/base';
 import { DEFAULT_SPECIAL_TOKENS } from './special-tokens.js';
 import { asCorrupt } from './tokenizer-json.js';
 import { type UnknownPolicy, unknownTokenError } from './unknown-policy.js';
@@ -7,6 +7,7 @@ import { VocabTokenizer } from './vocab-tokenizer.js';
 /** Code units per String.fromCharCode call: well under engines' argument limits. */
 const CHUNK = 8192;
 
+/** The special tokens of a {@link CharTokenizer} and what it does with unknown characters. */
 export interface CharTokenizerOptions {
   /** Special tokens, ids 0..n-1. Default `['<pad>', '<unk>', '<bos>', '<eos>']`. */
   specialTokens?: readonly string[];
@@ -20,6 +21,7 @@ export interface CharTokenizerOptions {
  * point: that keeps `decode(encode(x)) === x` for every JavaScript string.
  */
 export class CharTokenizer extends VocabTokenizer {
+  /** Always `char`. */
   readonly type = 'char';
   /** Code point → id; a Map over numbers avoids building a one-character string per input character. */
   private readonly byCodePoint: Map<number, number>;
@@ -50,6 +52,7 @@ export class CharTokenizer extends VocabTokenizer {
     return new CharTokenizer(chars, options);
   }
 
+  /** Rebuilds a tokenizer from its `toJSON()` output; throws a `corrupt` TokenizerError on malformed JSON. */
   static fromJSON(input: unknown): CharTokenizer {
     const { context, specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'char');
     return asCorrupt(context, () => new CharTokenizer(vocab, { specialTokens, onUnknown }));

@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.js';
 

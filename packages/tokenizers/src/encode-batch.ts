@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import type { EncodeBatchOptions, EncodedBatch } from './types.js';
 
 function checkLength(value: number, field: string): void {

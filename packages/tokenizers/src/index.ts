@@ -5,7 +5,12 @@ export type { ByteBpeOptions, ByteBpeTrainOptions } from './byte-bpe-tokenizer.j
 export { ByteBpeTokenizer, GPT2_PATTERN } from './byte-bpe-tokenizer.js';
 export type { CharTokenizerOptions } from './char-tokenizer.js';
 export { CharTokenizer } from './char-tokenizer.js';
-export type { PreTokenizerSpec } from './pre-tokenizer.js';
+export type {
+  PreTokenizerSpec,
+  RegexPreTokenizerSpec,
+  WhitespacePreTokenizerSpec,
+  WhitespacePunctuationPreTokenizerSpec,
+} from './pre-tokenizer.js';
 export { PreTokenizer } from './pre-tokenizer.js';
 export { BOS_TOKEN, DEFAULT_SPECIAL_TOKENS, EOS_TOKEN, PAD_TOKEN, UNK_TOKEN } from './special-tokens.js';
 export { registerBuiltinTokenizers, tokenizerFromJSON } from './tokenizer-from-json.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core/errors';
+import { ConfigError } from '@seqgen/base';
 import {
   compileSplitPattern,
   regexSplit,
@@ -20,16 +20,44 @@ import { asCorrupt, describe } from './tokenizer-json.js';
  * Text between words (whitespace, usually) is dropped.
  */
 export type PreTokenizerSpec =
-  | { type: 'whitespace' }
-  | { type: 'whitespace-punctuation' }
-  | { type: 'regex'; pattern: string };
+  | WhitespacePreTokenizerSpec
+  | WhitespacePunctuationPreTokenizerSpec
+  | RegexPreTokenizerSpec;
+
+/** A {@link PreTokenizerSpec} whose words are runs of non-whitespace. */
+export type WhitespacePreTokenizerSpec = {
+  /** Selects the `whitespace` pattern. */
+  type: 'whitespace';
+};
+
+/**
+ * A {@link PreTokenizerSpec} (the default) whose words are runs of letters/digits/marks, with inner apostrophes as in
+ * "don't", and every other non-space character alone.
+ */
+export type WhitespacePunctuationPreTokenizerSpec = {
+  /** Selects the `whitespace-punctuation` pattern. */
+  type: 'whitespace-punctuation';
+};
+
+/** A {@link PreTokenizerSpec} with its own pattern: every match is a word. */
+export type RegexPreTokenizerSpec = {
+  /** Selects a user pattern. */
+  type: 'regex';
+  /**
+   * The word pattern, JavaScript regex syntax run on RE2 (linear time; no lookaround or backreferences), each match
+   * searched for within 256 code units.
+   */
+  pattern: string;
+};
 
 const PATTERNS: Record<'whitespace' | 'whitespace-punctuation', string> = {
   whitespace: WHITESPACE_PATTERN,
   'whitespace-punctuation': WHITESPACE_PUNCTUATION_PATTERN,
 };
 
+/** Cuts text into words as its {@link PreTokenizerSpec} says (the word tokenizer's first stage). */
 export class PreTokenizer {
+  /** The validated spec, saved with a word tokenizer's JSON. */
   readonly spec: PreTokenizerSpec;
   private readonly regex: SplitPattern;
 
@@ -46,6 +74,7 @@ export class PreTokenizer {
     });
   }
 
+  /** The words of `text`, in order; the text between them is dropped. */
   words(text: string): string[] {
     const out: string[] = [];
     this.forEachWord(text, (w) => out.push(w));

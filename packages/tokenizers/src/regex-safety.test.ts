@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import { PROPERTY_SEED, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

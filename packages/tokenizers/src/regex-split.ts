@@ -1,4 +1,4 @@
-import { ConfigError } from '@seqgen/core/errors';
+import { ConfigError } from '@seqgen/base';
 import { RE2JS } from 're2js';
 
 /** GPT-2's pre-tokenization: contractions, words with one leading space, numbers, punctuation runs, whitespace. */

@@ -1,11 +1,15 @@
-import { ConfigError } from '@seqgen/core/errors';
+import { ConfigError } from '@seqgen/base';
 
 /** The special tokens a tokenizer gets unless told otherwise; they take ids 0..3 in this order. */
 export const DEFAULT_SPECIAL_TOKENS: readonly string[] = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
+/** Text of the padding token, which fills batch rows past their length (id 0 with the default special tokens). */
 export const PAD_TOKEN = '<pad>';
+/** Text of the unknown token, which stands for out-of-vocabulary input (id 1 with the default special tokens). */
 export const UNK_TOKEN = '<unk>';
+/** Text of the beginning-of-sequence token, written before a sequence (id 2 with the default special tokens). */
 export const BOS_TOKEN = '<bos>';
+/** Text of the end-of-sequence token, which ends generation (id 3 with the default special tokens). */
 export const EOS_TOKEN = '<eos>';
 
 /** Checks a special-token list given in options: non-empty strings, no repeats. */

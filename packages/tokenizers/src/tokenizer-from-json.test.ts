@@ -4,9 +4,9 @@ import {
   isRegisteredConfigType,
   registerConfigType,
   type Tokenizer,
+  TokenizerError,
   unregisterConfigType,
-} from '@seqgen/core';
-import { TokenizerError } from '@seqgen/core/errors';
+} from '@seqgen/base';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { assertMatchesVocab } from './assert-matches-vocab.js';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';

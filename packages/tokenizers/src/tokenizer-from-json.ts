@@ -1,7 +1,7 @@
-import { TokenizerError } from '@seqgen/core/errors';
+import { TokenizerError } from '@seqgen/base';
+import { buildFromConfig, isRegisteredConfigType, registerConfigType, registeredConfigTypes } from './base-registry.js';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';
 import { CharTokenizer } from './char-tokenizer.js';
-import { buildFromConfig, isRegisteredConfigType, registerConfigType, registeredConfigTypes } from './core-registry.js';
 import { asCorrupt, describe, toJsonRecord } from './tokenizer-json.js';
 import { WordTokenizer } from './word-tokenizer.js';
 

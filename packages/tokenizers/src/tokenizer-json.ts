@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 
 /** The serialization format version every tokenizer here writes and reads. */
 export const TOKENIZER_FORMAT_VERSION = 1;

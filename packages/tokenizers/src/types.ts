@@ -10,16 +10,20 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 /** A tokenizer's serialized form (core's `CodecJson`): `type`-tagged with a format version. */
 export type TokenizerJson = {
+  /** The tokenizer kind (`char`, `word`, `byte-bpe`) whose `fromJSON` reads this. */
   type: string;
+  /** Version of the tokenizer JSON layout, checked on load. */
   version: number;
   [key: string]: JsonValue;
 };
 
+/** Options of `decode`. */
 export interface DecodeOptions {
   /** Drop special tokens (`<pad>`, `<bos>`, ...) instead of writing their text. Default false. */
   skipSpecialTokens?: boolean;
 }
 
+/** How `encodeBatch` pads and truncates its rows. */
 export interface EncodeBatchOptions {
   /** `'longest'` pads every row to the longest row; a number pads to that length. Default: no padding. */
   padding?: 'longest' | number;
@@ -29,6 +33,7 @@ export interface EncodeBatchOptions {
   padId?: number;
 }
 
+/** Ids of several texts, padded as asked, with the mask of real tokens. */
 export interface EncodedBatch {
   /** One row of ids per input text. */
   ids: number[][];
@@ -38,12 +43,20 @@ export interface EncodedBatch {
 
 /** What callers program against: core's `Tokenizer` (a `DiscreteCodec<string>`) plus batching and vocabulary lookups. */
 export interface SeqgenTokenizer {
+  /** The tokenizer kind saved in its JSON (`char`, `word`, `byte-bpe`). */
   readonly type: string;
+  /** Number of ids: every id lies in `[0, vocabSize)`. */
   readonly vocabSize: number;
+  /** Splits text into token ids; special tokens in the text are recognised whole. */
   encode(text: string): number[];
+  /** Joins ids back into text, writing special tokens as their text unless `skipSpecialTokens`. */
   decode(ids: readonly number[], options?: DecodeOptions): string;
+  /** Encodes several texts, padded and truncated as `options` ask, with an attention mask. */
   encodeBatch(texts: readonly string[], options?: EncodeBatchOptions): EncodedBatch;
+  /** The token an id stands for, or undefined for an id outside the vocabulary. */
   idToToken(id: number): string | undefined;
+  /** The id of a token's text, or undefined when it is not in the vocabulary. */
   tokenToId(token: string): number | undefined;
+  /** The tokenizer as versioned, `type`-tagged JSON from which it can be rebuilt. */
   toJSON(): TokenizerJson;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import { UNK_TOKEN } from './special-tokens.js';
 
 /** What to do with a character or word that is not in the vocabulary. */

@@ -27,7 +27,9 @@ export interface VocabJsonFields {
  * derived from merges and which has no unknowns.
  */
 export abstract class VocabTokenizer extends BaseTokenizer {
+  /** What encoding does with an out-of-vocabulary unit: `unk` writes `<unk>`'s id, `throw` throws a TokenizerError. */
   readonly onUnknown: UnknownPolicy;
+  /** Every token (special tokens first) and its id, in both directions. */
   protected readonly vocab: Vocabulary;
   /** Id written for an out-of-vocabulary unit; undefined means throw. */
   protected readonly unknownId: number | undefined;
@@ -55,18 +57,22 @@ export abstract class VocabTokenizer extends BaseTokenizer {
     };
   }
 
+  /** Number of ids: special tokens plus ordinary tokens. */
   get vocabSize(): number {
     return this.vocab.size;
   }
 
+  /** The token an id stands for, or undefined for an id outside the vocabulary. */
   idToToken(id: number): string | undefined {
     return this.vocab.tokenOf(id);
   }
 
+  /** The id of a token's text (special or ordinary), or undefined when it is not in the vocabulary. */
   tokenToId(token: string): number | undefined {
     return this.vocab.idOf(token);
   }
 
+  /** The tokenizer as JSON: type, version, special tokens, ordinary vocabulary and unknown policy. */
   toJSON(): TokenizerJson {
     return {
       type: this.type,

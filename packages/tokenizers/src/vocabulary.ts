@@ -1,4 +1,4 @@
-import { TokenizerError } from '@seqgen/core/errors';
+import { TokenizerError } from '@seqgen/base';
 
 /** An id ⇄ token table. Duplicates are refused: two ids for one token would make decoding ambiguous. */
 export class Vocabulary {

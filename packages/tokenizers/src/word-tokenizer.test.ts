@@ -1,4 +1,4 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import { readMobyDick } from '@seqgen/test-utils';
 import { describe, expect, it } from 'vitest';
 import { WordTokenizer } from './word-tokenizer.js';

@@ -1,5 +1,5 @@
-import { ConfigError, TokenizerError } from '@seqgen/core/errors';
-import { assertPositiveInteger } from './core-registry.js';
+import { ConfigError, TokenizerError } from '@seqgen/base';
+import { assertPositiveInteger } from './base-registry.js';
 import { PreTokenizer, type PreTokenizerSpec, preTokenizerFromJSON } from './pre-tokenizer.js';
 import { DEFAULT_SPECIAL_TOKENS, validateSpecialTokens } from './special-tokens.js';
 import { asCorrupt, readOptional } from './tokenizer-json.js';
@@ -32,8 +32,11 @@ export interface WordTrainOptions extends WordTokenizerOptions {
  * separator is `''`. Out-of-vocabulary words become `<unk>` (or throw).
  */
 export class WordTokenizer extends VocabTokenizer {
+  /** Always `word`. */
   readonly type = 'word';
+  /** Written between words by `decode` (default `' '`). */
   readonly separator: string;
+  /** Cuts input text into words before lookup. */
   readonly preTokenizer: PreTokenizer;
 
   constructor(words: readonly string[], options: WordTokenizerOptions = {}) {
@@ -77,6 +80,7 @@ export class WordTokenizer extends VocabTokenizer {
     return new WordTokenizer(words, { ...options, specialTokens: specials });
   }
 
+  /** Rebuilds a tokenizer from its `toJSON()` output; throws a `corrupt` TokenizerError on malformed JSON. */
   static fromJSON(input: unknown): WordTokenizer {
     const { json, context, specialTokens, vocab, onUnknown } = VocabTokenizer.readVocabJson(input, 'word');
     const separator = readOptional(json, 'separator', 'string', context);
@@ -84,6 +88,7 @@ export class WordTokenizer extends VocabTokenizer {
     return asCorrupt(context, () => new WordTokenizer(vocab, { specialTokens, onUnknown, separator, preTokenizer }));
   }
 
+  /** The tokenizer as JSON: the vocabulary fields plus its pre-tokenizer spec and separator. */
   override toJSON(): TokenizerJson {
     return { ...super.toJSON(), preTokenizer: this.preTokenizer.spec as JsonValue, separator: this.separator };
   }

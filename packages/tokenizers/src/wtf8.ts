@@ -40,6 +40,10 @@ export function encodeWtf8Into(text: string, out: Uint8Array, at: number): numbe
   return at;
 }
 
+/**
+ * Encodes a string as WTF-8 bytes: UTF-8, with each lone surrogate as its own 3-byte sequence, so any string
+ * round-trips.
+ */
 export function encodeWtf8(text: string): Uint8Array {
   const buffer = new Uint8Array(text.length * 3);
   return buffer.subarray(0, encodeWtf8Into(text, buffer, 0));

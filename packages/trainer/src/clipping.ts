@@ -1,7 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** How gradients are clipped before the update. */
-export type ClipConfig = { type: 'norm'; maxNorm: number } | { type: 'value'; value: number } | { type: 'none' };
+export type ClipConfig = NormClipConfig | ValueClipConfig | NoClipConfig;
+
+/** {@link ClipConfig} for global-norm clipping: every gradient is scaled by `maxNorm / max(norm, maxNorm)`. */
+export type NormClipConfig = {
+  /** Selects global-norm clipping (the default, with `maxNorm` 5). */
+  type: 'norm';
+  /** Largest Euclidean norm of all gradients taken together; above it they are scaled down, keeping their direction. */
+  maxNorm: number;
+};
+
+/** {@link ClipConfig} for value clipping: each gradient element is clamped to `[-value, value]`. */
+export type ValueClipConfig = {
+  /** Selects element-wise value clipping. */
+  type: 'value';
+  /** Largest absolute value of any gradient element. */
+  value: number;
+};
+
+/** {@link ClipConfig} that leaves gradients as they are. */
+export type NoClipConfig = {
+  /** Selects no clipping. */
+  type: 'none';
+};
 
 /** The default: global-norm clipping at 5, as char-rnn and most RNN recipes do. */
 export const DEFAULT_CLIP: ClipConfig = { type: 'norm', maxNorm: 5 };

@@ -8,7 +8,30 @@ import type { ProgressBarOptions } from './progress-bar.js';
 import { createSchedule, type ScheduleConfig } from './schedules/create-schedule.js';
 import { type TeacherForcingConfig, validateTeacherForcing } from './schedules/teacher-forcing.js';
 
+/** {@link TrainerConfig.earlyStopping}: when the added `EarlyStopping` callback ends the run. */
+export type EarlyStoppingConfig = {
+  /** Validations in a row without an improvement of more than `minDelta` before stopping (a positive integer). */
+  patience: number;
+  /** How much lower than the best a validation loss must be to count as an improvement, ≥ 0 (default 0). */
+  minDelta?: number;
+};
+
+/** One entry of {@link TrainerConfig.learningRateGroups}: a learning-rate multiplier for the parameters it matches. */
+export type LearningRateGroup = {
+  /** Parameter names the group covers: a glob or RegExp, or a list of them (each must match some parameter). */
+  match: NamePattern | NamePattern[];
+  /** Multiplier of the scheduled learning rate for those parameters (e.g. 0.1 for pretrained weights; 0 freezes them in effect). */
+  factor: number;
+};
+
+/**
+ * Everything a {@link Trainer} run is configured by: optimizer, schedule, clipping, steps, validation, checkpoints,
+ * callbacks.
+ */
 export interface TrainerConfig {
+  /**
+   * Optimizer and its hyperparameters (`sgd`, `adam`, `adamw`, `rmsprop`), e.g. `{ type: 'adam', learningRate: 1e-3 }`.
+   */
   optimizer: OptimizerConfig;
   /** Learning-rate schedule (default constant). */
   schedule?: ScheduleConfig;
@@ -27,7 +50,7 @@ export interface TrainerConfig {
   /** Validate every N steps (needs `validation` data in `fit`). */
   validateEvery?: number;
   /** Stop when validation loss has not improved by `minDelta` for `patience` validations (adds an `EarlyStopping` callback). */
-  earlyStopping?: { patience: number; minDelta?: number };
+  earlyStopping?: EarlyStoppingConfig;
   /** At the end, put back the best validated weights when they beat the final ones (adds a `BestWeights` callback). */
   restoreBestWeights?: boolean;
   /**
@@ -44,7 +67,7 @@ export interface TrainerConfig {
   /** Parameters not trained (glob or RegExp on names). */
   freeze?: NamePattern[];
   /** Per-parameter learning-rate multipliers, first match wins (e.g. pretrained 0.1×, new 1×). */
-  learningRateGroups?: Array<{ match: NamePattern | NamePattern[]; factor: number }>;
+  learningRateGroups?: LearningRateGroup[];
   /**
    * Named preprocessors (codec JSON: `{ tokenizer }`, `{ source, target }`,
    * `{ events }`…) stored in every checkpoint, unchanged.

@@ -2,7 +2,9 @@ import { Rng } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { type DerivedMetrics, lossMetrics, validateLossMetrics } from './metrics.js';
 import type { LossContext, RecurrentState, TrainableModel } from './model.js';
+import { yieldToEventLoop } from './yield.js';
 
+/** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** Reported to the model as `context.step` (default 0). */
   step?: number;
@@ -59,7 +61,7 @@ export async function evaluate<Batch, State extends RecurrentState = RecurrentSt
       sum += loss * out.tokens;
       tokens += out.tokens;
       count++;
-      if (options.yieldToEventLoop ?? true) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (options.yieldToEventLoop ?? true) await yieldToEventLoop();
     }
   } finally {
     if (state) tf.dispose(state);

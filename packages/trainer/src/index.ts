@@ -19,15 +19,16 @@ export { JsonlLogger } from './callbacks/jsonl-logger.js';
 export type { LossPlotOptions } from './callbacks/loss-plot.js';
 export { LossPlot } from './callbacks/loss-plot.js';
 export { ProgressBarLogger } from './callbacks/progress-bar.js';
-export type { ClipConfig } from './clipping.js';
+export type { ClipConfig, NoClipConfig, NormClipConfig, ValueClipConfig } from './clipping.js';
 export { clipGradients, DEFAULT_CLIP, globalNorm } from './clipping.js';
-export type { TrainerConfig } from './config.js';
+export type { EarlyStoppingConfig, LearningRateGroup, TrainerConfig } from './config.js';
 export { validateTrainerConfig } from './config.js';
 export type { BucketOptions } from './data/bucketing.js';
 export { bucketByLength } from './data/bucketing.js';
 export type { DataSource } from './data/data-source.js';
 export type { PaddedBatch, PadOptions } from './data/padded-batch.js';
 export { padBatch } from './data/padded-batch.js';
+export type { DocumentSplit, SliceableTokens, TailSplit } from './data/split.js';
 export { splitByDocument, splitTail } from './data/split.js';
 export type { StreamBatch, StreamBatcherOptions } from './data/stream-batcher.js';
 export { StreamBatcher, streamBatches } from './data/stream-batcher.js';
@@ -46,7 +47,13 @@ export type { AdamOptions } from './optimizers/adam.js';
 export { Adam } from './optimizers/adam.js';
 export type { AdamWOptions } from './optimizers/adamw.js';
 export { AdamW } from './optimizers/adamw.js';
-export type { OptimizerConfig } from './optimizers/create-optimizer.js';
+export type {
+  AdamConfig,
+  AdamWConfig,
+  OptimizerConfig,
+  RmsPropConfig,
+  SgdConfig,
+} from './optimizers/create-optimizer.js';
 export { createOptimizer, OPTIMIZER_TYPES } from './optimizers/create-optimizer.js';
 export { Optimizer } from './optimizers/optimizer.js';
 export type { RmsPropOptions } from './optimizers/rmsprop.js';
@@ -55,17 +62,29 @@ export type { SgdOptions } from './optimizers/sgd.js';
 export { Sgd } from './optimizers/sgd.js';
 export type { NamePattern } from './patterns.js';
 export { globToRegExp, matchesAny } from './patterns.js';
-export type { ProgressBarOptions } from './progress-bar.js';
+export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
 export { TrainingProgressBar } from './progress-bar.js';
 export { ConstantSchedule } from './schedules/constant.js';
-export type { ScheduleConfig } from './schedules/create-schedule.js';
+export type {
+  ConstantScheduleConfig,
+  ReduceOnPlateauScheduleConfig,
+  ScheduleConfig,
+  StepDecayScheduleConfig,
+  WarmupCosineScheduleConfig,
+} from './schedules/create-schedule.js';
 export { createSchedule, SCHEDULE_TYPES } from './schedules/create-schedule.js';
 export type { ReduceOnPlateauOptions } from './schedules/reduce-on-plateau.js';
 export { ReduceOnPlateauSchedule } from './schedules/reduce-on-plateau.js';
 export type { LearningRateSchedule } from './schedules/schedule.js';
 export type { StepDecayOptions } from './schedules/step-decay.js';
 export { StepDecaySchedule } from './schedules/step-decay.js';
-export type { TeacherForcingConfig } from './schedules/teacher-forcing.js';
+export type {
+  ConstantTeacherForcing,
+  ExponentialTeacherForcing,
+  InverseSigmoidTeacherForcing,
+  LinearTeacherForcing,
+  TeacherForcingConfig,
+} from './schedules/teacher-forcing.js';
 export { teacherForcingRatio } from './schedules/teacher-forcing.js';
 export type { WarmupCosineOptions } from './schedules/warmup-cosine.js';
 export { WarmupCosineSchedule } from './schedules/warmup-cosine.js';
@@ -79,5 +98,12 @@ export {
   STATE_PREFIX,
   Trainer,
 } from './trainer.js';
-export type { LoadPretrainedOptions, PretrainedReport, RemapOptions, VocabularyReport } from './transfer.js';
+export type {
+  LoadPretrainedOptions,
+  PretrainedReport,
+  RemapOptions,
+  RemappedVocabularyRows,
+  VocabularyChange,
+  VocabularyReport,
+} from './transfer.js';
 export { loadPretrained, remapVocabularyRows } from './transfer.js';

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { platform } from './platform/node.js';
 
 /** One record of the training log: `kind` says which event wrote it. */
 export interface LogRecord {
+  /** Which event wrote the record: `step`, `validation`, `checkpoint`, `non-finite`, `end` or `resume`. */
   kind: 'step' | 'validation' | 'checkpoint' | 'non-finite' | 'end' | 'resume';
+  /** Steps taken when the event happened. */
   step: number;
   [key: string]: unknown;
 }
@@ -13,12 +14,17 @@ export interface LogRecord {
  * killed run leaves at worst a torn last line, which {@link readJsonl} skips.
  */
 export class JsonlLog {
+  /**
+   * Opens a log, creating the file's folder.
+   * @param path The JSONL file records are appended to.
+   */
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    platform.makeFolderOf(path);
   }
 
+  /** Appends one record as a JSON line. */
   append(record: LogRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    platform.appendText(this.path, `${JSON.stringify(record)}\n`);
   }
 
   /**
@@ -26,16 +32,16 @@ export class JsonlLog {
    * its last checkpoint, since the resumed run writes those steps again.
    */
   truncateAfter(step: number): void {
-    if (!existsSync(this.path)) return;
+    if (!platform.exists(this.path)) return;
     const kept = readJsonl(this.path).filter((r) => r.step <= step);
-    writeFileSync(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    platform.writeText(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 }
 
 /** Reads a JSONL log, skipping a torn or blank line. */
 export function readJsonl(path: string): LogRecord[] {
   const out: LogRecord[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of platform.readText(path).split('\n')) {
     if (!line.trim()) continue;
     try {
       out.push(JSON.parse(line) as LogRecord);

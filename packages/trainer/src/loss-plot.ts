@@ -1,7 +1,10 @@
+/** One curve of a loss plot: a label, its points and a colour. */
 export interface LossSeries {
+  /** Name shown in the legend (e.g. `train`, `validation`). */
   label: string;
   /** `[step, loss]` points. */
   points: ReadonlyArray<readonly [number, number]>;
+  /** SVG stroke colour of the curve (any CSS colour). */
   color: string;
 }
 

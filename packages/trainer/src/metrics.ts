@@ -9,6 +9,7 @@ import { assertOneOf, ConfigError } from '@seqgen/core';
  */
 export type LossMetric = 'perplexity' | 'bitsPerToken' | 'rmse';
 
+/** Every metric a model may declare: `perplexity`, `bitsPerToken`, `rmse`. */
 export const LOSS_METRICS: readonly LossMetric[] = ['perplexity', 'bitsPerToken', 'rmse'];
 
 /** What a model that predicts tokens (its loss a token NLL in nats) declares. */
@@ -19,7 +20,9 @@ export type DerivedMetrics = Partial<Record<LossMetric, number>>;
 
 /** Per-step numbers the trainer reports (events, log, progress bar). */
 export interface StepMetrics {
+  /** Steps taken, this one included. */
   step: number;
+  /** Epoch of the step's batch, when the reporter knows it (the trainer's own loop leaves it unset). */
   epoch?: number;
   /** Mean loss per token (nats for a token model; whatever the model's loss is otherwise). */
   loss: number;
@@ -29,20 +32,31 @@ export interface StepMetrics {
   bitsPerToken?: number;
   /** Only for models that declare `rmse` (mean-squared-error losses). */
   rmse?: number;
+  /** Tokens the step's loss averaged over. */
   tokens: number;
+  /** Training throughput of this step: tokens over its wall time. */
   tokensPerSecond: number;
   /** Global gradient norm before clipping. */
   gradNorm: number;
+  /** The base learning rate this step used (schedule and non-finite scaling applied). */
   learningRate: number;
+  /** Probability of feeding the gold previous token at this step (1 = full teacher forcing). */
   teacherForcingRatio: number;
 }
 
+/** The result of one validation pass: token-weighted mean loss over the validation data and derived metrics. */
 export interface ValidationMetrics {
+  /** Steps taken when the validation ran. */
   step: number;
+  /** Mean loss per token over the validation data (no dropout). */
   loss: number;
+  /** `exp(loss)`, only for models that declare `perplexity`. */
   perplexity?: number;
+  /** `loss / ln 2`, only for models that declare `bitsPerToken`. */
   bitsPerToken?: number;
+  /** `√loss`, only for models that declare `rmse`. */
   rmse?: number;
+  /** Tokens the validation loss averaged over. */
   tokens: number;
   /** True when this is the lowest validation loss so far (strictly lower). */
   improved: boolean;

@@ -23,6 +23,7 @@ export interface LossContext {
 /** Recurrent state carried between batches: a list of tensors, or nothing. */
 export type RecurrentState = tf.Tensor[];
 
+/** What a model's `loss` returns for one batch: the scalar loss, its state, and the tokens counted. */
 export interface LossResult<State extends RecurrentState = RecurrentState> {
   /** Mean loss per counted token (a scalar), computed from the model's variables. */
   loss: tf.Scalar;

@@ -1,5 +1,9 @@
 import { assertInRange, assertPositiveInteger, NonFiniteError } from '@seqgen/core';
 
+/**
+ * How the trainer reacts to NaN/Inf losses or gradients: the step is skipped, the rate lowered, the run stopped after
+ * too many.
+ */
 export interface NonFiniteOptions {
   /** Stop (NonFiniteError) after this many non-finite steps in a row (default 5). */
   maxConsecutive?: number;
@@ -9,7 +13,9 @@ export interface NonFiniteOptions {
 
 /** Saved in checkpoints so that a resumed run keeps the lowered rate. */
 export interface NonFiniteState {
+  /** Multiplier of the learning rate after the skips so far (1 = unchanged). */
   lrScale: number;
+  /** Non-finite steps in a row at the time of the save. */
   consecutive: number;
 }
 
@@ -26,10 +32,13 @@ export interface NonFiniteState {
  * resume restores. Callbacks still see each skipped step (`onNonFinite`).
  */
 export class NonFiniteGuard {
+  /** Non-finite steps in a row that stop the run with a NonFiniteError (default 5). */
   readonly maxConsecutive: number;
+  /** Factor in (0, 1] the learning rate is multiplied by at each skipped step (default 0.5). */
   readonly lrFactor: number;
   /** Multiplier of the learning rate (× `lrFactor` per skipped step; never raised again). */
   lrScale = 1;
+  /** Non-finite steps in a row so far (0 after an applied step). */
   consecutive = 0;
 
   constructor(options: NonFiniteOptions = {}) {
@@ -38,6 +47,7 @@ export class NonFiniteGuard {
     NonFiniteGuard.validate(options);
   }
 
+  /** Checks the options, throwing a ConfigError that names the bad field (under `field`). */
   static validate(options: NonFiniteOptions | undefined, field = 'nonFinite'): void {
     if (options?.maxConsecutive !== undefined) assertPositiveInteger(`${field}.maxConsecutive`, options.maxConsecutive);
     if (options?.lrFactor !== undefined) assertInRange(`${field}.lrFactor`, options.lrFactor, 0, 1, { openMin: true });
@@ -65,10 +75,12 @@ export class NonFiniteGuard {
     }
   }
 
+  /** The rate scale and bad-step count, saved in trainer checkpoints. */
   getState(): NonFiniteState {
     return { lrScale: this.lrScale, consecutive: this.consecutive };
   }
 
+  /** Restores a saved state; missing fields fall back to scale 1 and count 0. */
   setState(state: Partial<NonFiniteState>): void {
     this.lrScale = Number(state.lrScale ?? 1);
     this.consecutive = Number(state.consecutive ?? 0);

@@ -19,6 +19,7 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** True when `name` matches at least one pattern: a glob (`*` within a `/` segment, `**` across) or a RegExp. */
 export function matchesAny(name: string, patterns: readonly NamePattern[]): boolean {
   return patterns.some((p) => (typeof p === 'string' ? globToRegExp(p).test(name) : p.test(name)));
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { JsonObject, RngState, WeightArray } from '@seqgen/core';
 import {
   assignWeights,
@@ -45,27 +44,30 @@ import { NonFiniteGuard } from './non-finite-guard.js';
 import { createOptimizer } from './optimizers/create-optimizer.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { matchesAny, type NamePattern, selectNames } from './patterns.js';
+import { platform } from './platform/node.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import type { LearningRateSchedule } from './schedules/schedule.js';
 import { teacherForcingRatio } from './schedules/teacher-forcing.js';
+import { yieldToEventLoop } from './yield.js';
 
 /** Checkpoint weight-name prefixes of trainer state (core's trainer-entry prefix keeps them apart from model parameters). */
 export const OPTIMIZER_PREFIX = `${TRAINER_ENTRY_PREFIX}optimizer/`;
+/** Prefix of the carried recurrent state tensors in a trainer checkpoint (`@state/0`, `@state/1`, …). */
 export const STATE_PREFIX = `${TRAINER_ENTRY_PREFIX}state/`;
 /** Sub-folders and files the trainer's built-in callbacks write inside `checkpointDir`. */
 export { BEST_CHECKPOINT, LAST_CHECKPOINT };
+/** The JSONL training log the trainer writes inside `checkpointDir`. */
 export const LOG_FILE = 'train-log.jsonl';
+/** The SVG loss plot the trainer writes inside `checkpointDir`. */
 export const PLOT_FILE = 'loss.svg';
 
+/** Options of {@link Trainer.fit}: validation data and the checkpoint to resume from. */
 export interface FitOptions<Batch> {
   /** Batches of one validation pass; called anew for each validation. */
   validation?: () => Iterable<Batch>;
   /** Checkpoint folder to resume from (weights, optimizer slots, step, schedule, RNG, data cursor, carried state, callback states). */
   resumeFrom?: string;
 }
-
-/** Yields to the event loop: timers and signal handlers (a Ctrl-C calling `stop()`) run here. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Trains any {@link TrainableModel}. The loop is small: each step records
@@ -79,8 +81,11 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * which the `TrainerConfig` fields add for you.
  */
 export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
+  /** The configuration the trainer was built with (validated). */
   readonly config: TrainerConfig;
+  /** The optimizer updating the model's parameters; its slots are saved in checkpoints. */
   readonly optimizer: Optimizer;
+  /** The learning-rate schedule multiplying the optimizer's base rate at each step. */
   readonly schedule: LearningRateSchedule;
   /** Handed to the model in every training context; saved in checkpoints. */
   readonly rng: Rng;
@@ -151,6 +156,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
       throw new ConfigError('freeze', 'freezes every parameter: nothing would be trained');
   }
 
+  /** Trains the matched parameters again (undoes `freeze`); a pattern matching nothing is a ConfigError. */
   unfreeze(patterns: NamePattern[]): void {
     for (const n of selectNames(Object.keys(this.model.variables), patterns, 'unfreeze')) this.frozen.delete(n);
   }
@@ -187,6 +193,7 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     return this.config.optimizer.learningRate * this.schedule.factor(step) * this.guard.lrScale * group;
   }
 
+  /** Probability of feeding the gold previous token at the next step (1 without a `teacherForcing` config). */
   get teacherForcingRatio(): number {
     return this.config.teacherForcing ? teacherForcingRatio(this.config.teacherForcing, this.step) : 1;
   }
@@ -196,21 +203,32 @@ export class Trainer<Batch, State extends RecurrentState = RecurrentState> {
     const c = this.config;
     const before: TrainingCallback<Batch>[] = [];
     const after: TrainingCallback<Batch>[] = [];
-    const bar = c.progressBar ?? Boolean(process.stderr.isTTY);
+    const bar = c.progressBar ?? platform.stderrIsTerminal();
     if (bar !== false) before.push(new ProgressBarLogger(bar === true ? {} : bar));
     if (c.earlyStopping) before.push(new EarlyStopping(c.earlyStopping));
     if (c.restoreBestWeights) {
-      before.push(new BestWeights(c.checkpointDir ? { checkpoint: join(c.checkpointDir, BEST_CHECKPOINT) } : {}));
+      before.push(
+        new BestWeights(c.checkpointDir ? { checkpoint: platform.joinPath(c.checkpointDir, BEST_CHECKPOINT) } : {}),
+      );
     }
     if (c.checkpointDir) {
-      const log = join(c.checkpointDir, LOG_FILE);
-      before.push(new JsonlLogger(log), new LossPlot({ path: join(c.checkpointDir, PLOT_FILE), logPath: log }));
+      // In browsers there are no files: the checkpoints go to IndexedDB, the log and plot are left out.
+      if (platform.files) {
+        const log = platform.joinPath(c.checkpointDir, LOG_FILE);
+        before.push(
+          new JsonlLogger(log),
+          new LossPlot({ path: platform.joinPath(c.checkpointDir, PLOT_FILE), logPath: log }),
+        );
+      }
       // Last: a checkpoint is written after every other callback has taken in the step (their state is in it).
       after.push(new ModelCheckpoint({ dir: c.checkpointDir, every: c.checkpointEvery }));
     }
     return { before, after };
   }
 
+  /**
+   * Trains on `data` until `maxSteps` or a stop, validating and checkpointing as configured; resolves to the result.
+   */
   async fit(data: DataSource<Batch>, options: FitOptions<Batch> = {}): Promise<TrainingResult> {
     if (this.config.earlyStopping && !options.validation) {
       throw new ConfigError('validation', 'earlyStopping needs validation data passed to fit()');

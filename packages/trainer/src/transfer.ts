@@ -13,6 +13,7 @@ export interface VocabularyReport {
   dropped: string[];
 }
 
+/** Which weights {@link remapVocabularyRows} remaps, along which axis, and how new rows start. */
 export interface RemapOptions {
   /** Which axis of each weight is indexed by token: e.g. `{ embedding: 0, 'output/kernel': 1, 'output/bias': 0 }`. */
   rowAxisByName: Record<string, number>;
@@ -20,6 +21,7 @@ export interface RemapOptions {
   seed?: number;
   /** New rows: `normal` (mean 0, `std`, default 0.02), `zeros`, or `mean` of the kept rows. Default `normal`, but `zeros` for rank-1 weights (biases). */
   init?: 'normal' | 'zeros' | 'mean';
+  /** Standard deviation of `normal`-initialized new rows (default 0.02). */
   std?: number;
 }
 
@@ -32,6 +34,22 @@ function vocabIndex(vocab: readonly string[], field: string): Map<string, number
   return index;
 }
 
+/** What {@link remapVocabularyRows} returns. */
+export type RemappedVocabularyRows = {
+  /** Every weight by name: token-indexed ones with their rows moved to the new vocabulary's order, the rest unchanged. */
+  weights: Record<string, WeightArray>;
+  /** Tokens kept, added (fresh rows) and dropped (rows removed). */
+  report: VocabularyReport;
+};
+
+/** A vocabulary change for {@link LoadPretrainedOptions.vocabulary}: both vocabularies, and how to remap rows. */
+export type VocabularyChange = {
+  /** The checkpoint's vocabulary, in token-id order (row i of a token-indexed weight belongs to `oldVocab[i]`). */
+  oldVocab: readonly string[];
+  /** The model's vocabulary, in token-id order: the rows the remapped weights will have. */
+  newVocab: readonly string[];
+} & RemapOptions;
+
 /**
  * Carries token-indexed weights (embeddings, output projections) over to a new
  * vocabulary: rows of tokens in both vocabularies are copied to their new
@@ -43,7 +61,7 @@ export function remapVocabularyRows(
   oldVocab: readonly string[],
   newVocab: readonly string[],
   options: RemapOptions,
-): { weights: Record<string, WeightArray>; report: VocabularyReport } {
+): RemappedVocabularyRows {
   const oldIndex = vocabIndex(oldVocab, 'oldVocab');
   const newIndex = vocabIndex(newVocab, 'newVocab');
   const report: VocabularyReport = {
@@ -96,13 +114,15 @@ export function remapVocabularyRows(
   return { weights: out, report };
 }
 
+/** Which checkpoint weights {@link loadPretrained} loads, and a vocabulary change to apply first. */
 export interface LoadPretrainedOptions {
   /** Only load parameters matching these patterns (default: all the model has). */
   include?: NamePattern[];
   /** Vocabulary change to apply to token-indexed weights before loading. */
-  vocabulary?: { oldVocab: readonly string[]; newVocab: readonly string[] } & RemapOptions;
+  vocabulary?: VocabularyChange;
 }
 
+/** What {@link loadPretrained} did: parameters loaded, left fresh, or ignored, and the vocabulary change. */
 export interface PretrainedReport {
   /** Parameters copied from the checkpoint. */
   loaded: string[];
@@ -110,6 +130,7 @@ export interface PretrainedReport {
   missing: string[];
   /** Checkpoint weights the model has no parameter for (trainer state is not counted). */
   unexpected: string[];
+  /** Tokens kept, added and dropped, when a vocabulary change was applied. */
   vocabulary?: VocabularyReport;
 }
 

@@ -1,5 +1,5 @@
-import type { JsonObject } from '@seqgen/core';
 import type * as tf from '@tensorflow/tfjs';
+import type { TaggedConfigJson } from '../config-json.js';
 
 /** What an attention call returns: the context vector and the weights that made it. */
 export interface AttentionResult {
@@ -9,6 +9,7 @@ export interface AttentionResult {
   weights: tf.Tensor;
 }
 
+/** Which source positions an attention call may attend to; by default all of them. */
 export interface AttentionOptions {
   /** Valid source length per example; positions past it get weight 0. */
   sourceLengths?: readonly number[];
@@ -22,11 +23,19 @@ export interface AttentionOptions {
 
 /** A decoder-side attention mechanism over an encoder's memory `[B, S, memorySize]`. */
 export interface Attention {
+  /** Width of the query (the decoder state), the last axis of `query` `[B, querySize]`. */
   readonly querySize: number;
+  /** Width of each memory position, the last axis of `memory` `[B, S, memorySize]`. */
   readonly memorySize: number;
+  /** Trainable weights by name (none for Luong `dot`). */
   readonly variables: Readonly<Record<string, tf.Variable>>;
+  /**
+   * Attends with `query` `[B, querySize]` over `memory` `[B, S, memorySize]`: context `[B, memorySize]` and weights
+   * `[B, S]`.
+   */
   apply(query: tf.Tensor, memory: tf.Tensor, options?: AttentionOptions): AttentionResult;
   /** `type`-tagged plain JSON; `attentionFromConfig` rebuilds the mechanism from it (fresh weights from its seed). */
-  getConfig(): JsonObject & { type: string };
+  getConfig(): TaggedConfigJson;
+  /** Frees the weights; the mechanism cannot be used afterwards. */
   dispose(): void;
 }

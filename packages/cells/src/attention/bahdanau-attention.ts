@@ -1,18 +1,23 @@
-import { glorotUniform, type JsonObject, Rng, type TypedConfig } from '@seqgen/core';
+import { glorotUniform, Rng, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { positiveInt } from '../checks.js';
 import { expectType, pick } from '../config-fields.js';
+import type { TaggedConfigJson } from '../config-json.js';
 import { linear } from '../ops/linear.js';
 import { tanh } from '../ops/tanh.js';
 import { WeightStore } from '../weights.js';
 import type { Attention, AttentionOptions, AttentionResult } from './attention.js';
 import { attend, checkAttentionInputs } from './masked-softmax.js';
 
+/** Sizes and seed of a {@link BahdanauAttention}. */
 export interface BahdanauAttentionOptions {
+  /** Width of the query (the decoder state). */
   querySize: number;
+  /** Width of each memory position (the encoder output). */
   memorySize: number;
   /** Size of the hidden scoring layer (default: querySize). */
   units?: number;
+  /** Seed of the initial weights (default 0). */
   seed?: number;
 }
 
@@ -23,9 +28,13 @@ export interface BahdanauAttentionOptions {
  * `scoreVector` `[units, 1]`.
  */
 export class BahdanauAttention implements Attention {
+  /** Width of the query (the decoder state). */
   readonly querySize: number;
+  /** Width of each memory position (the encoder output). */
   readonly memorySize: number;
+  /** Size of the hidden scoring layer (default: `querySize`). */
   readonly units: number;
+  /** Seed the initial weights were drawn from; saved in the config. */
   readonly seed: number;
   private readonly store = new WeightStore();
 
@@ -41,10 +50,12 @@ export class BahdanauAttention implements Attention {
     this.store.add('scoreVector', glorotUniform(rng, [this.units, 1]));
   }
 
+  /** `queryKernel`, `memoryKernel`, `bias` and `scoreVector`. */
   get variables(): Readonly<Record<string, tf.Variable>> {
     return this.store.variables;
   }
 
+  /** Scores every memory position additively and returns the context `[B, memorySize]` and weights `[B, S]`. */
   apply(query: tf.Tensor, memory: tf.Tensor, options: AttentionOptions = {}): AttentionResult {
     checkAttentionInputs(query, memory, this.querySize, this.memorySize, 'BahdanauAttention.apply');
     const v = this.store.variables;
@@ -54,7 +65,7 @@ export class BahdanauAttention implements Attention {
     return attend(scores, memory, options);
   }
 
-  getConfig(): JsonObject & { type: 'bahdanau' } {
+  getConfig(): TaggedConfigJson<'bahdanau'> {
     return {
       type: 'bahdanau',
       querySize: this.querySize,
@@ -64,6 +75,7 @@ export class BahdanauAttention implements Attention {
     };
   }
 
+  /** Rebuilds a mechanism from `getConfig()` JSON, with fresh weights drawn from its seed. */
   static fromConfig(config: TypedConfig): BahdanauAttention {
     const c = expectType(config, 'bahdanau', 'BahdanauAttention');
     return new BahdanauAttention({
@@ -74,6 +86,7 @@ export class BahdanauAttention implements Attention {
     });
   }
 
+  /** Frees the weights; the mechanism cannot be used afterwards. */
   dispose(): void {
     this.store.dispose();
   }

@@ -1,19 +1,24 @@
-import { assertOneOf, ConfigError, glorotUniform, type JsonObject, Rng, type TypedConfig } from '@seqgen/core';
+import { assertOneOf, ConfigError, glorotUniform, Rng, type TypedConfig } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { positiveInt } from '../checks.js';
 import { expectType, pick } from '../config-fields.js';
+import type { TaggedConfigJson } from '../config-json.js';
 import { linear } from '../ops/linear.js';
 import { WeightStore } from '../weights.js';
 import type { Attention, AttentionOptions, AttentionResult } from './attention.js';
 import { attend, checkAttentionInputs } from './masked-softmax.js';
 
+/** Sizes, score function and seed of a {@link LuongAttention}. */
 export interface LuongAttentionOptions {
+  /** Width of the query (the decoder state); must equal `memorySize` for `dot`. */
   querySize: number;
+  /** Width of each memory position (the encoder output). */
   memorySize: number;
   /** `dot`: qᵀm (sizes must match); `general`: qᵀ·W·m (default). */
   score?: 'dot' | 'general';
   /** Divide scores by √memorySize (default false, as in Luong et al.). */
   scale?: boolean;
+  /** Seed of the `general` kernel (default 0). */
   seed?: number;
 }
 
@@ -22,10 +27,15 @@ export interface LuongAttentionOptions {
  * `general` has one weight, `kernel` `[querySize, memorySize]`.
  */
 export class LuongAttention implements Attention {
+  /** Width of the query (the decoder state). */
   readonly querySize: number;
+  /** Width of each memory position (the encoder output). */
   readonly memorySize: number;
+  /** `dot`: qᵀm; `general`: qᵀ·W·m with a learned `kernel` (default). */
   readonly score: 'dot' | 'general';
+  /** Whether scores are divided by √memorySize (default false). */
   readonly scale: boolean;
+  /** Seed the kernel was drawn from; saved in the config. */
   readonly seed: number;
   private readonly store = new WeightStore();
 
@@ -47,10 +57,12 @@ export class LuongAttention implements Attention {
     }
   }
 
+  /** `kernel` `[querySize, memorySize]` for `general`; none for `dot`. */
   get variables(): Readonly<Record<string, tf.Variable>> {
     return this.store.variables;
   }
 
+  /** Scores every memory position multiplicatively and returns the context `[B, memorySize]` and weights `[B, S]`. */
   apply(query: tf.Tensor, memory: tf.Tensor, options: AttentionOptions = {}): AttentionResult {
     checkAttentionInputs(query, memory, this.querySize, this.memorySize, 'LuongAttention.apply');
     const q = this.score === 'general' ? linear(query, this.store.variables.kernel as tf.Tensor2D) : query;
@@ -60,7 +72,7 @@ export class LuongAttention implements Attention {
     return attend(scores, memory, options);
   }
 
-  getConfig(): JsonObject & { type: 'luong' } {
+  getConfig(): TaggedConfigJson<'luong'> {
     return {
       type: 'luong',
       querySize: this.querySize,
@@ -71,6 +83,7 @@ export class LuongAttention implements Attention {
     };
   }
 
+  /** Rebuilds a mechanism from `getConfig()` JSON, with a fresh kernel drawn from its seed. */
   static fromConfig(config: TypedConfig): LuongAttention {
     const c = expectType(config, 'luong', 'LuongAttention');
     return new LuongAttention({
@@ -82,6 +95,7 @@ export class LuongAttention implements Attention {
     });
   }
 
+  /** Frees the weights; the mechanism cannot be used afterwards. */
   dispose(): void {
     this.store.dispose();
   }

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { platform } from '../platform/node.js';
 
 /**
  * The bridge to `@seqgen/native` (an optional dependency): whole-sequence
@@ -25,9 +25,8 @@ export function setNativeKernels(on: boolean): void {
 /** Requires the optional dependency; throws when it is not installed. */
 function requireNative(): NativeModule {
   // A variable specifier keeps bundlers from requiring the optional dependency.
-  const here = typeof __filename === 'string' ? __filename : import.meta.url;
   const name = '@seqgen/native';
-  return createRequire(here)(name) as NativeModule;
+  return platform.requireOptional(name) as NativeModule;
 }
 
 function loadNative(): NativeModule | null {
@@ -63,8 +62,16 @@ export function nativeModuleStatus(): ReturnType<NativeModule['nativeStatus']> |
   }
 }
 
+/** What {@link fusedKernelStatus} reports. */
+export type FusedKernelStatus = {
+  /** Whether the fused sequence kernels run in `@seqgen/native` on the current backend. */
+  native: boolean;
+  /** Why (not), for people: the backend, `setNativeKernels(false)`, the native ISA, or why the module did not load. */
+  reason: string;
+};
+
 /** Why the fused kernels do (not) run natively here, for reports. */
-export function fusedKernelStatus(): { native: boolean; reason: string } {
+export function fusedKernelStatus(): FusedKernelStatus {
   const backend = tf.getBackend();
   if (backend !== 'wasm' && backend !== 'cpu') {
     return { native: false, reason: `backend ${backend} runs its own kernels` };

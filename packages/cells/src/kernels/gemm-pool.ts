@@ -1,6 +1,6 @@
-import os from 'node:os';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { ConfigError } from '@seqgen/core';
+import { platform } from '../platform/node.js';
+import { type HelperThread, readEnv } from '../platform/platform.js';
 import { gemmPanels, packPanels } from './gemm.js';
 
 /**
@@ -22,8 +22,7 @@ const PARALLEL_MIN_MACS = 1 << 20;
 const HELPER_TIMEOUT_MS = 30_000;
 
 interface Helper {
-  worker: Worker;
-  port: MessagePort;
+  thread: HelperThread;
   /** [jobs posted, jobs done]. */
   control: Int32Array;
   posted: number;
@@ -47,8 +46,8 @@ for (;;) {
 
 /** Threads the cpu products use: `SEQGEN_CPU_THREADS`, else one per core. */
 export function cpuThreads(): number {
-  const env = process.env[CPU_THREADS_ENV]?.trim();
-  if (!env) return os.availableParallelism();
+  const env = readEnv(CPU_THREADS_ENV)?.trim();
+  if (!env) return platform.availableCores();
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
     throw new ConfigError(CPU_THREADS_ENV, `expected a whole number of threads from 1 to 64, got ${env}`);
@@ -65,17 +64,8 @@ function startHelpers(): Helper[] {
   try {
     for (let k = 1; k < count; k++) {
       const control = new Int32Array(new SharedArrayBuffer(8));
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { control, port: port2 },
-        transferList: [port2],
-        execArgv: [],
-      });
-      // Helpers never keep the process alive; they sleep in Atomics.wait between jobs.
-      worker.unref();
-      port1.unref();
-      helpers.push({ worker, port: port1, control, posted: 0 });
+      const thread = platform.startHelperThread(WORKER_SOURCE, control);
+      helpers.push({ thread, control, posted: 0 });
     }
   } catch {
     stopHelpers(); // no threads here: every product runs on the calling thread
@@ -84,7 +74,7 @@ function startHelpers(): Helper[] {
 }
 
 function stopHelpers(): void {
-  for (const h of helpers ?? []) void h.worker.terminate();
+  for (const h of helpers ?? []) h.thread.terminate();
   helpers = [];
 }
 
@@ -105,7 +95,7 @@ function sharedFloats(n: number): Float32Array {
 }
 
 function inSharedMemory(x: Float32Array): Float32Array {
-  if (x.buffer instanceof SharedArrayBuffer) return x;
+  if (typeof SharedArrayBuffer !== 'undefined' && x.buffer instanceof SharedArrayBuffer) return x;
   const copy = sharedFloats(x.length);
   copy.set(x);
   return copy;
@@ -121,7 +111,11 @@ export function gemm(
   bias: Float32Array | null,
 ): Float32Array {
   const panels = Math.ceil(N / 4);
-  const worthSharing = M * K * N >= PARALLEL_MIN_MACS && packed.buffer instanceof SharedArrayBuffer;
+  // Pages that are not cross-origin isolated have no SharedArrayBuffer at all.
+  const worthSharing =
+    M * K * N >= PARALLEL_MIN_MACS &&
+    typeof SharedArrayBuffer !== 'undefined' &&
+    packed.buffer instanceof SharedArrayBuffer;
   const pool = worthSharing ? startHelpers() : [];
   const parts = Math.min(pool.length + 1, panels);
   if (parts < 2) {
@@ -135,7 +129,7 @@ export function gemm(
   const bound = (k: number) => Math.round((k * panels) / parts);
   const used = pool.slice(0, parts - 1);
   used.forEach((h, k) => {
-    h.port.postMessage({ a: shared, M, K, packed, N, c, p0: bound(k), p1: bound(k + 1), bias: sharedBias });
+    h.thread.postMessage({ a: shared, M, K, packed, N, c, p0: bound(k), p1: bound(k + 1), bias: sharedBias });
     h.posted++;
     Atomics.store(h.control, 0, h.posted);
     Atomics.notify(h.control, 0);

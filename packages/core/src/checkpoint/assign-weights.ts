@@ -14,6 +14,7 @@ export function isTrainerEntry(name: string): boolean {
   return name.startsWith(TRAINER_ENTRY_PREFIX);
 }
 
+/** How {@link assignWeights} treats weights the model lacks or has extra; by default every name must match. */
 export interface AssignWeightsOptions {
   /** Where the weights came from (a checkpoint path), named in errors. Default `"weights"`. */
   source?: string;
@@ -29,6 +30,7 @@ export interface AssignWeightsOptions {
   include?: (name: string) => boolean;
 }
 
+/** What {@link assignWeights} did: which variables it loaded, which it left unchanged, which weights it ignored. */
 export interface AssignReport {
   /** Variables assigned, in the model's order. */
   loaded: string[];

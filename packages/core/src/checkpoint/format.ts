@@ -24,6 +24,7 @@ export const SINGLE_FILE_EXTENSION = '.seqgen';
 export const EMBEDDED_PAYLOAD = 'payload.bin';
 
 export const WEIGHT_DTYPES = ['float32', 'int32', 'bool'] as const;
+/** Element types a checkpoint can store: `float32`, `int32` or `bool`. */
 export type WeightDType = (typeof WEIGHT_DTYPES)[number];
 
 /** Bytes per element in the tfjs weights binary layout (bool is one byte). */
@@ -45,14 +46,19 @@ export function isWeightDType(value: unknown): value is WeightDType {
 
 /** One entry of a tfjs weights manifest group. */
 export interface WeightSpec {
+  /** The weight's name, as the model's variable is named. */
   name: string;
+  /** The weight's dimensions; its byte length is their product times the dtype's size. */
   shape: number[];
+  /** Element type, which sets its bytes per element (4 for float32 and int32, 1 for bool). */
   dtype: WeightDType;
 }
 
 /** A tfjs weights-manifest group: weights laid end to end across the shard files in `paths`. */
 export interface WeightsManifestGroup {
+  /** Shard files, in order, whose concatenated bytes hold the group's weights. */
   paths: string[];
+  /** The weights stored end to end in the shards, in byte order. */
   weights: WeightSpec[];
 }
 
@@ -63,8 +69,14 @@ export interface WeightFileInfo {
 
 /** The JSON manifest of a checkpoint (`checkpoint.json`, or the header of a single file). */
 export interface CheckpointManifest {
+  /** Always {@link CHECKPOINT_FORMAT}: tells a seqgen checkpoint from other JSON. */
   format: typeof CHECKPOINT_FORMAT;
+  /**
+   * Manifest layout version, one of {@link READABLE_FORMAT_VERSIONS} (this code writes {@link
+   * CHECKPOINT_FORMAT_VERSION}).
+   */
   formatVersion: number;
+  /** When the checkpoint was written, as an ISO 8601 timestamp. */
   createdAt: string;
   /** The model's `type`-tagged config: what `fromConfig` factories rebuild the model from. */
   config: ModelConfig;
@@ -76,6 +88,9 @@ export interface CheckpointManifest {
   preprocessors: Record<string, CodecJson>;
   /** Free-form JSON: training state, metrics, provenance. */
   metadata: JsonObject;
+  /**
+   * Where each weight lies: tfjs weights-manifest groups, each naming its shard files and the weights in them in order.
+   */
   weightsManifest: WeightsManifestGroup[];
   /** Size and SHA-256 of every weight file named in `weightsManifest`. */
   weightFiles: Record<string, WeightFileInfo>;
@@ -83,6 +98,7 @@ export interface CheckpointManifest {
 
 /** A `type`-tagged, plain-JSON configuration. */
 export interface ModelConfig {
+  /** The registered model type that rebuilds this config (e.g. `recurrent-lm`). */
   type: string;
   [key: string]: JsonValue;
 }
@@ -102,6 +118,9 @@ export interface CheckpointLimits {
   maxRank: number;
 }
 
+/**
+ * The loading limits used unless the caller raises them: 64 MiB manifest, 2 GiB of weights, 100,000 weights, rank 8.
+ */
 export const DEFAULT_LIMITS: CheckpointLimits = {
   maxManifestBytes: 64 * 1024 * 1024,
   maxWeightBytes: 2 * 1024 * 1024 * 1024,

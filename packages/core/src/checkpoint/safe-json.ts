@@ -1,6 +1,6 @@
-/** JSON values as they appear in checkpoint files. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonObject, JsonValue } from '@seqgen/base';
+
+export type { JsonObject, JsonValue } from '@seqgen/base';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -2,15 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError } from '../errors.js';
 import { DTYPE_BYTES, elementCount, WEIGHT_DTYPES, type WeightDType, type WeightSpec } from './format.js';
 
+/** The typed array holding a weight's elements: Float32Array, Int32Array, or Uint8Array for bool. */
 export type WeightData = Float32Array | Int32Array | Uint8Array;
 
 /** A weight held in plain memory: what loading returns and what saving accepts besides tensors. */
 export interface WeightArray {
+  /** Element type of the weight. */
   dtype: WeightDType;
+  /** Dimensions of the weight; `[]` for a scalar. */
   shape: number[];
+  /** The elements in row-major order; a bool weight stores 0/1 bytes. */
   data: WeightData;
 }
 
+/** A weight to save: a plain {@link WeightArray} or a tfjs tensor (read, not disposed). */
 export type WeightInput = WeightArray | tf.Tensor;
 
 /** Reads tensors into plain arrays (async: it waits for the backend to finish). */

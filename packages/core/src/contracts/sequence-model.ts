@@ -16,17 +16,47 @@ export interface SteppedModel<State, Condition> {
    * image feature map, a speaker or chord embedding.
    */
   initialState(batchSize: number, condition?: Condition): State;
+  /** The `type`-tagged, plain-JSON config that rebuilds this model (saved in its checkpoint). */
   getConfig(): ModelConfig;
+  /** Frees the model's weights; the model cannot be used afterwards. */
   dispose(): void;
 }
+
+/**
+ * What {@link SequenceModel.step} returns for one position. The caller owns (and disposes) both.
+ *
+ * @typeParam State - The model's decoding state.
+ */
+export type SequenceStepResult<State> = {
+  /** Unnormalized next-token scores, float32 `[batch, vocabSize]`, from which samplers pick the next tokens. */
+  logits: tf.Tensor2D;
+  /** The state after this position, batch on axis 0: pass it to the next `step`. */
+  state: State;
+};
+
+/**
+ * What {@link ContinuousSequenceModel.step} returns for one position. The caller owns (and disposes) the tensors.
+ *
+ * @typeParam State - The model's decoding state.
+ */
+export type ContinuousStepResult<State> = {
+  /** The next frame of each row, float32 `[batch, frameSize]`: fed back as the next step's input. */
+  frame: tf.Tensor2D;
+  /** For models that decide when to stop: one logit per row `[batch]`; a row ends once its sigmoid passes the threshold. */
+  stopLogit?: tf.Tensor1D;
+  /** The state after this position, batch on axis 0: pass it to the next `step`. */
+  state: State;
+};
 
 /**
  * Discrete decoding: int32 token ids `[batch]` in, logits `[batch, vocabSize]`
  * out. Samplers pick the next token from the logits.
  */
 export interface SequenceModel<State = tf.Tensor[], Condition = never> extends SteppedModel<State, Condition> {
+  /** Number of token ids: the last dimension of the logits `step` returns. */
   readonly vocabSize: number;
-  step(tokens: tf.Tensor1D, state: State): { logits: tf.Tensor2D; state: State };
+  /** Advances one position: token ids `[batch]` and state in, logits `[batch, vocabSize]` and the new state out. */
+  step(tokens: tf.Tensor1D, state: State): SequenceStepResult<State>;
 }
 
 /**
@@ -37,8 +67,13 @@ export interface SequenceModel<State = tf.Tensor[], Condition = never> extends S
  */
 export interface ContinuousSequenceModel<State = tf.Tensor[], Condition = never>
   extends SteppedModel<State, Condition> {
+  /** Features per frame: the last dimension of the frames `step` takes and returns. */
   readonly frameSize: number;
-  step(frames: tf.Tensor2D, state: State): { frame: tf.Tensor2D; stopLogit?: tf.Tensor1D; state: State };
+  /**
+   * Advances one position: previous frames `[batch, frameSize]` and state in, next frames, optional stop logits and new
+   * state out.
+   */
+  step(frames: tf.Tensor2D, state: State): ContinuousStepResult<State>;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ValidationMetrics } from '../metrics.js';
 import type { TrainEndEvent, TrainingCallback, TrainingContext } from './callback.js';
 
+/** Options of {@link BestWeights}. */
 export interface BestWeightsOptions {
   /**
    * A checkpoint holding the best weights (the checkpoint callback's `best/`),
@@ -18,6 +19,7 @@ export interface BestWeightsReport {
   restored: boolean;
   /** Step and validation loss of the best weights. */
   bestStep: number;
+  /** The best validation loss seen, the one the restored weights scored. */
   bestLoss: number;
   /** Validation loss of the final weights (those kept when not restored). */
   finalLoss: number;
@@ -33,8 +35,11 @@ export interface BestWeightsReport {
  */
 export class BestWeights implements TrainingCallback {
   readonly stateKey = 'best-weights';
+  /** The `best/` checkpoint read on a resumed run, or undefined. */
   readonly checkpoint: string | undefined;
+  /** Lowest finite validation loss so far, or null before the first validation. */
   bestLoss: number | null = null;
+  /** Step of the best validation so far (-1 before the first). */
   bestStep = -1;
   /** Set when a run ended with a snapshot to compare. */
   report: BestWeightsReport | undefined;

@@ -1,12 +1,14 @@
-import { join } from 'node:path';
 import { assertPositiveInteger, ConfigError } from '@seqgen/core';
 import type { StepMetrics, ValidationMetrics } from '../metrics.js';
+import { platform } from '../platform/node.js';
 import type { NonFiniteEvent, TrainingCallback, TrainingContext } from './callback.js';
 
 /** Sub-folders the checkpoint callback writes inside its folder. */
 export const LAST_CHECKPOINT = 'last';
+/** Sub-folder holding the weights of the best validation (`best`). */
 export const BEST_CHECKPOINT = 'best';
 
+/** Where and when {@link ModelCheckpoint} writes checkpoints. */
 export interface ModelCheckpointOptions {
   /** Folder that receives `last/` and `best/`. */
   dir: string;
@@ -25,9 +27,13 @@ export interface ModelCheckpointOptions {
  * validation changed (best loss, patience, a plateau schedule) is in it.
  */
 export class ModelCheckpoint implements TrainingCallback {
+  /** Folder receiving `last/` and `best/`. */
   readonly dir: string;
+  /** Steps between periodic `last/` saves, or undefined for only at the end. */
   readonly every: number | undefined;
+  /** Whether `last/` is saved when the run stops (default true). */
   readonly saveLast: boolean;
+  /** Whether `best/` is saved at each improved validation (default true). */
   readonly saveBest: boolean;
   private lastSavedAt = -1;
 
@@ -41,12 +47,14 @@ export class ModelCheckpoint implements TrainingCallback {
     this.saveBest = options.saveBest ?? true;
   }
 
+  /** Path of the `last/` checkpoint folder. */
   get lastPath(): string {
-    return join(this.dir, LAST_CHECKPOINT);
+    return platform.joinPath(this.dir, LAST_CHECKPOINT);
   }
 
+  /** Path of the `best/` checkpoint folder. */
   get bestPath(): string {
-    return join(this.dir, BEST_CHECKPOINT);
+    return platform.joinPath(this.dir, BEST_CHECKPOINT);
   }
 
   onTrainBegin(): void {

@@ -2,6 +2,7 @@ import { assertFiniteNumber, assertPositiveInteger, ConfigError, type JsonObject
 import type { ValidationMetrics } from '../metrics.js';
 import type { TrainingCallback, TrainingContext } from './callback.js';
 
+/** When {@link EarlyStopping} ends a run. */
 export interface EarlyStoppingOptions {
   /** Validations without an improvement of more than `minDelta` before stopping. */
   patience: number;
@@ -16,7 +17,9 @@ export interface EarlyStoppingOptions {
  */
 export class EarlyStopping implements TrainingCallback {
   readonly stateKey = 'early-stopping';
+  /** Validations in a row without improvement before stopping. */
   readonly patience: number;
+  /** How much a loss must undercut the best to count as an improvement (default 0). */
   readonly minDelta: number;
   /** Best loss seen (by this callback's `minDelta` rule). */
   best: number | null = null;

@@ -9,12 +9,14 @@ import type { CheckpointEvent, NonFiniteEvent, TrainEndEvent, TrainingCallback, 
  * interrupted run wrote after the checkpoint, since those steps are redone.
  */
 export class JsonlLogger implements TrainingCallback {
+  /** The log file written to. */
   readonly log: JsonlLog;
 
   constructor(path: string) {
     this.log = new JsonlLog(path);
   }
 
+  /** Path of the JSONL log. */
   get path(): string {
     return this.log.path;
   }

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { readJsonl } from '../jsonl-log.js';
 import { type LossSeries, renderLossSvg } from '../loss-plot.js';
 import type { StepMetrics, ValidationMetrics } from '../metrics.js';
+import { platform } from '../platform/node.js';
 import type { TrainingCallback, TrainingContext } from './callback.js';
 
+/** Where {@link LossPlot} writes its SVG and reads past losses from. */
 export interface LossPlotOptions {
   /** SVG file to (re)write. */
   path: string;
@@ -20,7 +20,9 @@ export interface LossPlotOptions {
  * each checkpoint and at the end of the run.
  */
 export class LossPlot implements TrainingCallback {
+  /** SVG file rewritten at each checkpoint and at the end. */
   readonly path: string;
+  /** JSONL log the curves are rebuilt from on resume, or undefined. */
   readonly logPath: string | undefined;
   /** `[step, loss]` of each applied step. */
   readonly train: Array<[number, number]> = [];
@@ -35,7 +37,7 @@ export class LossPlot implements TrainingCallback {
 
   onTrainBegin(ctx: TrainingContext): void {
     this.drawnAt = -1;
-    if (ctx.resumedFrom === undefined || !this.logPath || !existsSync(this.logPath)) return;
+    if (ctx.resumedFrom === undefined || !this.logPath || !platform.exists(this.logPath)) return;
     const records = readJsonl(this.logPath).filter((r) => r.step <= ctx.step);
     this.train.length = 0;
     this.validation.length = 0;
@@ -65,8 +67,7 @@ export class LossPlot implements TrainingCallback {
   draw(step: number): void {
     const series: LossSeries[] = [{ label: 'train', points: this.train, color: '#1f77b4' }];
     if (this.validation.length) series.push({ label: 'validation', points: this.validation, color: '#d62728' });
-    mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(this.path, renderLossSvg(series, `loss (step ${step})`));
+    platform.writeText(this.path, renderLossSvg(series, `loss (step ${step})`));
     this.drawnAt = step;
   }
 }

@@ -7,6 +7,7 @@ import type { TrainingCallback, TrainingContext } from './callback.js';
  * steps, ETA, loss, the model's metrics, learning rate, tokens/s, gradient norm.
  */
 export class ProgressBarLogger implements TrainingCallback {
+  /** The progress bar drawn. */
   readonly bar: TrainingProgressBar;
 
   constructor(options: ProgressBarOptions = {}) {

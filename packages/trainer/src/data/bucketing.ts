@@ -1,6 +1,8 @@
 import { assertPositiveInteger, ConfigError, type Rng } from '@seqgen/core';
 
+/** How {@link bucketByLength} groups items of similar length into batches. */
 export interface BucketOptions {
+  /** Items per batch (a bucket's last batch may hold fewer unless `dropRemainder`). */
   batchSize: number;
   /** Upper length bounds of the buckets (exclusive), ascending; longer items go to a last bucket. Default: one bucket per distinct length order (sort by length). */
   boundaries?: number[];

@@ -6,7 +6,10 @@ import type { JsonObject } from '@seqgen/core';
  * run sees exactly the batches the interrupted one would have seen.
  */
 export interface DataSource<Batch> {
+  /** The next training batch; never runs out (a new epoch starts when the data does). */
   next(): Batch;
+  /** Everything that decides the next batches (cursor, RNG), saved in trainer checkpoints. */
   getState(): JsonObject;
+  /** Restores a `getState` result, so a resumed run sees the batches the interrupted one would have. */
   setState(state: JsonObject): void;
 }

@@ -2,7 +2,9 @@ import { ConfigError } from '@seqgen/core';
 
 /** Variable-length sequences laid out as `[batchSize, length]` with a mask. */
 export interface PaddedBatch {
+  /** Sequences in the batch (rows). */
   batchSize: number;
+  /** Positions per row: the longest sequence after truncation. */
   length: number;
   /** Token ids, `padId` after each sequence's end. */
   ids: Int32Array;
@@ -12,6 +14,7 @@ export interface PaddedBatch {
   lengths: Int32Array;
 }
 
+/** How {@link padBatch} pads and truncates. */
 export interface PadOptions {
   /** Id written into padding positions (default 0). */
   padId?: number;

@@ -4,6 +4,41 @@ function checkFraction(fraction: number): void {
   assertInRange('validationFraction', fraction, 0, 1, { openMin: true, openMax: true });
 }
 
+/** What {@link splitByDocument} returns: indices into the documents, each ascending, each document on one side. */
+export type DocumentSplit = {
+  /** Indices of the training documents. */
+  train: number[];
+  /** Indices of the validation documents (about `validationFraction` of them, at least 1). */
+  validation: number[];
+};
+
+/**
+ * What {@link splitTail} needs of a token stream besides `length` and indexing: a `slice` that copies a range into the
+ * same kind of array (a number array or a typed array such as `Int32Array`).
+ *
+ * @typeParam T - The stream's own type, which `slice` returns.
+ */
+export type SliceableTokens<T> = {
+  /** Present on typed arrays; not used (the split copies with `slice`). */
+  subarray?: unknown;
+  /** Copies tokens `[a, b)` (to the end without `b`) into a new array of the same kind. */
+  slice(a: number, b?: number): T;
+};
+
+/**
+ * What {@link splitTail} returns: two copies of the stream, split at `cut`.
+ *
+ * @typeParam T - The stream's type.
+ */
+export type TailSplit<T> = {
+  /** Tokens `[0, cut)`. */
+  train: T;
+  /** Tokens `[cut, n)`: the held-out tail. */
+  validation: T;
+  /** Index of the first validation token: `round(n · (1 - validationFraction))`. */
+  cut: number;
+};
+
 /**
  * Splits whole documents into train and validation sets (indices into
  * `documents`), shuffled with `seed`. A document is never in both, so nothing
@@ -12,7 +47,7 @@ function checkFraction(fraction: number): void {
 export function splitByDocument<T>(
   documents: readonly T[],
   options: { validationFraction: number; seed?: number; key?: (doc: T) => string },
-): { train: number[]; validation: number[] } {
+): DocumentSplit {
   checkFraction(options.validationFraction);
   if (documents.length < 2) throw new ConfigError('documents', `need at least 2 to split, got ${documents.length}`);
   // Group identical documents (by key) so duplicates cannot straddle the split.
@@ -37,10 +72,10 @@ export function splitByDocument<T>(
  * Holds out the contiguous tail of one token stream (for a single long text):
  * train is `[0, cut)`, validation `[cut, n)`, so no window crosses the cut.
  */
-export function splitTail<T extends ArrayLike<number> & { subarray?: unknown; slice(a: number, b?: number): T }>(
+export function splitTail<T extends ArrayLike<number> & SliceableTokens<T>>(
   tokens: T,
   validationFraction: number,
-): { train: T; validation: T; cut: number } {
+): TailSplit<T> {
   checkFraction(validationFraction);
   const cut = Math.round(tokens.length * (1 - validationFraction));
   if (cut < 2 || tokens.length - cut < 2)

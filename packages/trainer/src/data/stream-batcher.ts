@@ -4,7 +4,9 @@ import type { DataSource } from './data-source.js';
 
 /** One `[batchSize, seqLength]` chunk of token streams, row-major. */
 export interface StreamBatch {
+  /** Lanes (rows) in the batch. */
   batchSize: number;
+  /** Time steps per row: the truncated-BPTT length. */
   seqLength: number;
   /** Token fed at each position. */
   inputs: Int32Array;
@@ -16,14 +18,17 @@ export interface StreamBatch {
   resets: Float32Array;
   /** Tokens counted by `mask`. */
   tokens: number;
+  /** Passes over the token stream completed before this batch (0 in the first). */
   epoch: number;
   /** Index of this batch within its epoch. */
   index: number;
 }
 
+/** The documents a {@link StreamBatcher} cuts and how it lays them out. */
 export interface StreamBatcherOptions {
   /** Token ids, one array per document. Documents are concatenated; state resets at their boundaries. */
   documents: ReadonlyArray<ArrayLike<number>>;
+  /** Lanes the stream is split into: rows per batch. */
   batchSize: number;
   /** Time steps per chunk: the truncation length of truncated BPTT. */
   seqLength: number;
@@ -42,7 +47,9 @@ export interface StreamBatcherOptions {
  * from one document into another.
  */
 export class StreamBatcher implements DataSource<StreamBatch> {
+  /** Lanes the stream is split into: rows per batch. */
   readonly batchSize: number;
+  /** Time steps per chunk: the truncated-BPTT length. */
   readonly seqLength: number;
   private readonly tokens: Int32Array;
   private readonly docIds: Int32Array;
@@ -96,6 +103,7 @@ export class StreamBatcher implements DataSource<StreamBatch> {
     return Math.floor(this.laneLength(this.offset) / this.seqLength);
   }
 
+  /** The next chunk of every lane; after the last one a new epoch starts (at a new random offset when enabled). */
   next(): StreamBatch {
     if (this.index >= this.batchesPerEpoch) {
       this.epoch++;
@@ -139,10 +147,12 @@ export class StreamBatcher implements DataSource<StreamBatch> {
     return batch;
   }
 
+  /** Epoch, batch index, epoch offset and RNG state, saved in trainer checkpoints. */
   getState(): JsonObject {
     return { epoch: this.epoch, index: this.index, offset: this.offset, rng: [...this.rng.getState()] };
   }
 
+  /** Resumes from a `getState` result; throws a ConfigError on an invalid state. */
   setState(state: JsonObject): void {
     const { epoch, index, offset, rng } = state as { epoch: number; index: number; offset: number; rng: number[] };
     if (![epoch, index, offset].every((v) => Number.isInteger(v) && v >= 0) || !(offset < this.seqLength)) {

@@ -2,18 +2,26 @@ import type { JsonObject } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Optimizer } from './optimizer.js';
 
+/** Hyperparameters of {@link Adam} (and of {@link AdamW}). */
 export interface AdamOptions {
+  /** Decay of the first-moment (mean gradient) average, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Decay of the second-moment (squared gradient) average, in [0, 1) (default 0.999). */
   beta2?: number;
+  /** Added to √v̂ in the denominator for numerical stability (default 1e-8). */
   epsilon?: number;
 }
 
 /** Adam (Kingma & Ba) with bias-corrected moments, written as PyTorch does: `p -= lr·m̂/(√v̂+ε)`. */
 export class Adam extends Optimizer {
+  /** Optimizer name in configs and checkpoints: `adam` (`adamw` for the subclass). */
   readonly type: string = 'adam';
   protected readonly slotNames = ['m', 'v'] as const;
+  /** Decay of the first-moment average (default 0.9). */
   readonly beta1: number;
+  /** Decay of the second-moment average (default 0.999). */
   readonly beta2: number;
+  /** Denominator stabilizer (default 1e-8). */
   readonly epsilon: number;
 
   constructor(options: AdamOptions = {}) {
@@ -23,6 +31,7 @@ export class Adam extends Optimizer {
     this.epsilon = options.epsilon ?? 1e-8;
   }
 
+  /** Updates the moments `m`, `v` and applies the bias-corrected step to one parameter. */
   protected update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
     const { m, v } = slots as { m: tf.Variable; v: tf.Variable };
     const t = this.iterations;

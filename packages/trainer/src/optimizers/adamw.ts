@@ -2,6 +2,7 @@ import type { JsonObject } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Adam, type AdamOptions } from './adam.js';
 
+/** Hyperparameters of {@link AdamW}: Adam's plus the decoupled weight decay. */
 export interface AdamWOptions extends AdamOptions {
   /** Decoupled decay per step, scaled by the learning rate (default 0.01). */
   weightDecay?: number;
@@ -14,7 +15,9 @@ export interface AdamWOptions extends AdamOptions {
  * are not decayed (the common practice).
  */
 export class AdamW extends Adam {
+  /** Always `adamw`. */
   override readonly type: string = 'adamw';
+  /** Decoupled decay per step, scaled by the learning rate, applied to parameters of rank ≥ 2 (default 0.01). */
   readonly weightDecay: number;
 
   constructor(options: AdamWOptions = {}) {
@@ -22,6 +25,7 @@ export class AdamW extends Adam {
     this.weightDecay = options.weightDecay ?? 0.01;
   }
 
+  /** Decays a matrix parameter by `lr·weightDecay`, then takes Adam's step. */
   protected override update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
     if (param.rank >= 2 && this.weightDecay > 0) param.assign(tf.mul(param, 1 - lr * this.weightDecay));
     super.update(param, grad, slots, lr);

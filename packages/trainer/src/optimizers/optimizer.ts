@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
  * `tf.train` optimizers expose cleanly.
  */
 export abstract class Optimizer {
+  /** Optimizer name, as in {@link OptimizerConfig}'s `type`. */
   abstract readonly type: string;
   /** Slots each parameter gets, e.g. `['m', 'v']` for Adam. */
   protected abstract readonly slotNames: readonly string[];
@@ -32,6 +33,7 @@ export abstract class Optimizer {
     }
   }
 
+  /** Updates one parameter in place from its gradient, slots and learning rate (run inside a tidy). */
   protected abstract update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void;
 
   /** Hyperparameters, for the log and checkpoint metadata. */
@@ -73,6 +75,7 @@ export abstract class Optimizer {
     }
   }
 
+  /** Frees every slot variable; slots start again from zeros on the next update. */
   dispose(): void {
     for (const slots of this.slots.values()) for (const v of Object.values(slots)) v.dispose();
     this.slots.clear();

@@ -2,19 +2,26 @@ import type { JsonObject } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Optimizer } from './optimizer.js';
 
+/** Hyperparameters of {@link RmsProp}. */
 export interface RmsPropOptions {
   /** Decay of the squared-gradient average (default 0.9). */
   rho?: number;
+  /** Momentum coefficient in [0, 1) (default 0: none, and no momentum slot). */
   momentum?: number;
+  /** Added to √E[g²] in the denominator for numerical stability (default 1e-8). */
   epsilon?: number;
 }
 
 /** RMSProp (Hinton), the classic char-rnn optimizer: `p -= lr·g/(√E[g²]+ε)`, optionally with momentum. */
 export class RmsProp extends Optimizer {
+  /** Always `rmsprop`. */
   readonly type = 'rmsprop';
   protected readonly slotNames: readonly string[];
+  /** Decay of the squared-gradient average (default 0.9). */
   readonly rho: number;
+  /** Momentum coefficient (default 0). */
   readonly momentum: number;
+  /** Denominator stabilizer (default 1e-8). */
   readonly epsilon: number;
 
   constructor(options: RmsPropOptions = {}) {
@@ -25,6 +32,7 @@ export class RmsProp extends Optimizer {
     this.slotNames = this.momentum > 0 ? ['meanSquare', 'momentum'] : ['meanSquare'];
   }
 
+  /** Updates the squared-gradient average (and momentum buffer) and steps one parameter. */
   protected update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
     const ms = slots.meanSquare as tf.Variable;
     ms.assign(tf.add(tf.mul(ms, this.rho), tf.mul(tf.square(grad), 1 - this.rho)));

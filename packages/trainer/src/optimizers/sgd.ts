@@ -2,17 +2,22 @@ import type { JsonObject } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Optimizer } from './optimizer.js';
 
+/** Hyperparameters of {@link Sgd}. */
 export interface SgdOptions {
   /** Momentum coefficient (default 0: plain SGD, no slots). */
   momentum?: number;
+  /** Use Nesterov momentum (default false); only matters with `momentum` > 0. */
   nesterov?: boolean;
 }
 
 /** SGD with optional (Nesterov) momentum, PyTorch's form: `buf = μ·buf + g; p -= lr·buf`. */
 export class Sgd extends Optimizer {
+  /** Always `sgd`. */
   readonly type = 'sgd';
   protected readonly slotNames: readonly string[];
+  /** Momentum coefficient (default 0: plain SGD). */
   readonly momentum: number;
+  /** Whether momentum is Nesterov's (default false). */
   readonly nesterov: boolean;
 
   constructor(options: SgdOptions = {}) {
@@ -22,6 +27,7 @@ export class Sgd extends Optimizer {
     this.slotNames = this.momentum > 0 ? ['momentum'] : [];
   }
 
+  /** Steps one parameter against its gradient, through the momentum buffer when momentum is on. */
   protected update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
     let step: tf.Tensor = grad;
     if (this.momentum > 0) {

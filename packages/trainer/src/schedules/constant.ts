@@ -6,8 +6,10 @@ export class ConstantSchedule implements LearningRateSchedule {
   factor(): number {
     return 1;
   }
+  /** Always `{}`: the schedule has no state. */
   getState(): JsonObject {
     return {};
   }
+  /** Does nothing: the schedule has no state. */
   setState(): void {}
 }

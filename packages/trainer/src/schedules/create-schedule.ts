@@ -5,14 +5,41 @@ import type { LearningRateSchedule } from './schedule.js';
 import { type StepDecayOptions, StepDecaySchedule } from './step-decay.js';
 import { type WarmupCosineOptions, WarmupCosineSchedule } from './warmup-cosine.js';
 
+/** Plain-JSON learning-rate schedule choice: `type` plus that schedule's options. */
 export type ScheduleConfig =
-  | { type: 'constant' }
-  | ({ type: 'warmup-cosine' } & WarmupCosineOptions)
-  | ({ type: 'step-decay' } & StepDecayOptions)
-  | ({ type: 'reduce-on-plateau' } & ReduceOnPlateauOptions);
+  | ConstantScheduleConfig
+  | WarmupCosineScheduleConfig
+  | StepDecayScheduleConfig
+  | ReduceOnPlateauScheduleConfig;
 
+/** {@link ScheduleConfig} that keeps the optimizer's `learningRate` unchanged (the default). */
+export type ConstantScheduleConfig = {
+  /** Selects the constant schedule. */
+  type: 'constant';
+};
+
+/** {@link ScheduleConfig} for a linear warmup followed by cosine decay ({@link WarmupCosineOptions}). */
+export type WarmupCosineScheduleConfig = {
+  /** Selects the warmup-cosine schedule. */
+  type: 'warmup-cosine';
+} & WarmupCosineOptions;
+
+/** {@link ScheduleConfig} that multiplies the rate by `gamma` every `stepSize` steps ({@link StepDecayOptions}). */
+export type StepDecayScheduleConfig = {
+  /** Selects the step-decay schedule. */
+  type: 'step-decay';
+} & StepDecayOptions;
+
+/** {@link ScheduleConfig} that lowers the rate when validation loss stops improving ({@link ReduceOnPlateauOptions}). */
+export type ReduceOnPlateauScheduleConfig = {
+  /** Selects the reduce-on-plateau schedule. */
+  type: 'reduce-on-plateau';
+} & ReduceOnPlateauOptions;
+
+/** The schedule `type`s {@link createSchedule} accepts. */
 export const SCHEDULE_TYPES = ['constant', 'warmup-cosine', 'step-decay', 'reduce-on-plateau'] as const;
 
+/** Builds the schedule a {@link ScheduleConfig} names (default constant), checking its fields under `field`. */
 export function createSchedule(
   config: ScheduleConfig = { type: 'constant' },
   field = 'schedule',

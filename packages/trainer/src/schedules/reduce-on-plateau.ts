@@ -1,6 +1,7 @@
 import type { JsonObject } from '@seqgen/core';
 import type { LearningRateSchedule } from './schedule.js';
 
+/** When and by how much {@link ReduceOnPlateauSchedule} lowers the rate. */
 export interface ReduceOnPlateauOptions {
   /** Multiplier applied when the metric stalls (default 0.5). */
   factor?: number;
@@ -18,9 +19,13 @@ export interface ReduceOnPlateauOptions {
  * waiting count, current multiplier — which checkpoints keep.
  */
 export class ReduceOnPlateauSchedule implements LearningRateSchedule {
+  /** Multiplier applied at each reduction (the `factor` option, default 0.5). */
   readonly reduceBy: number;
+  /** Observations without improvement tolerated before reducing (default 2). */
   readonly patience: number;
+  /** Smallest decrease of the metric that counts as an improvement (default 1e-4). */
   readonly threshold: number;
+  /** Lowest multiplier the rate is reduced to (default 0). */
   readonly minFactor: number;
   private current = 1;
   private best = Number.POSITIVE_INFINITY;
@@ -50,11 +55,13 @@ export class ReduceOnPlateauSchedule implements LearningRateSchedule {
     }
   }
 
+  /** Current multiplier, best value (null before any) and waiting count, for checkpoints. */
   getState(): JsonObject {
     // JSON has no Infinity: null stands for "nothing observed yet".
     return { current: this.current, best: Number.isFinite(this.best) ? this.best : null, wait: this.wait };
   }
 
+  /** Restores a `getState` result; missing fields start afresh. */
   setState(state: JsonObject): void {
     this.current = Number(state.current ?? 1);
     this.best = typeof state.best === 'number' ? state.best : Number.POSITIVE_INFINITY;

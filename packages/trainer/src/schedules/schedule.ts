@@ -10,6 +10,8 @@ export interface LearningRateSchedule {
   factor(step: number): number;
   /** Feeds a monitored value (validation loss); only stateful schedules use it. */
   observe?(value: number): void;
+  /** The schedule's state, saved in trainer checkpoints (`{}` for stateless schedules). */
   getState(): JsonObject;
+  /** Restores a state saved by `getState`, on resume. */
   setState(state: JsonObject): void;
 }

@@ -1,6 +1,7 @@
 import type { JsonObject } from '@seqgen/core';
 import type { LearningRateSchedule } from './schedule.js';
 
+/** How often and by how much {@link StepDecaySchedule} lowers the rate. */
 export interface StepDecayOptions {
   /** Multiply the rate by `gamma` every `stepSize` steps. */
   stepSize: number;
@@ -10,7 +11,9 @@ export interface StepDecayOptions {
 
 /** Step decay (char-rnn's `learning_rate_decay`): `gamma^floor(step / stepSize)`. */
 export class StepDecaySchedule implements LearningRateSchedule {
+  /** Steps between reductions. */
   readonly stepSize: number;
+  /** Multiplier applied every `stepSize` steps (default 0.5). */
   readonly gamma: number;
 
   constructor(options: StepDecayOptions) {
@@ -22,8 +25,10 @@ export class StepDecaySchedule implements LearningRateSchedule {
     return this.gamma ** Math.floor(step / this.stepSize);
   }
 
+  /** Always `{}`: the factor depends on the step alone. */
   getState(): JsonObject {
     return {};
   }
+  /** Does nothing: the schedule has no state. */
   setState(): void {}
 }

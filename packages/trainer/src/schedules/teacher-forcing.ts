@@ -6,10 +6,46 @@ import { assertFiniteNumber, assertInRange, assertPositiveInteger, ConfigError }
  * learns to continue from its own predictions as it must when generating.
  */
 export type TeacherForcingConfig =
-  | { type: 'constant'; ratio: number }
-  | { type: 'linear'; start?: number; end: number; steps: number }
-  | { type: 'exponential'; k: number }
-  | { type: 'inverse-sigmoid'; k: number };
+  | ConstantTeacherForcing
+  | LinearTeacherForcing
+  | ExponentialTeacherForcing
+  | InverseSigmoidTeacherForcing;
+
+/** {@link TeacherForcingConfig} with the same ratio at every step. */
+export type ConstantTeacherForcing = {
+  /** Selects a constant ratio. */
+  type: 'constant';
+  /** Probability in [0, 1] of feeding the ground-truth previous token (1: always, i.e. full teacher forcing). */
+  ratio: number;
+};
+
+/** {@link TeacherForcingConfig} that moves linearly from `start` to `end` over `steps` steps, then stays at `end`. */
+export type LinearTeacherForcing = {
+  /** Selects a linear decay. */
+  type: 'linear';
+  /** Ratio at step 0, in [0, 1] (default 1). */
+  start?: number;
+  /** Ratio from step `steps` on, in [0, 1]. */
+  end: number;
+  /** Training steps (a positive integer) over which the ratio goes from `start` to `end`. */
+  steps: number;
+};
+
+/** {@link TeacherForcingConfig} with ratio `k^step`. */
+export type ExponentialTeacherForcing = {
+  /** Selects an exponential decay. */
+  type: 'exponential';
+  /** Per-step factor in [0, 1]: the ratio at step `i` is `k^i` (e.g. 0.9999). */
+  k: number;
+};
+
+/** {@link TeacherForcingConfig} with ratio `k / (k + exp(step / k))`, which stays near 1 and then falls off. */
+export type InverseSigmoidTeacherForcing = {
+  /** Selects an inverse-sigmoid decay. */
+  type: 'inverse-sigmoid';
+  /** Scale, ≥ 1, in steps: the larger `k`, the later and slower the ratio falls. */
+  k: number;
+};
 
 /** Teacher-forcing ratio at `step`, in [0, 1]. */
 export function teacherForcingRatio(config: TeacherForcingConfig, step: number): number {
