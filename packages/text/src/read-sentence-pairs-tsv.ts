@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { assertOneOf, ConfigError } from '@seqgen/base';
+import { assertOneOf } from '@seqgen/base';
 import { DataError } from './data-error.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import type { SentencePair } from './sentence-pair.js';
 
 /** Options of {@link readSentencePairsTsv}. */
@@ -21,8 +22,6 @@ export interface TsvReadResult {
   skippedLines: number[];
 }
 
-const BOM = '\uFEFF';
-
 /**
  * Reads tab-separated sentence pairs, the Tatoeba / ManyThings Anki format:
  * `source<TAB>target[<TAB>attribution…]`. Columns after the second are
@@ -34,22 +33,13 @@ export function readSentencePairsTsv(input: string | Uint8Array, options: TsvRea
   const name = options.name ?? '<tsv>';
   const onBadLine = options.onBadLine ?? 'throw';
   assertOneOf('onBadLine', onBadLine, ['throw', 'skip']);
-  let text: string;
-  if (typeof input === 'string') text = input;
-  else if (input instanceof Uint8Array) {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch (cause) {
-      throw new DataError('bad-encoding', name, 'is not valid UTF-8', { cause });
-    }
-  } else throw new ConfigError('input', `must be a string or a Uint8Array, got ${typeof input}`);
-  if (text.startsWith(BOM)) text = text.slice(1);
+  const text = decodeUtf8(input, name);
 
   const pairs: SentencePair[] = [];
   const skippedLines: number[] = [];
   const lines = text.split('\n');
   for (const [index, rawLine] of lines.entries()) {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine; // a CR that ends the text (CRLF is gone already)
     if (line.trim() === '' || line.startsWith('#')) continue;
     const [source = '', target] = line.split('\t');
     const problem =

@@ -1,5 +1,5 @@
+import { decodeUtf8 } from '../decode-utf8.js';
 import { type Conversation, collapseWhitespace, type DialogueTurn } from './conversation.js';
-import { decodeUtf8 } from './decode-utf8.js';
 
 /** Options of {@link readFortuneDialogues}. */
 export interface FortuneReadOptions {

@@ -1,6 +1,6 @@
 import { DataError } from '../data-error.js';
+import { decodeUtf8 } from '../decode-utf8.js';
 import { type Conversation, collapseWhitespace, type DialogueTurn } from './conversation.js';
-import { decodeUtf8 } from './decode-utf8.js';
 
 /** Options of {@link readWesnothScenario}. */
 export interface WesnothReadOptions {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@seqgen/base';
-import { DataError } from '../data-error.js';
+import { DataError } from './data-error.js';
 
 const BOM = '\uFEFF';
 
