@@ -1,4 +1,4 @@
-import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
  * Every package's vitest run also writes a JSON summary (all projects of the run
@@ -10,18 +10,41 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 export const testReport = {
   reporters: ['default', 'json'],
   outputFile: { json: '.tmp/test-report.json' },
+  // One test file per core: vitest's default (cores − 1) leaves one of CI's two cores idle,
+  // and turbo runs one package at a time.
+  maxWorkers: '100%',
+};
+
+/** Options of {@link backendProjects}. */
+export type BackendProjectOptions = {
+  /**
+   * Test files that must run in a fresh module graph of their own (those that `vi.mock` a
+   * module another file may already have loaded): they run in an extra project per backend,
+   * `<backend> isolated`.
+   */
+  isolated?: string[];
 };
 
 /**
  * Test settings for packages that use tfjs: the same suite runs once per
  * backend that CI can install (wasm and the pure-JS cpu), each forced through
  * SEQGEN_BACKEND so that a backend that fails to start fails the run.
+ *
+ * Files of one worker share their modules (`isolate: false`): loading tfjs and its wasm
+ * binary again for every file cost as much CPU as the tests themselves. Tests therefore must
+ * not depend on a fresh module state; the few that mock modules are listed in `isolated`.
  */
-export function backendProjects(backends: string[] = ['wasm', 'cpu']) {
-  const projects: TestProjectInlineConfiguration[] = backends.map((backend) => ({
-    extends: true,
-    test: { name: backend, env: { SEQGEN_BACKEND: backend } },
-  }));
+export function backendProjects(backends: string[] = ['wasm', 'cpu'], options: BackendProjectOptions = {}) {
+  const isolated = options.isolated ?? [];
+  const projects: TestProjectInlineConfiguration[] = backends.flatMap((backend) => {
+    const env = { SEQGEN_BACKEND: backend };
+    const shared: TestProjectInlineConfiguration = {
+      extends: true,
+      test: { name: backend, env, isolate: false, exclude: [...configDefaults.exclude, ...isolated] },
+    };
+    if (isolated.length === 0) return [shared];
+    return [shared, { extends: true, test: { name: `${backend} isolated`, env, isolate: true, include: isolated } }];
+  });
   return {
     ...testReport,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
@@ -30,4 +53,13 @@ export function backendProjects(backends: string[] = ['wasm', 'cpu']) {
     hookTimeout: 60_000,
     projects,
   };
+}
+
+/**
+ * Test settings for the apps: one backend, wasm, the one a Node install without tfjs-node
+ * runs them on. An app adds no kernels of its own; every op it uses is tested on wasm and
+ * cpu by the packages below it, so a second pass would test the CLI twice for nothing.
+ */
+export function appProjects() {
+  return backendProjects(['wasm']);
 }

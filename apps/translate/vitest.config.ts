@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { backendProjects } from '../../vitest.backends.ts';
+import { appProjects } from '../../vitest.backends.ts';
 
-export default defineConfig({ test: backendProjects() });
+export default defineConfig({ test: appProjects() });
