@@ -19,10 +19,20 @@ const LAYER = {
   '@seqgen/cells': 3,
   '@seqgen/tokenizers': 3,
   '@seqgen/text': 3,
+  // tfjs-free audio codecs and features (base only); a sibling of models.
+  '@seqgen/audio': 3,
+  // tfjs-free MIDI files, note sequences and music encodings (base only); a sibling of models.
+  '@seqgen/midi': 3,
   '@seqgen/interop': 4,
   '@seqgen/trainer': 4,
   '@seqgen/samplers': 4,
+  // Image adapter: codecs, dataset readers, the CNN encoder; models (5) builds on it.
+  '@seqgen/vision': 4.5,
+  // Video adapter: GIF / frame-folder I/O, clips, Moving MNIST; built on vision's image codecs.
+  '@seqgen/video': 4.75,
   '@seqgen/models': 5,
+  // Reads traces and gradients of models (and of anything below them).
+  '@seqgen/interpret': 5.5,
   '@seqgen/app-kit': 6,
   '@seqgen/serve': 6,
 };

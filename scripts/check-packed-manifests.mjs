@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const license = readFileSync(join(root, 'LICENSE'), 'utf8');
 /** Packages whose README promises that installing them installs no TensorFlow.js. */
-const TFJS_FREE = ['@seqgen/base', '@seqgen/tokenizers', '@seqgen/text'];
+const TFJS_FREE = ['@seqgen/base', '@seqgen/tokenizers', '@seqgen/text', '@seqgen/midi', '@seqgen/audio'];
 /** Packed manifests by name, for the dependency closures checked at the end. */
 const packedManifests = new Map();
 const out = mkdtempSync(join(tmpdir(), 'seqgen-pack-'));

@@ -1,0 +1,46 @@
+export type { CaptionDatasetOptions, CaptionedImage } from './captioned-image.js';
+export { loadCaptionedImage } from './captioned-image.js';
+export { parseCocoCaptions, readCocoCaptions } from './coco-captions.js';
+export { convertChannels, toGrayscale, toRgb } from './color-conversion.js';
+export type { ConvEncoderConfig, EncodedImages } from './conv-encoder.js';
+export { CONV_ENCODER_TYPE, ConvEncoder, convEncoderConfig } from './conv-encoder.js';
+export type { CropBox } from './crop-image.js';
+export { centerCrop, cropImage } from './crop-image.js';
+export type { DecodeImageOptions } from './decode-image.js';
+export { DEFAULT_MAX_PIXELS, decodeImage } from './decode-image.js';
+export { encodeJpeg, encodePng } from './encode-image.js';
+export { parseFlickr8kTokens, readFlickr8kCaptions } from './flickr8k-captions.js';
+export type { IdxArray } from './idx-file.js';
+export { parseIdx, readIdxFile } from './idx-file.js';
+export type { Image, ImageChannels } from './image.js';
+export { assertImage } from './image.js';
+export type { ImageBatch } from './image-batcher.js';
+export { gatherBatch, ImageBatcher, imageBatches } from './image-batcher.js';
+export type { ImageClassifierConfig } from './image-classifier.js';
+export { IMAGE_CLASSIFIER_TYPE, ImageClassifier, registerVisionModels } from './image-classifier.js';
+export type { ImageCodecOptions } from './image-codec.js';
+export { IMAGE_CODEC_TYPE, ImageCodec, registerImageCodec } from './image-codec.js';
+export type { LabeledImages } from './image-dataset.js';
+export { imageAt, sliceImages } from './image-dataset.js';
+export type { ImageFormat, ImageHeader } from './image-format.js';
+export { readImageHeader, sniffImageFormat } from './image-format.js';
+export type { ChannelStats, ImagesToTensorOptions, PixelNormalization } from './images-to-tensor.js';
+export { imagesToTensor, normalizePixels, tensorToImages } from './images-to-tensor.js';
+export type { MnistLoadOptions } from './mnist-datasets.js';
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DIR,
+  loadFashionMnist,
+  loadMnistDigits,
+  readIdxImageSet,
+} from './mnist-datasets.js';
+export {
+  loadPretrainedClassifier,
+  loadPretrainedEncoder,
+  PRETRAINED_CHECKPOINT,
+  pretrainedCheckpointPath,
+} from './pretrained.js';
+export { resizeImage } from './resize-image.js';
+export type { VisionDataFailure } from './vision-data-error.js';
+export { VisionDataError } from './vision-data-error.js';
+export { registerWasmConvKernels } from './wasm-conv-backprop-filter.js';
