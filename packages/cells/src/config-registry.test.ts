@@ -160,7 +160,7 @@ describe('config registry of cells, layers and attention', () => {
       /unknown layer type "transformer"; registered: bidirectional, conv-lstm-2d, recurrent, stacked-rnn/,
     );
     expect(() => attentionFromConfig({ type: 'multi-head' })).toThrow(
-      /unknown attention type "multi-head".*bahdanau, luong/,
+      /unknown attention type "multi-head".*bahdanau, location-sensitive, luong/,
     );
     expect(() => cellFromConfig({ type: 'mlstm', inputSize: 1, units: 1 })).toThrow(/unknown cell type "mlstm"/);
     // A nested config is checked the same way.

@@ -1,6 +1,7 @@
 import { buildFromConfig, isRegisteredConfigType, registerConfigType, type TypedConfig } from '@seqgen/core';
 import type { Attention } from './attention/attention.js';
 import { BahdanauAttention } from './attention/bahdanau-attention.js';
+import { LocationSensitiveAttention } from './attention/location-sensitive-attention.js';
 import { LuongAttention } from './attention/luong-attention.js';
 import { Bidirectional } from './bidirectional.js';
 import type { CellConfigJson, RecurrentCell } from './cell.js';
@@ -55,12 +56,13 @@ const LAYERS: Record<string, Seeded<unknown>> = {
 const ATTENTION: Record<string, (config: TypedConfig) => Attention> = {
   bahdanau: (c) => BahdanauAttention.fromConfig(c),
   luong: (c) => LuongAttention.fromConfig(c),
+  'location-sensitive': (c) => LocationSensitiveAttention.fromConfig(c),
 };
 
 /**
  * Registers this package's cells (`lstm`, `gru`, `rnn`, `conv-lstm`), layers
  * (`recurrent`, `bidirectional`, `stacked-rnn`, `conv-lstm-2d`) and attention
- * (`bahdanau`, `luong`) in core's registry. Idempotent, and a type someone
+ * (`bahdanau`, `luong`, `location-sensitive`) in core's registry. Idempotent, and a type someone
  * registered first (or replaced) is left as it is.
  */
 export function registerBuiltinCells(): void {

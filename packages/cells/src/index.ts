@@ -1,6 +1,13 @@
 export type { Attention, AttentionOptions, AttentionResult } from './attention/attention.js';
 export type { BahdanauAttentionOptions } from './attention/bahdanau-attention.js';
 export { BahdanauAttention } from './attention/bahdanau-attention.js';
+export type {
+  LocationAttentionMemory,
+  LocationAttentionOptions,
+  LocationAttentionResult,
+  LocationSensitiveAttentionOptions,
+} from './attention/location-sensitive-attention.js';
+export { LocationSensitiveAttention } from './attention/location-sensitive-attention.js';
 export type { LuongAttentionOptions } from './attention/luong-attention.js';
 export { LuongAttention } from './attention/luong-attention.js';
 export type { MergeMode } from './bidirectional.js';

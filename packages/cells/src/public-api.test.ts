@@ -12,6 +12,7 @@ describe('@seqgen/cells public API', () => {
       'ConvLSTM2DCell',
       'GRUCell',
       'LSTMCell',
+      'LocationSensitiveAttention',
       'LuongAttention',
       'RecurrentLayer',
       'SimpleRNNCell',

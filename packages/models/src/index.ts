@@ -1,5 +1,55 @@
 export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions, WeightShapesOf } from './checkpoint-io.js';
 export { encodeModel, loadModel, saveModel } from './checkpoint-io.js';
+export type {
+  ConditionedLMBatch,
+  ConditionedStreamOptions,
+  StreamChunk,
+  StreamChunkSource,
+} from './conditioned-lm/conditioned-batch.js';
+export { ConditionedStreamSource } from './conditioned-lm/conditioned-batch.js';
+export type {
+  ConditionedForwardOptions,
+  ConditionedForwardResult,
+  ConditionedLMState,
+} from './conditioned-lm/conditioned-lm.js';
+export { ConditionedLanguageModel } from './conditioned-lm/conditioned-lm.js';
+export type {
+  ConditionedLMConfig,
+  ConditionedLMOptions,
+  ConditionedLMTag,
+  ConditionOn,
+} from './conditioned-lm/conditioned-lm-config.js';
+export {
+  CONDITIONED_LM_TYPE,
+  DEFAULT_CONDITIONED_LM_CONFIG,
+  resolveConditionedLMConfig,
+} from './conditioned-lm/conditioned-lm-config.js';
+export type { ExtrapolationOptions } from './forecaster/baselines.js';
+export { copyLastFrame, linearExtrapolation } from './forecaster/baselines.js';
+export type {
+  ForecasterLossContext,
+  ForecasterLossResult,
+  ForecasterState,
+} from './forecaster/conv-lstm-forecaster.js';
+export { ConvLstmForecaster } from './forecaster/conv-lstm-forecaster.js';
+export type { ForecastBatch } from './forecaster/forecast-batch.js';
+export type {
+  ConvLstmForecasterConfig,
+  ConvLstmForecasterOptions,
+  ForecasterConfigLimits,
+  ForecasterOutputActivation,
+} from './forecaster/forecaster-config.js';
+export {
+  CONV_LSTM_FORECASTER_TYPE,
+  DEFAULT_CONV_LSTM_FORECASTER_CONFIG,
+  DEFAULT_FORECASTER_CONFIG_LIMITS,
+  resolveForecasterConfig,
+} from './forecaster/forecaster-config.js';
+export type { FrameMetrics, FrameMetricsOptions } from './forecaster/frame-metrics.js';
+export { frameMetrics } from './forecaster/frame-metrics.js';
+export { fromPatches, toPatches } from './forecaster/patch-reshape.js';
+export type { SsimOptions } from './forecaster/ssim.js';
+export { ssimIndex } from './forecaster/ssim.js';
 export type { LMBatch } from './lm-batch.js';
 export type { LMCellType, LMConfigLimits, RecurrentLMConfig, RecurrentLMOptions, RecurrentLMTag } from './lm-config.js';
 export {
@@ -53,3 +103,23 @@ export type {
 export { DEFAULT_SEQ2SEQ_CONFIG, resolveSeq2SeqConfig, SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
 export type { TranslateOptions, Translation, TranslationResult } from './seq2seq/translate-batch.js';
 export { translateBatch } from './seq2seq/translate-batch.js';
+export type { AlignmentQuality } from './tacotron/alignment-metrics.js';
+export { alignmentQuality, stopTokenAccuracy } from './tacotron/alignment-metrics.js';
+export { AlignmentRecorder } from './tacotron/alignment-recorder.js';
+export { guidedAttentionWeights } from './tacotron/guided-attention.js';
+export type {
+  LoadedTacotron,
+  Synthesis,
+  SynthesizeOptions,
+  TacotronCondition,
+  TacotronEvaluation,
+  TacotronForwardResult,
+  TacotronLossContext,
+  TacotronLossResult,
+  TacotronState,
+} from './tacotron/tacotron.js';
+export { disposeTacotronCondition, Tacotron } from './tacotron/tacotron.js';
+export type { TacotronBatch, TacotronBatchOptions, TacotronUtterance } from './tacotron/tacotron-batches.js';
+export { TacotronBatchSource, tacotronBatches } from './tacotron/tacotron-batches.js';
+export type { TacotronConfig, TacotronMelLoss, TacotronOptions } from './tacotron/tacotron-config.js';
+export { DEFAULT_TACOTRON_CONFIG, resolveTacotronConfig, TACOTRON_TYPE } from './tacotron/tacotron-config.js';

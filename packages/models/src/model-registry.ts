@@ -18,10 +18,16 @@ import {
   loadModel,
   type WeightShapesOf,
 } from './checkpoint-io.js';
+import { ConditionedLanguageModel } from './conditioned-lm/conditioned-lm.js';
+import { CONDITIONED_LM_TYPE } from './conditioned-lm/conditioned-lm-config.js';
+import { ConvLstmForecaster } from './forecaster/conv-lstm-forecaster.js';
+import { CONV_LSTM_FORECASTER_TYPE } from './forecaster/forecaster-config.js';
 import { RECURRENT_LM_TYPE } from './lm-config.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 import { Seq2Seq } from './seq2seq/seq2seq.js';
 import { SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
+import { Tacotron } from './tacotron/tacotron.js';
+import { TACOTRON_TYPE } from './tacotron/tacotron-config.js';
 
 /**
  * Models live in core's one registry under kind `model`; the functions here
@@ -43,9 +49,21 @@ const BUILTIN: Record<string, ModelSpec> = {
     factory: (config) => RecurrentLanguageModel.fromConfig(config),
     weightShapes: (config) => RecurrentLanguageModel.weightShapes(config),
   },
+  [CONDITIONED_LM_TYPE]: {
+    factory: (config) => ConditionedLanguageModel.fromConfig(config),
+    weightShapes: (config) => ConditionedLanguageModel.weightShapes(config),
+  },
   [SEQ2SEQ_TYPE]: {
     factory: (config) => Seq2Seq.fromConfig(config),
     weightShapes: (config) => Seq2Seq.weightShapes(config),
+  },
+  [CONV_LSTM_FORECASTER_TYPE]: {
+    factory: (config) => ConvLstmForecaster.fromConfig(config),
+    weightShapes: (config) => ConvLstmForecaster.weightShapes(config),
+  },
+  [TACOTRON_TYPE]: {
+    factory: (config) => Tacotron.fromConfig(config),
+    weightShapes: (config) => Tacotron.weightShapes(config),
   },
 };
 
@@ -57,7 +75,7 @@ const BUILTIN: Record<string, ModelSpec> = {
  */
 const WEIGHT_SHAPES = new Map<string, (config: ModelConfig) => Record<string, number[]>>();
 
-/** Registers this package's models (`recurrent-lm`, `seq2seq`) under kind `model`; idempotent, and leaves a replaced type alone. */
+/** Registers this package's models (`recurrent-lm`, `conditioned-lm`, `seq2seq`, `conv-lstm-forecaster`) under kind `model`; idempotent, and leaves a replaced type alone. */
 export function registerBuiltinModels(): void {
   for (const [type, spec] of Object.entries(BUILTIN)) {
     if (!isRegisteredConfigType('model', type)) {

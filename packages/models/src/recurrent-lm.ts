@@ -5,7 +5,6 @@ import {
   type CheckpointManifest,
   type CheckpointSource,
   ConfigError,
-  DEFAULT_LIMITS,
   describeValue,
   glorotUniform,
   type LoadCheckpointOptions,
@@ -27,9 +26,9 @@ import {
 } from './checkpoint-io.js';
 import { dropEmbeddingRows, sequenceDropout } from './dropout-masks.js';
 import { checkFloatShape, checkTokenIds } from './input-checks.js';
+import { splitLayerStates } from './layer-states.js';
 import { batchTensors, type LMBatch } from './lm-batch.js';
 import {
-  DEFAULT_LM_CONFIG_LIMITS,
   type LMConfigLimits,
   lmWeightShapes,
   RECURRENT_LM_TYPE,
@@ -38,9 +37,10 @@ import {
   resolveLMConfig,
   topOutputSize,
 } from './lm-config.js';
+import { loadLimits } from './load-limits.js';
 import { maskedCrossEntropy } from './masked-cross-entropy.js';
 import { nativeDecoder } from './native-decoder.js';
-import { resetSegments } from './reset-segments.js';
+import { runStackedSegments } from './stacked-segments.js';
 
 /**
  * The recurrent state: every layer's state tensors, layer after layer, one
@@ -62,6 +62,18 @@ export interface ForwardOptions {
   training?: boolean;
   /** Generator of this call's embedding and output dropout masks (default: the model's own, seeded by `seed`). */
   rng?: Rng;
+  /**
+   * Also return every layer's per-step gates and states (`@seqgen/cells`'
+   * tracing: LSTM `i, f, g, o, c, h`, GRU `r, z, n, h`); runs the step loop
+   * instead of the fused kernels, so leave it off outside interpretation.
+   */
+  trace?: boolean;
+  /**
+   * float32 `[B, T, embeddingSize]` used in place of the embedding rows of
+   * `ids` (which still give the shape): gradients with respect to the inputs
+   * (saliency, integrated gradients) differentiate through these.
+   */
+  inputEmbeddings?: tf.Tensor3D;
 }
 
 /** What the language model's `forward` returns: logits for every position and the final state. */
@@ -70,6 +82,8 @@ export type ForwardResult = {
   logits: tf.Tensor3D;
   /** State after the last valid step of each row: carry it into the next chunk (truncated BPTT). */
   state: LMState;
+  /** With `trace`: per layer, each traced quantity `[B, T, size]`. */
+  trace?: Array<Record<string, tf.Tensor3D>>;
 };
 
 /** Options of the language model's `loss` over tensors: {@link ForwardOptions} plus a target mask. */
@@ -409,34 +423,33 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
       ? this.splitState(options.initialState, B, 'initialState', context)
       : undefined;
     const lengths = options.lengths ? checkLengths(options.lengths, B, T, context) : undefined;
-    const segments = resetSegments(options.resets, B, T);
     const training = options.training ?? false;
     const rng = options.rng ?? this.rng;
+    if (options.inputEmbeddings !== undefined) {
+      checkFloatShape(options.inputEmbeddings, 'inputEmbeddings', [B, T, c.embeddingSize], context);
+    }
     return tf.tidy(() => {
-      const table =
-        training && c.embeddingDropout > 0
-          ? dropEmbeddingRows(this.embedding as tf.Tensor2D, c.embeddingDropout, rng)
-          : this.embedding;
-      const x = embeddingLookup(ids, table as tf.Tensor2D);
-      let states = initial;
-      const outputs: tf.Tensor[] = [];
-      for (const seg of segments) {
-        const span = seg.end - seg.start;
-        if (seg.keep && states) {
-          const keep = tf.tensor2d(seg.keep, [B, 1]);
-          states = states.map((layer) => layer.map((s) => tf.mul(s, keep)));
-        }
-        const res = this.rnn.apply(segments.length === 1 ? x : tf.slice(x, [0, seg.start, 0], [B, span, -1]), {
-          ...(states ? { initialState: states } : {}),
-          ...(lengths ? { lengths: lengths.map((n) => Math.min(Math.max(n - seg.start, 0), span)) } : {}),
-          training,
-        });
-        outputs.push(res.output);
-        states = res.states;
+      let x: tf.Tensor;
+      if (options.inputEmbeddings) x = options.inputEmbeddings;
+      else {
+        const table =
+          training && c.embeddingDropout > 0
+            ? dropEmbeddingRows(this.embedding as tf.Tensor2D, c.embeddingDropout, rng)
+            : this.embedding;
+        x = embeddingLookup(ids, table as tf.Tensor2D);
       }
-      let hidden = outputs.length === 1 ? (outputs[0] as tf.Tensor) : tf.concat(outputs, 1);
+      const res = runStackedSegments(this.rnn, x, {
+        ...(initial ? { initialState: initial } : {}),
+        ...(lengths ? { lengths } : {}),
+        ...(options.resets ? { resets: options.resets } : {}),
+        training,
+        ...(options.trace ? { trace: true } : {}),
+      });
+      let hidden = res.output;
       if (training && c.outputDropout > 0) hidden = sequenceDropout(hidden, c.outputDropout, rng);
-      return { logits: this.project(hidden) as tf.Tensor3D, state: (states ?? []).flat() };
+      const result: ForwardResult = { logits: this.project(hidden) as tf.Tensor3D, state: (res.states ?? []).flat() };
+      if (res.trace) result.trace = res.trace;
+      return result;
     });
   }
 
@@ -448,20 +461,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
 
   /** Checks a flat state against the layout and regroups it per layer. */
   private splitState(state: LMState, batch: number, argument: string, context: string): tf.Tensor[][] {
-    const sizes = this.stateSizes;
-    if (!Array.isArray(state) || state.length !== sizes.length) {
-      const got = Array.isArray(state) ? `${state.length} tensors` : typeof state;
-      throw new ShapeError(argument, `${sizes.length} tensors (${this.config.cell} state per layer)`, got, context);
-    }
-    state.forEach((s, k) => {
-      checkFloatShape(s, `${argument}[${k}]`, [batch, sizes[k] as number], context);
-    });
-    let at = 0;
-    return this.layerStateSizes.map((layer) => {
-      const part = state.slice(at, at + layer.length);
-      at += layer.length;
-      return part;
-    });
+    return splitLayerStates(state, this.layerStateSizes, batch, this.config.cell, argument, context);
   }
 
   private assertLive(): void {
@@ -500,14 +500,4 @@ function checkType(config: ModelConfig | RecurrentLMConfig): void {
   if (config?.type !== RECURRENT_LM_TYPE) {
     throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${describeValue(config?.type)}`);
   }
-}
-
-/**
- * A checkpoint's weights are already bounded by core's `maxWeightBytes`, and
- * must match the config's shapes; a caller who raised that limit may load a
- * model that large (float32: 4 bytes a parameter).
- */
-function loadLimits(options: LoadCheckpointOptions): Partial<LMConfigLimits> {
-  const maxWeightBytes = options.maxWeightBytes ?? DEFAULT_LIMITS.maxWeightBytes;
-  return { maxParameters: Math.max(DEFAULT_LM_CONFIG_LIMITS.maxParameters, Math.floor(maxWeightBytes / 4)) };
 }
