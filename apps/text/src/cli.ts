@@ -14,6 +14,7 @@ import {
 import { WASM_THREADS_ENV } from '@seqgen/core';
 import { type Command, Option } from 'commander';
 import { describeSplit, evaluateCheckpoint, PRETRAINED_CHECKPOINT } from './eval.js';
+import { registerExplain } from './explain-command.js';
 import { generateText } from './generate.js';
 import { defaultRunFolder } from './run-folder.js';
 import { serveCheckpoint } from './serve.js';
@@ -277,6 +278,7 @@ export function buildProgram(): Command {
     const server = await serveCheckpoint({ ...flags, output });
     output.result(`serving at ${server.url} (Ctrl-C stops)`);
   });
+  registerExplain(program, NAME);
   return program;
 }
 

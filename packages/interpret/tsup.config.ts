@@ -1,0 +1,3 @@
+import { packageConfig } from '../../tsup.package.ts';
+
+export default packageConfig();
