@@ -1,6 +1,5 @@
-import { InputError, resolveCheckpoint } from '@seqgen/app-kit';
-import { SeqgenError } from '@seqgen/core';
-import { modelFromCheckpoint, Seq2Seq } from '@seqgen/models';
+import { InputError, loadSeq2SeqCheckpoint } from '@seqgen/app-kit';
+import type { Seq2Seq } from '@seqgen/models';
 import type { ContextFormat } from '@seqgen/text';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import type { ContextSettings } from './examples.js';
@@ -35,25 +34,15 @@ const positive = (value: unknown, fallback: number): number =>
  * {@link InputError} (exit 3) that says what it holds instead.
  */
 export async function loadChatbot(path: string, flag = '--checkpoint'): Promise<LoadedChatbot> {
-  const resolved = resolveCheckpoint(path, flag);
-  let loaded: Awaited<ReturnType<typeof modelFromCheckpoint>>;
-  try {
-    loaded = await modelFromCheckpoint(resolved);
-  } catch (error) {
-    if (error instanceof SeqgenError) {
-      throw new InputError(`cannot load checkpoint ${path}: ${error.message}`, path, { cause: error });
-    }
-    throw error;
-  }
-  const { model, preprocessors, metadata } = loaded;
-  if (!(model instanceof Seq2Seq)) {
-    const type = model.getConfig().type;
-    model.dispose();
-    throw new InputError(
-      `checkpoint ${path} holds a model of type "${type}": seqgen-chat needs an encoder-decoder checkpoint written by seqgen-chat train`,
-      path,
-    );
-  }
+  const {
+    model,
+    preprocessors,
+    metadata,
+    path: resolved,
+  } = await loadSeq2SeqCheckpoint(path, {
+    cli: 'seqgen-chat',
+    flag,
+  });
   const tokenizer = (preprocessors.target ?? preprocessors.source) as SeqgenTokenizer | undefined;
   if (!tokenizer) {
     model.dispose();

@@ -1,13 +1,19 @@
 import {
   addCommonOptions,
-  CLOCKS,
+  addSeq2SeqModelOptions,
+  addTrainingOptions,
   createProgram,
   integerOption,
+  interruptedTrainingError,
   numberOption,
   Output,
   refuseOptions,
+  resumeSettings,
   runProgram,
+  SEQ2SEQ_MODEL_SETTINGS,
   startBackend,
+  TRAINING_SETTINGS,
+  trainSummaryJson,
   UsageError,
   uninstallInterruptHandler,
   writeOutputFile,
@@ -21,7 +27,7 @@ import { prepareData } from './prepared-data.js';
 import { runRepl } from './repl.js';
 import { DEFAULT_REPLY_SETTINGS, type HistoryTurn, type ReplySettings, streamReply } from './reply.js';
 import { serveCheckpoint } from './serve.js';
-import { interruptedError, resumeTraining, type TrainSummary, train } from './train.js';
+import { resumeTraining, type TrainSummary, train } from './train.js';
 
 const NAME = 'seqgen-chat';
 
@@ -103,49 +109,26 @@ async function loadBot(flags: ReplyFlags) {
 }
 
 function summaryJson(s: TrainSummary): Record<string, unknown> {
-  return {
-    out: s.out,
-    steps: s.steps,
-    seconds: Math.round(s.seconds * 10) / 10,
-    interrupted: s.interrupted,
-    ...(s.resume ? { resume: s.resume } : {}),
-    ...(s.valid
-      ? {
-          split: 'valid',
-          examples: s.valid.examples,
-          metrics: { nats_per_token: s.valid.loss, perplexity: s.valid.perplexity },
-        }
-      : {}),
-  };
+  return trainSummaryJson(
+    s,
+    s.valid
+      ? { examples: s.valid.examples, metrics: { nats_per_token: s.valid.loss, perplexity: s.valid.perplexity } }
+      : undefined,
+  );
 }
 
+/** The prepared dialogue: `--data` or the options that prepare it. */
+const DATA_SETTINGS = ['sources', 'gamesRoot', 'jsonl', 'test', 'valid', 'vocab'];
+/** What `--resume` takes from the run itself. */
 const RUN_SETTINGS = [
   'data',
-  'sources',
-  'gamesRoot',
-  'jsonl',
-  'test',
-  'valid',
-  'vocab',
-  'cell',
-  'attention',
-  'layers',
-  'hidden',
-  'embedding',
-  'bidirectional',
-  'dropout',
-  'labelSmoothing',
+  ...DATA_SETTINGS,
+  ...SEQ2SEQ_MODEL_SETTINGS,
   'turns',
   'format',
   'maxContext',
   'maxReply',
-  'minutes',
-  'clock',
-  'steps',
-  'batch',
-  'lr',
-  'seed',
-  'validateEvery',
+  ...TRAINING_SETTINGS,
 ];
 
 export function buildProgram(): Command {
@@ -188,61 +171,40 @@ export function buildProgram(): Command {
     output.printJson({ out, ...prepared.record });
   });
 
-  const trainCommand = dataOptions(
-    program
-      .command('train')
-      .description('train a chatbot on prepared dialogue (or continue an interrupted run with --resume)')
-      .option('--data <dir>', 'folder written by prepare (default: prepare into <out>/data)')
-      .option('--turns <n>', 'turns before the reply that the model reads', integerOption(1, 16), DEFAULT_CONTEXT.turns)
-      .addOption(
-        new Option('--format <format>', 'how the context turns are written')
-          .choices(['speaker-markers', 'plain'])
-          .default('speaker-markers'),
-      )
-      .option(
-        '--max-context <n>',
-        'context tokens kept (the most recent)',
-        integerOption(4, 1024),
-        DEFAULT_CONTEXT.maxContextTokens,
-      )
-      .option(
-        '--max-reply <n>',
-        'replies longer than this many tokens are left out',
-        integerOption(2, 1024),
-        DEFAULT_CONTEXT.maxReplyTokens,
-      )
-      .addOption(new Option('--cell <type>', 'recurrent cell').choices(['gru', 'lstm']).default('gru'))
-      .addOption(
-        new Option('--attention <kind>', 'attention over the context')
-          .choices(['bahdanau', 'luong-dot', 'luong-general', 'none'])
-          .default('bahdanau'),
-      )
-      .option('--layers <n>', 'recurrent layers of encoder and decoder', integerOption(1, 4), 1)
-      .option('--hidden <n>', 'units per layer', integerOption(1), 192)
-      .option('--embedding <n>', 'token embedding size', integerOption(1), 96)
-      .option('--bidirectional', 'read the context both ways')
-      .option('--dropout <x>', 'dropout', numberOption(0, 0.9), 0.1)
-      .option('--label-smoothing <x>', 'label smoothing of the loss', numberOption(0, 0.5), 0)
-      .option(
-        '--minutes <m>',
-        'training time budget (wins over --steps)',
-        numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }),
-      )
-      .addOption(
-        new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
-          .choices(CLOCKS)
-          .default('wall'),
-      )
-      .option('--steps <n>', 'optimizer steps', integerOption(1), 2000)
-      .option('--batch <n>', 'examples per batch (bucketed by length)', integerOption(1), 64)
-      .option(
-        '--lr <x>',
-        'peak learning rate (Adam, warmup then cosine decay)',
-        numberOption(0, 1, { openMin: true }),
-        3e-3,
-      )
-      .option('--validate-every <n>', 'validate every N steps (default: 5 times per run)', integerOption(1))
-      .option('--resume <dir>', 'continue the interrupted run in DIR exactly'),
+  const trainCommand = addTrainingOptions(
+    addSeq2SeqModelOptions(
+      dataOptions(
+        program
+          .command('train')
+          .description('train a chatbot on prepared dialogue (or continue an interrupted run with --resume)')
+          .option('--data <dir>', 'folder written by prepare (default: prepare into <out>/data)')
+          .option(
+            '--turns <n>',
+            'turns before the reply that the model reads',
+            integerOption(1, 16),
+            DEFAULT_CONTEXT.turns,
+          )
+          .addOption(
+            new Option('--format <format>', 'how the context turns are written')
+              .choices(['speaker-markers', 'plain'])
+              .default('speaker-markers'),
+          )
+          .option(
+            '--max-context <n>',
+            'context tokens kept (the most recent)',
+            integerOption(4, 1024),
+            DEFAULT_CONTEXT.maxContextTokens,
+          )
+          .option(
+            '--max-reply <n>',
+            'replies longer than this many tokens are left out',
+            integerOption(2, 1024),
+            DEFAULT_CONTEXT.maxReplyTokens,
+          ),
+      ),
+      { reads: 'the context', hidden: 192, dropout: 0.1 },
+    ),
+    { batch: { default: 64, description: 'examples per batch (bucketed by length)' } },
   );
   addCommonOptions(trainCommand, {
     seed: { default: 1, description: 'seed of the split, weights and batches' },
@@ -251,22 +213,11 @@ export function buildProgram(): Command {
   }).action(async (flags, command: Command) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
     if (flags.resume) refuseOptions(command, RUN_SETTINGS, 'with --resume (the run continues with its own settings)');
-    else if (flags.data)
-      refuseOptions(
-        command,
-        ['sources', 'gamesRoot', 'jsonl', 'test', 'valid', 'vocab'],
-        'with --data (the folder is already prepared)',
-      );
+    else if (flags.data) refuseOptions(command, DATA_SETTINGS, 'with --data (the folder is already prepared)');
     await startBackend(flags);
     let summary: TrainSummary;
     if (flags.resume) {
-      summary = await resumeTraining(flags.resume, {
-        ...(flags.out !== undefined ? { out: flags.out } : {}),
-        ...(flags.force ? { force: true } : {}),
-        ...(flags.progress ? { progress: true } : {}),
-        ...(flags.quiet ? { quiet: true } : {}),
-        output,
-      });
+      summary = await resumeTraining(flags.resume, { ...resumeSettings(flags), output });
     } else {
       summary = await train({
         ...(flags.data ? { data: flags.data } : {}),
@@ -306,7 +257,7 @@ export function buildProgram(): Command {
       });
     }
     output.printJson(summaryJson(summary));
-    if (summary.interrupted) throw interruptedError(summary);
+    if (summary.interrupted) throw interruptedTrainingError(summary);
   });
 
   addCommonOptions(

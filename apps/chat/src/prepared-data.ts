@@ -1,14 +1,20 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, RunFolder } from '@seqgen/app-kit';
+import {
+  InputError,
+  isPreparedDir,
+  PREPARED_SPLITS,
+  type PreparedSplit,
+  RunFolder,
+  readPreparedFolder,
+  writePreparedFiles,
+} from '@seqgen/app-kit';
 import { type Conversation, DataError, readChatJsonl, splitConversations } from '@seqgen/text';
-import { ByteBpeTokenizer, DEFAULT_SPECIAL_TOKENS, tokenizerFromJSON } from '@seqgen/tokenizers';
+import { ByteBpeTokenizer, DEFAULT_SPECIAL_TOKENS } from '@seqgen/tokenizers';
 import { type DialogueOrigin, loadDialogues } from './dialogue-sources.js';
 
-/** The record `prepare` writes beside the splits. */
-export const PREPARED_FILE = 'prepared.json';
-export const SPLITS = ['train', 'valid', 'test'] as const;
-export type SplitName = (typeof SPLITS)[number];
+const APP = '@seqgen/app-chat';
+const CLI = 'seqgen-chat';
 
 export interface PrepareOptions extends DialogueOrigin {
   /** Folder to write (refused if it holds anything but a prepared folder, unless `force`). */
@@ -27,7 +33,7 @@ export interface PreparedRecord {
   origin: string;
   /** Conversations read per source. */
   sources: Record<string, number>;
-  counts: Record<SplitName, { conversations: number; turns: number }>;
+  counts: Record<PreparedSplit, { conversations: number; turns: number }>;
   tokenizer: 'byte-level BPE';
   vocabSize: number;
   seed: number;
@@ -37,7 +43,7 @@ export interface PreparedData {
   dir: string;
   record: PreparedRecord;
   tokenizer: ByteBpeTokenizer;
-  splits: Record<SplitName, Conversation[]>;
+  splits: Record<PreparedSplit, Conversation[]>;
 }
 
 /** A split as chat JSONL (`role` = the speaker), the format `--jsonl` reads, so a split is a valid input. */
@@ -89,7 +95,7 @@ export function prepareData(options: PrepareOptions, info: (line: string) => voi
       turns: cs.reduce((n, c) => n + c.turns.length, 0),
     });
     const record: PreparedRecord = {
-      app: '@seqgen/app-chat',
+      app: APP,
       origin: loaded.description,
       sources: loaded.counts,
       counts: { train: count(splits.train), valid: count(splits.valid), test: count(splits.test) },
@@ -97,19 +103,13 @@ export function prepareData(options: PrepareOptions, info: (line: string) => voi
       vocabSize: tokenizer.vocabSize,
       seed: options.seed,
     };
-    for (const name of SPLITS) writeFileSync(run.path(`${name}.jsonl`), toJsonl(splits[name]));
-    writeFileSync(run.path('tokenizer.json'), `${JSON.stringify(tokenizer.toJSON())}\n`);
-    writeFileSync(run.path(PREPARED_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    for (const name of PREPARED_SPLITS) writeFileSync(run.path(`${name}.jsonl`), toJsonl(splits[name]));
+    writePreparedFiles(run, record, tokenizer);
     run.publish();
     return { dir: options.out, record, tokenizer, splits };
   } finally {
     run.discard();
   }
-}
-
-/** True for a folder `prepare` wrote (what `--force` may replace). */
-export function isPreparedDir(dir: string): boolean {
-  return existsSync(join(dir, PREPARED_FILE));
 }
 
 /** Reads a chat JSONL split; a malformed line is an input error naming file and line. */
@@ -125,29 +125,10 @@ export function readSplit(path: string): Conversation[] {
 
 /** Reads a folder written by `prepare`; anything missing or malformed is an input error naming the file. */
 export function readPrepared(dir: string, flag = '--data'): PreparedData {
-  if (!isPreparedDir(dir)) {
-    throw new InputError(`${flag} ${dir}: not a prepared folder (no ${PREPARED_FILE}; run seqgen-chat prepare)`, dir);
-  }
-  const recordPath = join(dir, PREPARED_FILE);
-  let record: PreparedRecord;
-  try {
-    record = JSON.parse(readFileSync(recordPath, 'utf8')) as PreparedRecord;
-  } catch (error) {
-    throw new InputError(`${recordPath}: not valid JSON (${(error as Error).message})`, recordPath);
-  }
-  if (record?.app !== '@seqgen/app-chat') {
-    throw new InputError(`${recordPath}: not written by seqgen-chat prepare`, recordPath);
-  }
-  const tokenizerPath = join(dir, 'tokenizer.json');
-  let tokenizer: ByteBpeTokenizer;
-  try {
-    tokenizer = tokenizerFromJSON<ByteBpeTokenizer>(readFileSync(tokenizerPath, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${tokenizerPath}: ${(error as Error).message}`, tokenizerPath, { cause: error });
-  }
-  const splits = Object.fromEntries(SPLITS.map((name) => [name, readSplit(join(dir, `${name}.jsonl`))])) as Record<
-    SplitName,
-    Conversation[]
-  >;
-  return { dir, record, tokenizer, splits };
+  return readPreparedFolder<PreparedRecord, ByteBpeTokenizer, Conversation>(dir, {
+    app: APP,
+    cli: CLI,
+    flag,
+    readSplit: (folder, name) => readSplit(join(folder, `${name}.jsonl`)),
+  });
 }

@@ -1,18 +1,22 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  buildJointSeq2Seq,
   clockMs,
   fitInRun,
   InputError,
-  InterruptedError,
+  type JointSeq2SeqOptions,
   type Output,
+  plainLines,
   RunFolder,
   resumeRun,
+  specialTokenIds,
   stepsForBudget,
   TimeBudget,
+  type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
-import { Seq2Seq, type Seq2SeqAttention, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import { type Seq2Seq, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
 import type { ContextFormat } from '@seqgen/text';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
@@ -21,16 +25,8 @@ import { type ChatbotMetadata, loadChatbot } from './checkpoint.js';
 import { encodeExamples } from './examples.js';
 import { type PreparedData, type PrepareOptions, prepareData, readPrepared } from './prepared-data.js';
 
-export interface ModelOptions {
-  cell: 'gru' | 'lstm';
-  attention: Seq2SeqAttention;
-  layers: number;
-  hidden: number;
-  embedding: number;
-  bidirectional: boolean;
-  dropout: number;
-  labelSmoothing: number;
-}
+/** The encoder-decoder's settings (the app kit's joint-vocabulary model; input feeding always on). */
+export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed' | 'inputFeeding'>;
 
 export interface TrainOptions extends ModelOptions {
   /** A folder written by `prepare`; without it the data are prepared into `<out>/data` from `prepare`. */
@@ -55,12 +51,7 @@ export interface TrainOptions extends ModelOptions {
   output?: Pick<Output, 'info' | 'result'>;
 }
 
-export interface TrainSummary {
-  out: string;
-  steps: number;
-  seconds: number;
-  interrupted: boolean;
-  resume?: string;
+export interface TrainSummary extends TrainRunSummary {
   /** Teacher-forced loss on the validation split (null when interrupted or without one). */
   valid: { loss: number; perplexity: number; examples: number } | null;
 }
@@ -75,42 +66,11 @@ interface RunRecord {
 }
 
 const APP = '@seqgen/app-chat';
-
-function defaultOutput(): Pick<Output, 'info' | 'result'> {
-  return {
-    info: (line) => void process.stderr.write(`${line}\n`),
-    result: (line) => void process.stdout.write(`${line}\n`),
-  };
-}
-
-function specialIds(tokenizer: SeqgenTokenizer): { padId: number; bosId: number; eosId: number } {
-  const id = (token: string): number => {
-    const found = tokenizer.tokenToId(token);
-    if (found === undefined)
-      throw new InputError(`the tokenizer has no ${token} token (not written by seqgen-chat prepare)`);
-    return found;
-  };
-  return { padId: id('<pad>'), bosId: id('<bos>'), eosId: id('<eos>') };
-}
+const CLI = 'seqgen-chat';
 
 /** Builds the model a run's options describe; one vocabulary (and so one BPE) on both sides. */
 export function buildModel(o: ModelOptions & { seed: number }, tokenizer: SeqgenTokenizer): Seq2Seq {
-  return Seq2Seq.create({
-    sourceVocabSize: tokenizer.vocabSize,
-    targetVocabSize: tokenizer.vocabSize,
-    embeddingSize: o.embedding,
-    hiddenSize: o.hidden,
-    encoderLayers: o.layers,
-    decoderLayers: o.layers,
-    cell: o.cell,
-    bidirectional: o.bidirectional,
-    attention: o.attention,
-    inputFeeding: o.attention !== 'none',
-    dropout: o.dropout,
-    labelSmoothing: o.labelSmoothing,
-    ...specialIds(tokenizer),
-    seed: o.seed,
-  });
+  return buildJointSeq2Seq({ ...o, inputFeeding: true }, tokenizer, CLI);
 }
 
 /**
@@ -121,7 +81,7 @@ export function buildModel(o: ModelOptions & { seed: number }, tokenizer: Seqgen
  * with its held-out `test.jsonl`.
  */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
-  const output = options.output ?? defaultOutput();
+  const output = options.output ?? plainLines();
   const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
   const run = RunFolder.create(options.out, { force: options.force });
   try {
@@ -143,11 +103,11 @@ export async function resumeTraining(
   dir: string,
   settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
 ): Promise<TrainSummary> {
-  const output = settings.output ?? defaultOutput();
+  const output = settings.output ?? plainLines();
   return resumeRun<RunRecord, TrainSummary>(
     dir,
     settings,
-    { name: APP, cli: 'seqgen-chat' },
+    { name: APP, cli: CLI },
     async ({ record, run, out, last }) => {
       const data = readPrepared(record.data ?? join(run.staging, 'data'));
       const loaded = await loadChatbot(last, '--resume');
@@ -186,7 +146,7 @@ async function runTraining(
     if (trainSet.examples.length === 0) {
       throw new InputError(`${data.dir}: no training reply fits --max-reply ${options.maxReply}`, data.dir);
     }
-    const ids = specialIds(tokenizer);
+    const ids = specialTokenIds(tokenizer, CLI);
     const batches = seq2seqBatches(trainSet.examples, {
       batchSize: options.batch,
       bucketByLength: true,
@@ -228,7 +188,7 @@ async function runTraining(
     };
     writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
     const fit = await fitInRun({
-      cli: 'seqgen-chat',
+      cli: CLI,
       out: options.out,
       model,
       config: base,
@@ -284,11 +244,4 @@ async function runTraining(
   } finally {
     model.dispose();
   }
-}
-
-/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
-export function interruptedError(summary: TrainSummary): InterruptedError {
-  return new InterruptedError(
-    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
-  );
 }

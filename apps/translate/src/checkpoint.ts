@@ -1,6 +1,5 @@
-import { InputError, resolveCheckpoint, UsageError } from '@seqgen/app-kit';
-import { SeqgenError } from '@seqgen/core';
-import { modelFromCheckpoint, Seq2Seq } from '@seqgen/models';
+import { InputError, loadSeq2SeqCheckpoint, UsageError } from '@seqgen/app-kit';
+import type { Seq2Seq } from '@seqgen/models';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 
 /** What `train` records in a translation checkpoint's metadata. */
@@ -31,26 +30,16 @@ export const DEFAULT_MAX_SOURCE_TOKENS = 48;
  * an {@link InputError} (exit 3) that says what it holds instead.
  */
 export async function loadTranslator(path: string, flag = '--checkpoint'): Promise<LoadedTranslator> {
-  const resolved = resolveCheckpoint(path, flag);
-  let loaded: Awaited<ReturnType<typeof modelFromCheckpoint>>;
-  try {
-    loaded = await modelFromCheckpoint(resolved);
-  } catch (error) {
-    if (error instanceof SeqgenError) {
-      throw new InputError(`cannot load checkpoint ${path}: ${error.message}`, path, { cause: error });
-    }
-    throw error;
-  }
-  const { model, preprocessors, metadata } = loaded;
-  if (!(model instanceof Seq2Seq)) {
-    const type = model.getConfig().type;
-    model.dispose();
-    throw new InputError(
-      `checkpoint ${path} holds a model of type "${type}"${type === 'seq2seq' ? '' : ' (not a translation model)'}: ` +
-        'seqgen-translate needs an encoder-decoder checkpoint written by seqgen-translate train',
-      path,
-    );
-  }
+  const {
+    model,
+    preprocessors,
+    metadata,
+    path: resolved,
+  } = await loadSeq2SeqCheckpoint(path, {
+    cli: 'seqgen-translate',
+    flag,
+    notA: 'a translation model',
+  });
   const source = preprocessors.source as SeqgenTokenizer | undefined;
   const target = preprocessors.target as SeqgenTokenizer | undefined;
   if (!source || !target) {

@@ -1,24 +1,30 @@
 import { readFileSync } from 'node:fs';
 import {
   addCommonOptions,
-  CLOCKS,
+  addSeq2SeqModelOptions,
+  addTrainingOptions,
   createProgram,
   integerOption,
+  interruptedTrainingError,
   numberOption,
   Output,
   refuseOptions,
+  resumeSettings,
   runProgram,
+  SEQ2SEQ_MODEL_SETTINGS,
   startBackend,
+  TRAINING_SETTINGS,
+  trainSummaryJson,
   UsageError,
   writeOutputFile,
 } from '@seqgen/app-kit';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { checkDirection, DEFAULT_MAX_SOURCE_TOKENS, loadTranslator } from './checkpoint.js';
 import { runDemo } from './demo-run.js';
 import { evaluate, PRETRAINED_CHECKPOINT } from './eval.js';
 import { explainSentence } from './explain.js';
 import { prepareData } from './prepared-data.js';
-import { interruptedError, resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
+import { resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
 import { translateLines } from './translate.js';
 
 const NAME = 'seqgen-translate';
@@ -52,43 +58,16 @@ type TrainFlags = Omit<TrainOptions, 'out' | 'output' | 'prepare' | 'data'> & {
   backend?: 'node' | 'wasm' | 'cpu';
 };
 
-const RUN_SETTINGS = [
-  'data',
-  'lang',
-  'localeRoot',
-  'pairs',
-  'test',
-  'valid',
-  'vocab',
-  'cell',
-  'attention',
-  'layers',
-  'hidden',
-  'embedding',
-  'bidirectional',
-  'inputFeeding',
-  'dropout',
-  'labelSmoothing',
-  'minutes',
-  'clock',
-  'steps',
-  'batch',
-  'lr',
-  'maxLen',
-  'seed',
-  'validateEvery',
-];
+/** The prepared pairs: `--data` or the options that prepare them. */
+const DATA_SETTINGS = ['lang', 'localeRoot', 'pairs', 'test', 'valid', 'vocab'];
+/** What `--resume` takes from the run itself. */
+const RUN_SETTINGS = ['data', ...DATA_SETTINGS, ...SEQ2SEQ_MODEL_SETTINGS, 'maxLen', ...TRAINING_SETTINGS];
 
 function summaryJson(s: TrainSummary): Record<string, unknown> {
-  return {
-    out: s.out,
-    steps: s.steps,
-    seconds: Math.round(s.seconds * 10) / 10,
-    interrupted: s.interrupted,
-    ...(s.resume ? { resume: s.resume } : {}),
-    ...(s.valid
+  return trainSummaryJson(
+    s,
+    s.valid
       ? {
-          split: 'valid',
           examples: s.valid.sentences,
           metrics: {
             bleu: s.valid.bleu,
@@ -97,8 +76,8 @@ function summaryJson(s: TrainSummary): Record<string, unknown> {
             perplexity: s.valid.perplexity,
           },
         }
-      : {}),
-  };
+      : undefined,
+  );
 }
 
 function readStdinLines(): string[] {
@@ -153,58 +132,25 @@ export function buildProgram(): Command {
     output.printJson({ out, ...prepared.record });
   });
 
-  const trainCommand = pairOptions(
-    program
-      .command('train')
-      .description('train an encoder-decoder on prepared pairs (or continue an interrupted run with --resume)')
-      .option('--data <dir>', 'folder written by prepare (default: prepare the --lang/--pairs data into <out>/data)')
-      .addOption(new Option('--cell <type>', 'recurrent cell').choices(['gru', 'lstm']).default('gru'))
-      .addOption(
-        new Option('--attention <kind>', 'attention over the source')
-          .choices(['bahdanau', 'luong-dot', 'luong-general', 'none'])
-          .default('bahdanau'),
-      )
-      .option('--layers <n>', 'recurrent layers of encoder and decoder', integerOption(1, 4), 1)
-      .option('--hidden <n>', 'units per layer', integerOption(1), 160)
-      .option('--embedding <n>', 'token embedding size', integerOption(1), 96)
-      .option('--bidirectional', 'read the source both ways')
-      .option('--no-input-feeding', 'do not feed the last attentional vector into the next step')
-      .option(
-        '--dropout <x>',
-        'dropout on embeddings, between layers and on the attentional vector',
-        numberOption(0, 0.9),
-        0,
-      )
-      .option('--label-smoothing <x>', 'label smoothing of the loss', numberOption(0, 0.5), 0)
-      .option(
-        '--minutes <m>',
-        'training time budget (wins over --steps; see --clock)',
-        numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }),
-      )
-      .addOption(
-        new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
-          .choices(CLOCKS)
-          .default('wall'),
-      )
-      .option('--steps <n>', 'optimizer steps', integerOption(1), 2000)
-      .option('--batch <n>', 'pairs per batch (bucketed by length)', integerOption(1), 128)
-      .option(
-        '--lr <x>',
-        'peak learning rate (Adam, warmup then cosine decay)',
-        numberOption(0, 1, { openMin: true }),
-        3e-3,
-      )
-      .option(
-        '--max-len <n>',
-        'longest source/target in tokens trained on; longer input is cut to it when translating',
-        integerOption(2, 1024),
-        DEFAULT_MAX_SOURCE_TOKENS,
-      )
-      .option('--validate-every <n>', 'validate every N steps (default: 5 times per run)', integerOption(1))
-      .option(
-        '--resume <dir>',
-        'continue the interrupted run in DIR exactly (its settings; output to DIR unless --out)',
+  const trainCommand = addTrainingOptions(
+    addSeq2SeqModelOptions(
+      pairOptions(
+        program
+          .command('train')
+          .description('train an encoder-decoder on prepared pairs (or continue an interrupted run with --resume)')
+          .option(
+            '--data <dir>',
+            'folder written by prepare (default: prepare the --lang/--pairs data into <out>/data)',
+          ),
       ),
+      { reads: 'the source', hidden: 160, dropout: 0, inputFeeding: true },
+    ).option(
+      '--max-len <n>',
+      'longest source/target in tokens trained on; longer input is cut to it when translating',
+      integerOption(2, 1024),
+      DEFAULT_MAX_SOURCE_TOKENS,
+    ),
+    { batch: { default: 128, description: 'pairs per batch (bucketed by length)' } },
   );
   addCommonOptions(trainCommand, {
     seed: { default: 1, description: 'seed of the split, weights and batches' },
@@ -213,22 +159,11 @@ export function buildProgram(): Command {
   }).action(async (flags: TrainFlags, command: Command) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
     if (flags.resume) refuseOptions(command, RUN_SETTINGS, 'with --resume (the run continues with its own settings)');
-    else if (flags.data)
-      refuseOptions(
-        command,
-        ['lang', 'localeRoot', 'pairs', 'test', 'valid', 'vocab'],
-        'with --data (the folder is already prepared)',
-      );
+    else if (flags.data) refuseOptions(command, DATA_SETTINGS, 'with --data (the folder is already prepared)');
     await startBackend(flags);
     let summary: TrainSummary;
     if (flags.resume) {
-      summary = await resumeTraining(flags.resume, {
-        ...(flags.out !== undefined ? { out: flags.out } : {}),
-        ...(flags.force ? { force: true } : {}),
-        ...(flags.progress ? { progress: true } : {}),
-        ...(flags.quiet ? { quiet: true } : {}),
-        output,
-      });
+      summary = await resumeTraining(flags.resume, { ...resumeSettings(flags), output });
     } else {
       const { lang, localeRoot, pairs, test, valid, vocab, resume: _r, json: _j, backend: _b, ...rest } = flags;
       summary = await train({
@@ -240,7 +175,7 @@ export function buildProgram(): Command {
       });
     }
     output.printJson(summaryJson(summary));
-    if (summary.interrupted) throw interruptedError(summary);
+    if (summary.interrupted) throw interruptedTrainingError(summary);
   });
 
   addCommonOptions(

@@ -1,15 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, RunFolder } from '@seqgen/app-kit';
+import {
+  InputError,
+  isPreparedDir,
+  PREPARED_SPLITS,
+  type PreparedSplit,
+  RunFolder,
+  readPreparedFolder,
+  writePreparedFiles,
+} from '@seqgen/app-kit';
 import { protectPlaceholders } from '@seqgen/text';
-import { type ByteBpeTokenizer, tokenizerFromJSON } from '@seqgen/tokenizers';
+import type { ByteBpeTokenizer } from '@seqgen/tokenizers';
 import { loadPairs, type Pair, type PairOrigin, splitForTraining } from './sentence-pairs.js';
 import { trainJointTokenizer } from './tokenizer-choice.js';
 
-/** The record `prepare` writes beside the splits. */
-export const PREPARED_FILE = 'prepared.json';
-export const SPLITS = ['train', 'valid', 'test'] as const;
-export type SplitName = (typeof SPLITS)[number];
+const APP = '@seqgen/app-translate';
+const CLI = 'seqgen-translate';
 
 export interface PrepareOptions extends PairOrigin {
   /** Folder to write (refused if it holds anything but a previous prepared folder, unless --force). */
@@ -29,7 +35,7 @@ export interface PreparedRecord {
   target: string;
   origin: string;
   pairsRead: number;
-  counts: Record<SplitName, number>;
+  counts: Record<PreparedSplit, number>;
   tokenizer: 'joint byte-level BPE';
   sourceVocabSize: number;
   targetVocabSize: number;
@@ -41,7 +47,7 @@ export interface PreparedData {
   dir: string;
   record: PreparedRecord;
   tokenizer: ByteBpeTokenizer;
-  splits: Record<SplitName, Pair[]>;
+  splits: Record<PreparedSplit, Pair[]>;
 }
 
 /** A pair as the model sees it: printf placeholders replaced by the markers `@seqgen/text` protects them with. */
@@ -86,7 +92,7 @@ export function prepareData(options: PrepareOptions, info: (line: string) => voi
     const splits = splitForTraining(loaded.pairs, { test: options.test, valid: options.valid, seed: options.seed });
     const tokenizer = trainJointTokenizer(splits.train.map(protectPair), options.vocab);
     const record: PreparedRecord = {
-      app: '@seqgen/app-translate',
+      app: APP,
       source: 'en',
       target: options.lang ?? 'de',
       origin: loaded.description,
@@ -97,23 +103,17 @@ export function prepareData(options: PrepareOptions, info: (line: string) => voi
       targetVocabSize: tokenizer.vocabSize,
       seed: options.seed,
     };
-    for (const name of SPLITS) {
+    for (const name of PREPARED_SPLITS) {
       writeFileSync(run.path(`${name}.tsv`), tsv(splits[name]));
       writeFileSync(run.path(`${name}.ids`), idLines(splits[name], tokenizer));
     }
-    writeFileSync(run.path('tokenizer.json'), `${JSON.stringify(tokenizer.toJSON())}\n`);
     writeFileSync(run.path('target-tokens.json'), `${JSON.stringify(tokenBytesHex(tokenizer))}\n`);
-    writeFileSync(run.path(PREPARED_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    writePreparedFiles(run, record, tokenizer);
     run.publish();
     return { dir: options.out, record, tokenizer, splits };
   } finally {
     run.discard();
   }
-}
-
-/** True for a folder `prepare` wrote (what `--force` may replace). */
-export function isPreparedDir(dir: string): boolean {
-  return existsSync(join(dir, PREPARED_FILE));
 }
 
 /** Reads a TSV split written by `prepare` (or any `source<TAB>target` file); a line without a tab is an error naming it. */
@@ -133,32 +133,10 @@ export function readPairsTsv(path: string): Pair[] {
 
 /** Reads a folder written by `prepare`; anything missing or malformed is an {@link InputError} naming the file. */
 export function readPrepared(dir: string, flag = '--data'): PreparedData {
-  if (!isPreparedDir(dir)) {
-    throw new InputError(
-      `${flag} ${dir}: not a prepared folder (no ${PREPARED_FILE}; run seqgen-translate prepare)`,
-      dir,
-    );
-  }
-  const recordPath = join(dir, PREPARED_FILE);
-  let record: PreparedRecord;
-  try {
-    record = JSON.parse(readFileSync(recordPath, 'utf8')) as PreparedRecord;
-  } catch (error) {
-    throw new InputError(`${recordPath}: not valid JSON (${(error as Error).message})`, recordPath);
-  }
-  if (record?.app !== '@seqgen/app-translate') {
-    throw new InputError(`${recordPath}: not written by seqgen-translate prepare`, recordPath);
-  }
-  const tokenizerPath = join(dir, 'tokenizer.json');
-  let tokenizer: ByteBpeTokenizer;
-  try {
-    tokenizer = tokenizerFromJSON<ByteBpeTokenizer>(readFileSync(tokenizerPath, 'utf8'));
-  } catch (error) {
-    throw new InputError(`${tokenizerPath}: ${(error as Error).message}`, tokenizerPath, { cause: error });
-  }
-  const splits = Object.fromEntries(SPLITS.map((name) => [name, readPairsTsv(join(dir, `${name}.tsv`))])) as Record<
-    SplitName,
-    Pair[]
-  >;
-  return { dir, record, tokenizer, splits };
+  return readPreparedFolder<PreparedRecord, ByteBpeTokenizer, Pair>(dir, {
+    app: APP,
+    cli: CLI,
+    flag,
+    readSplit: (folder, name) => readPairsTsv(join(folder, `${name}.tsv`)),
+  });
 }

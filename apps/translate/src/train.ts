@@ -1,18 +1,22 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  buildJointSeq2Seq,
   clockMs,
   fitInRun,
   InputError,
-  InterruptedError,
+  type JointSeq2SeqOptions,
   type Output,
+  plainLines,
   RunFolder,
   resumeRun,
+  specialTokenIds,
   stepsForBudget,
   TimeBudget,
+  type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
-import { Seq2Seq, type Seq2SeqAttention, type Seq2SeqBatch, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import { type Seq2Seq, type Seq2SeqBatch, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
@@ -23,17 +27,8 @@ import type { Pair } from './sentence-pairs.js';
 import { PLACEHOLDER_TOKENS } from './tokenizer-choice.js';
 import { translateLines } from './translate.js';
 
-export interface ModelOptions {
-  cell: 'gru' | 'lstm';
-  attention: Seq2SeqAttention;
-  layers: number;
-  hidden: number;
-  embedding: number;
-  bidirectional: boolean;
-  inputFeeding: boolean;
-  dropout: number;
-  labelSmoothing: number;
-}
+/** The encoder-decoder's settings (the app kit's joint-vocabulary model). */
+export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed'>;
 
 export interface TrainOptions extends ModelOptions {
   /** A folder written by `prepare`; without it the pairs are prepared into `<out>/data` from `prepare`. */
@@ -55,12 +50,7 @@ export interface TrainOptions extends ModelOptions {
   output?: Pick<Output, 'info' | 'result'>;
 }
 
-export interface TrainSummary {
-  out: string;
-  steps: number;
-  seconds: number;
-  interrupted: boolean;
-  resume?: string;
+export interface TrainSummary extends TrainRunSummary {
   /** Held-out figures on the validation split (null when interrupted). */
   valid: { loss: number; perplexity: number; bleu: number; chrf: number; sentences: number } | null;
 }
@@ -75,15 +65,10 @@ interface RunRecord {
   validateEvery: number;
 }
 
+const CLI = 'seqgen-translate';
+
 /** Validation sentences translated (greedy) for the BLEU printed after training. */
 const VALID_BLEU_SENTENCES = 200;
-
-function defaultOutput(): Pick<Output, 'info' | 'result'> {
-  return {
-    info: (line) => void process.stderr.write(`${line}\n`),
-    result: (line) => void process.stdout.write(`${line}\n`),
-  };
-}
 
 /** Token-id pairs the model trains on: placeholder-protected, non-empty source, both sides within `maxLen`. */
 function encodePairs(pairs: readonly Pair[], tokenizer: SeqgenTokenizer, maxLen: number) {
@@ -103,17 +88,6 @@ function tokensOf(batch: Seq2SeqBatch): number {
   return n;
 }
 
-/** The padding, start and end token ids of the joint vocabulary. */
-function specialIds(tokenizer: SeqgenTokenizer): { padId: number; bosId: number; eosId: number } {
-  const id = (token: string): number => {
-    const found = tokenizer.tokenToId(token);
-    if (found === undefined)
-      throw new InputError(`the tokenizer has no ${token} token (not written by seqgen-translate prepare)`);
-    return found;
-  };
-  return { padId: id('<pad>'), bosId: id('<bos>'), eosId: id('<eos>') };
-}
-
 /** Ids of source tokens that no training source holds (byte pieces of scripts the data lacks): `translate` warns about them. */
 function unseenSourceIds(pairs: readonly { source: number[] }[], vocabSize: number): number[] {
   const seen = new Uint8Array(vocabSize);
@@ -131,7 +105,7 @@ function unseenSourceIds(pairs: readonly { source: number[] }[], vocabSize: numb
  * with its test split, log and loss curve.
  */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
-  const output = options.output ?? defaultOutput();
+  const output = options.output ?? plainLines();
   const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
   const run = RunFolder.create(options.out, { force: options.force });
   try {
@@ -150,22 +124,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
 
 /** Builds the model a run's options describe, for the tokenizer's vocabulary. */
 export function buildModel(o: ModelOptions & { seed: number }, tokenizer: SeqgenTokenizer): Seq2Seq {
-  return Seq2Seq.create({
-    sourceVocabSize: tokenizer.vocabSize,
-    targetVocabSize: tokenizer.vocabSize,
-    embeddingSize: o.embedding,
-    hiddenSize: o.hidden,
-    encoderLayers: o.layers,
-    decoderLayers: o.layers,
-    cell: o.cell,
-    bidirectional: o.bidirectional,
-    attention: o.attention,
-    inputFeeding: o.inputFeeding && o.attention !== 'none',
-    dropout: o.dropout,
-    labelSmoothing: o.labelSmoothing,
-    ...specialIds(tokenizer),
-    seed: o.seed,
-  });
+  return buildJointSeq2Seq(o, tokenizer, CLI);
 }
 
 /** `train --resume DIR`: continues an interrupted run exactly, from its `last/` checkpoint and `run.json`. */
@@ -173,7 +132,7 @@ export async function resumeTraining(
   dir: string,
   settings: { out?: string; force?: boolean; progress?: boolean; quiet?: boolean; output?: TrainOptions['output'] },
 ): Promise<TrainSummary> {
-  const output = settings.output ?? defaultOutput();
+  const output = settings.output ?? plainLines();
   return resumeRun<RunRecord, TrainSummary>(
     dir,
     settings,
@@ -210,7 +169,7 @@ async function runTraining(
     if (trainPairs.length === 0) {
       throw new InputError(`${data.dir}: no training pair fits --max-len ${options.maxLen}`, data.dir);
     }
-    const ids = specialIds(tokenizer);
+    const ids = specialTokenIds(tokenizer, CLI);
     const batches = seq2seqBatches(trainPairs, {
       batchSize: options.batch,
       bucketByLength: true,
@@ -353,11 +312,4 @@ async function validationFigures(
     sample.map((p) => p.target),
   );
   return { loss, perplexity, bleu: scores.bleu, chrf: scores.chrf, sentences: sample.length };
-}
-
-/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
-export function interruptedError(summary: TrainSummary): InterruptedError {
-  return new InterruptedError(
-    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
-  );
 }

@@ -1,33 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CliResult, cliRunner, readJson } from '@seqgen/test-utils';
+
+export type { CliResult };
+export { readJson };
 
 export const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixturePairs = join(appRoot, 'test', 'fixtures', 'en-de-ui.tsv');
-const cli = join(appRoot, 'src', 'cli.ts');
 
-export interface CliResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** `seqgen-translate` from source in child processes (the backend comes from SEQGEN_BACKEND). */
+export const cli = cliRunner(join(appRoot, 'src', 'cli.ts'), { cwd: appRoot });
 
-/** Runs `seqgen-translate` from source in a child process (the backend comes from SEQGEN_BACKEND). */
-export function runCli(args: string[], input?: string): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
-    cwd: appRoot,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
-    ...(input !== undefined ? { input } : {}),
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function readJson(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-}
+/** Runs `seqgen-translate` to the end; `input` goes to stdin. */
+export const runCli = cli.run;
 
 /** The fixture's pairs. */
 export function fixture(): { source: string; target: string }[] {

@@ -76,3 +76,14 @@ export class Output {
     this.out(`${JSON.stringify(value)}\n`);
   }
 }
+
+/**
+ * Lines for code that calls an app's commands as functions, without a CLI's {@link Output}:
+ * information on stderr, results on stdout.
+ */
+export function plainLines(): Pick<Output, 'info' | 'result'> {
+  return {
+    info: (line) => void process.stderr.write(`${line}\n`),
+    result: (line) => void process.stdout.write(`${line}\n`),
+  };
+}

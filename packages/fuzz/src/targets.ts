@@ -1,17 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeqgenError } from '@seqgen/core';
 import { parseSafetensors, readSafetensors } from '@seqgen/interop';
 import { modelFromCheckpoint, RecurrentLanguageModel } from '@seqgen/models';
 import { type SeqgenTokenizer, tokenizerFromJSON } from '@seqgen/tokenizers';
+import { imageFiles } from './image-target.js';
+import { midi } from './midi-target.js';
 import type { FuzzContext, JsonSlot, Target } from './target.js';
 import { checkpointSeeds, safetensorsSeeds, seedText, tokenizerSeeds } from './test-fixtures/seeds.js';
+import { chatJsonl, moCatalog } from './text-targets.js';
+import { isTypedError } from './typed-error.js';
+import { videoFiles } from './video-target.js';
+import { wav } from './wav-target.js';
 
-/** The only errors a parser may throw: seqgen's typed errors (CheckpointError, TokenizerError, ConfigError…). */
-export function isTypedError(error: unknown): boolean {
-  return error instanceof SeqgenError;
-}
+export { isTypedError };
 
 /**
  * Text every rebuilt tokenizer encodes: real prose, characters outside any
@@ -240,8 +242,21 @@ export const specialFiles: Target = {
 /**
  * Every fuzz target. Corpora are read by the text app (apps/text/src/corpus.ts),
  * which no package can import; apps/text/test covers them (FIFOs, devices, size limit).
+ * The gettext `.mo` and chat JSONL readers of @seqgen/text are in text-targets.ts.
  */
-export const TARGETS: readonly Target[] = [checkpointFolder, checkpointFile, safetensors, tokenizerJson, specialFiles];
+export const TARGETS: readonly Target[] = [
+  checkpointFolder,
+  checkpointFile,
+  safetensors,
+  tokenizerJson,
+  specialFiles,
+  wav,
+  midi,
+  moCatalog,
+  chatJsonl,
+  videoFiles,
+  imageFiles,
+];
 
 /**
  * Targets that misbehave on purpose, one per failure class: the harness's own

@@ -1,3 +1,7 @@
+export type { CliResult, CliRunner, CliRunnerOptions } from './cli-process.js';
+export { cliRunner, readJson } from './cli-process.js';
+export type { InterruptAndResumeOptions } from './interrupt-and-resume.js';
+export { checkpointWeights, interruptAndResume } from './interrupt-and-resume.js';
 export type { SliceOptions } from './moby-dick.js';
 export { mobyDickSlice, readMobyDick } from './moby-dick.js';
 export type { GradientCheckOptions, GradientCheckResult } from './numeric.js';
