@@ -267,7 +267,8 @@ export function buildProgram(): Command {
       .description('translate one sentence and draw where each output token attended (an SVG heat map)')
       .argument('<sentence>', 'the sentence to translate')
       .option('--checkpoint <dir>', 'checkpoint folder (default: the shipped pretrained model)', PRETRAINED_CHECKPOINT)
-      .option('--beams <n>', 'beam width (1: greedy)', integerOption(1, 64), 5),
+      .option('--beams <n>', 'beam width (1: greedy)', integerOption(1, 64), 5)
+      .option('--html <file>', 'also write an offline explorer page (@seqgen/interpret) with the attention matrix'),
     { seed: false, out: { description: 'the SVG to write', placeholder: 'file.svg' } },
   ).action(async (sentence: string, flags) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
@@ -278,6 +279,7 @@ export function buildProgram(): Command {
       sentence,
       beams: flags.beams,
       out,
+      html: flags.html,
       force: flags.force,
       warn: (m) => output.warn(m),
     });
@@ -285,7 +287,8 @@ export function buildProgram(): Command {
     output.info(
       `attention of ${result.targetTokens.length} output × ${result.sourceTokens.length} source tokens → ${out}`,
     );
-    output.printJson({ checkpoint: flags.checkpoint, sentence, svg: out, ...result });
+    if (flags.html) output.info(`explorer page → ${flags.html}`);
+    output.printJson({ checkpoint: flags.checkpoint, sentence, svg: out, html: flags.html ?? null, ...result });
   });
 
   addCommonOptions(

@@ -1,4 +1,5 @@
 import { UsageError, writeOutputFile } from '@seqgen/app-kit';
+import { explorerHtml } from '@seqgen/interpret';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import { attentionSvg } from './attention-svg.js';
 import { loadTranslator } from './checkpoint.js';
@@ -10,6 +11,8 @@ export interface ExplainOptions {
   beams: number;
   /** The SVG to write (refused if it exists, unless `force`). */
   out: string;
+  /** Also write @seqgen/interpret's self-contained explorer page with the attention matrix (refused if it exists, unless `force`). */
+  html?: string;
   force?: boolean;
   warn: (message: string) => void;
 }
@@ -58,7 +61,19 @@ export async function explainSentence(options: ExplainOptions): Promise<Explanat
       }),
       { force: options.force },
     );
-    return { translation: best.text, sourceTokens, targetTokens: targetTokens.slice(0, weights.length), weights };
+    const rows = targetTokens.slice(0, weights.length);
+    if (options.html) {
+      const page = explorerHtml({
+        title: `seqgen-translate explain: ${options.sentence}`,
+        tokens: sourceTokens,
+        units: [],
+        attention: [
+          { title: `${options.sentence} → ${best.text}`, sourceTokens, targetTokens: rows, weights: weights.flat() },
+        ],
+      });
+      writeOutputFile(options.html, page, { force: options.force });
+    }
+    return { translation: best.text, sourceTokens, targetTokens: rows, weights };
   } finally {
     translator.model.dispose();
   }

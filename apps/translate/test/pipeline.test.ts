@@ -185,13 +185,19 @@ describe('checkpoint checks', () => {
 describe('explain', () => {
   it('writes an SVG heat map labelled with the source and output tokens, never over an existing file', async () => {
     const svg = join(dir, 'attention.svg');
+    const html = join(dir, 'explorer.html');
     const result = await explainSentence({
       checkpoint: run,
       sentence: 'Save file',
       beams: 1,
       out: svg,
+      html,
       warn: () => {},
     });
+    // The explorer page embeds the same matrix, captioned with the sentence and its translation.
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain(JSON.stringify(`Save file → ${result.translation}`).slice(1, -1).replace(/</g, '\\u003c'));
     const text = readFileSync(svg, 'utf8');
     expect(text.startsWith('<svg')).toBe(true);
     expect(result.sourceTokens.join('')).toBe('Save file');
