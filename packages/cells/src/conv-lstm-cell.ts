@@ -102,11 +102,17 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
 }
 
 /**
- * A stride-1 'same' 2-D convolution written as a depth-1 3-D convolution:
- * the wasm backend has no Conv2DBackpropFilter kernel (so tf.conv2d cannot
- * train there) but does have the Conv3D gradients.
+ * A stride-1 'same' 2-D convolution that can train on every backend. tfjs's
+ * wasm backend has no Conv2DBackpropFilter of its own; @seqgen/core's
+ * `initBackend` registers one (im2col + matmul), and then this is a plain
+ * tf.conv2d. Where wasm was started without it, the convolution is written as
+ * a depth-1 3-D convolution, whose gradients wasm has (about 70× slower at
+ * ConvLSTM sizes).
  */
 export function sameConv2d(x: tf.Tensor, filter: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() !== 'wasm' || tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+    return tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
+  }
   const y = tf.conv3d(tf.expandDims(x, 1) as tf.Tensor5D, tf.expandDims(filter, 0) as tf.Tensor5D, 1, 'same');
   return tf.squeeze(y, [1]);
 }

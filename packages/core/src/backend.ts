@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError, ConfigError } from './errors.js';
 import { platform } from './platform/node.js';
 import { readEnv } from './platform/platform.js';
+import { registerWasmConvKernels } from './wasm-conv-kernels.js';
 
 /** Backends seqgen can run on, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -161,6 +162,8 @@ async function select(
   if (!active) throw new BackendError('unavailable', 'no TensorFlow.js backend could start');
   const report: BackendReport = { active, selectedBy, attempts };
   if (active === 'wasm') {
+    // tfjs's wasm backend cannot train a 2-D convolution without these (ConvLSTM, conv encoders).
+    registerWasmConvKernels();
     report.wasm = {
       simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
       threads: wasmThreads.threads,

@@ -73,3 +73,4 @@ export {
   describeValue,
 } from './validate.js';
 export { VERSION } from './version.js';
+export { registerWasmConvKernels } from './wasm-conv-kernels.js';

@@ -52,6 +52,7 @@ describe('@seqgen/core public API', () => {
       'randomNormal',
       'randomUniform',
       'registerConfigType',
+      'registerWasmConvKernels',
       'registeredConfigTypes',
       'saveCheckpoint',
       'truncatedNormal',

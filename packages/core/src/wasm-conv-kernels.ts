@@ -162,9 +162,10 @@ let registered = false;
  * Registers seqgen's wasm `Conv2DBackpropFilter` (when tfjs has none) and its
  * stride-1 `Conv2DBackpropInput` (in place of tfjs's slower loop, which stays
  * the fallback for other strides). Idempotent, and a no-op until the wasm
- * backend's module is loaded; the conv encoder calls it on every forward
- * pass, so training a conv net on wasm needs no setup. Returns whether this
- * call registered anything.
+ * backend's module is loaded; `initBackend` calls it when wasm becomes
+ * the backend (so do @seqgen/vision's encoder and @seqgen/cells' convolutions,
+ * for code that started wasm without it). Returns whether this call
+ * registered anything.
  */
 export function registerWasmConvKernels(): boolean {
   // Before @tensorflow/tfjs-backend-wasm is imported there is nothing to

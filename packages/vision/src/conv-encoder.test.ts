@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, initBackend, ShapeError } from '@seqgen/core';
+import { ConfigError, initBackend, registerWasmConvKernels, ShapeError } from '@seqgen/core';
 import { thrown } from '@seqgen/test-utils';
 import { Trainer } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,6 @@ import type { ImageBatch } from './image-batcher.js';
 import { ImageBatcher } from './image-batcher.js';
 import { ImageClassifier } from './image-classifier.js';
 import type { LabeledImages } from './image-dataset.js';
-import { registerWasmConvKernels } from './wasm-conv-backprop-filter.js';
 
 beforeAll(async () => {
   await initBackend();

@@ -1,7 +1,13 @@
 import type { ModelConfig } from '@seqgen/core';
-import { assertPositiveInteger, ConfigError, Rng, randomUniform, ShapeError } from '@seqgen/core';
+import {
+  assertPositiveInteger,
+  ConfigError,
+  Rng,
+  randomUniform,
+  registerWasmConvKernels,
+  ShapeError,
+} from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmConvKernels } from './wasm-conv-backprop-filter.js';
 
 /** Registry/config `type` of {@link ConvEncoder}. */
 export const CONV_ENCODER_TYPE = 'conv-encoder';

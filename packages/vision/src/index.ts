@@ -43,4 +43,5 @@ export {
 export { resizeImage } from './resize-image.js';
 export type { VisionDataFailure } from './vision-data-error.js';
 export { VisionDataError } from './vision-data-error.js';
-export { registerWasmConvKernels } from './wasm-conv-backprop-filter.js';
+// Moved to @seqgen/core (initBackend registers them); re-exported for code written against 0.1.
+export { registerWasmConvKernels } from '@seqgen/core';
