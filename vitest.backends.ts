@@ -10,9 +10,6 @@ import { configDefaults, type TestProjectInlineConfiguration } from 'vitest/conf
 export const testReport = {
   reporters: ['default', 'json'],
   outputFile: { json: '.tmp/test-report.json' },
-  // One test file per core: vitest's default (cores − 1) leaves one of CI's two cores idle,
-  // and turbo runs one package at a time.
-  maxWorkers: '100%',
 };
 
 /** Options of {@link backendProjects}. */
@@ -36,18 +33,25 @@ export type BackendProjectOptions = {
  */
 export function backendProjects(backends: string[] = ['wasm', 'cpu'], options: BackendProjectOptions = {}) {
   const isolated = options.isolated ?? [];
+  // `include` is set per project, never at the root: a project that extends the root config
+  // would add its own patterns to the root's instead of replacing them.
   const projects: TestProjectInlineConfiguration[] = backends.flatMap((backend) => {
     const env = { SEQGEN_BACKEND: backend };
     const shared: TestProjectInlineConfiguration = {
       extends: true,
-      test: { name: backend, env, isolate: false, exclude: [...configDefaults.exclude, ...isolated] },
+      test: {
+        name: backend,
+        env,
+        isolate: false,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        exclude: [...configDefaults.exclude, ...isolated],
+      },
     };
     if (isolated.length === 0) return [shared];
     return [shared, { extends: true, test: { name: `${backend} isolated`, env, isolate: true, include: isolated } }];
   });
   return {
     ...testReport,
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Generous: CI machines have 2 cores, and the training tests are real training.
     testTimeout: 180_000,
     hookTimeout: 60_000,

@@ -9,9 +9,13 @@ export default defineConfig({
     ...base,
     projects: [
       ...base.projects,
-      ...['wasm', 'cpu'].map((backend) => ({
-        extends: true as const,
-        test: { name: `${backend} pure-tfjs`, env: { SEQGEN_BACKEND: backend, SEQGEN_NATIVE: '0' } },
+      ...base.projects.map((project) => ({
+        ...project,
+        test: {
+          ...project.test,
+          name: `${project.test?.name} pure-tfjs`,
+          env: { ...project.test?.env, SEQGEN_NATIVE: '0' },
+        },
       })),
     ],
   },
