@@ -1,6 +1,6 @@
 import {
   addCommonOptions,
-  CLOCKS,
+  addTimeBudgetOptions,
   createProgram,
   integerOption,
   numberOption,
@@ -30,17 +30,8 @@ const MAX_CORPUS_HELP = 'most MiB of text the corpus may hold, read in all (defa
 function trainingOptions(command: Command): Command {
   command
     .option('--corpus <path>', 'UTF-8 text file, or a folder of them (the last 10% is held out)')
-    .option(MAX_CORPUS_FLAG, MAX_CORPUS_HELP, numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }))
-    .option(
-      '--minutes <m>',
-      'training time budget (wins over --steps; see --clock)',
-      numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }),
-    )
-    .addOption(
-      new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
-        .choices(CLOCKS)
-        .default('wall'),
-    )
+    .option(MAX_CORPUS_FLAG, MAX_CORPUS_HELP, numberOption(0, Number.POSITIVE_INFINITY, { openMin: true }));
+  addTimeBudgetOptions(command)
     .option('--steps <n>', 'optimizer steps', integerOption(1), 1000)
     .option('--seq-len <n>', 'truncated-BPTT length', integerOption(1), 64)
     .option('--batch <n>', 'sequences per batch', integerOption(1), 32)

@@ -72,6 +72,6 @@ export { CLOCKS, clockMs, secondsPerStep, stepsForBudget, TimeBudget } from './t
 export type { TrainRunSummary } from './train-summary.js';
 export { interruptedTrainingError, trainSummaryJson } from './train-summary.js';
 export type { TrainingFlags, TrainingOptionsSpec } from './training-options.js';
-export { addTrainingOptions, resumeSettings, TRAINING_SETTINGS } from './training-options.js';
+export { addTimeBudgetOptions, addTrainingOptions, resumeSettings, TRAINING_SETTINGS } from './training-options.js';
 export type { TransferOptions, VocabularyModel } from './vocabulary-transfer.js';
 export { describeVocabularyChange, transferVocabulary, vocabularyOf } from './vocabulary-transfer.js';

@@ -30,11 +30,12 @@ export type TrainingFlags = {
 export const TRAINING_SETTINGS = ['minutes', 'clock', 'steps', 'batch', 'lr', 'seed', 'validateEvery'] as const;
 
 /**
- * The options of every app's `train` that runs on {@link fitInRun}: `--minutes` (wins over
- * `--steps`) on the `--clock` of choice, `--steps`, `--batch`, `--lr` (Adam's peak, warmup then
- * cosine decay), `--validate-every` and `--resume DIR`.
+ * A training time budget: `--minutes` (wins over `--steps`) counted on the
+ * `--clock` of choice (`wall` by default, or this process's `cpu` time). Part
+ * of {@link addTrainingOptions}, and for a `train` that lays out its other
+ * options itself.
  */
-export function addTrainingOptions(command: Command, spec: TrainingOptionsSpec): Command {
+export function addTimeBudgetOptions(command: Command): Command {
   return command
     .option(
       '--minutes <m>',
@@ -45,7 +46,16 @@ export function addTrainingOptions(command: Command, spec: TrainingOptionsSpec):
       new Option('--clock <clock>', "what --minutes counts: wall-clock or this process's CPU time")
         .choices(CLOCKS)
         .default('wall'),
-    )
+    );
+}
+
+/**
+ * The options of every app's `train` that runs on {@link fitInRun}: `--minutes` (wins over
+ * `--steps`) on the `--clock` of choice, `--steps`, `--batch`, `--lr` (Adam's peak, warmup then
+ * cosine decay), `--validate-every` and `--resume DIR`.
+ */
+export function addTrainingOptions(command: Command, spec: TrainingOptionsSpec): Command {
+  return addTimeBudgetOptions(command)
     .option('--steps <n>', 'optimizer steps', integerOption(1), spec.steps ?? 2000)
     .option('--batch <n>', spec.batch.description, integerOption(1), spec.batch.default)
     .option(

@@ -7,6 +7,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@seqgen/core';
 import { RecurrentLanguageModel } from '@seqgen/models';
+import { assertChromiumPresent, CHROMIUM_LAUNCH_ARGS, CHROMIUM_PATH, skipWithoutChromium } from '@seqgen/test-utils';
 import { CharTokenizer } from '@seqgen/tokenizers';
 import * as tf from '@tensorflow/tfjs';
 import type { Metafile } from 'esbuild';
@@ -18,20 +19,6 @@ import type { SmokeResult } from './page/smoke.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = dirname(here);
-/** Debian's Chromium (`apt-get install chromium`); never a downloaded browser. */
-const CHROMIUM = process.env.SEQGEN_CHROMIUM ?? '/usr/bin/chromium';
-const required = Boolean(process.env.SEQGEN_BROWSER_REQUIRED);
-const haveChromium = existsSync(CHROMIUM);
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MIME: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -88,7 +75,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveChromium && !required)('train, generate and checkpoint in headless Chromium', () => {
+describe.skipIf(skipWithoutChromium())('train, generate and checkpoint in headless Chromium', () => {
   let server: Server;
   let origin: string;
   let context: BrowserContext;
@@ -96,9 +83,7 @@ describe.skipIf(!haveChromium && !required)('train, generate and checkpoint in h
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(`SEQGEN_BROWSER_REQUIRED is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    }
+    assertChromiumPresent();
     // A checkpoint written in Node, served as a .seqgen file and as a folder, loaded by URL in the page.
     await initBackend({ backend: 'cpu' });
     const text = 'the cat sat on the mat. the dog sat on the log. ';
@@ -133,9 +118,9 @@ describe.skipIf(!haveChromium && !required)('train, generate and checkpoint in h
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: LAUNCH_ARGS,
+      args: [...CHROMIUM_LAUNCH_ARGS],
       timeout: 60_000,
     });
   });

@@ -1,30 +1,16 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { assertChromiumPresent, CHROMIUM_LAUNCH_ARGS, CHROMIUM_PATH, skipWithoutChromium } from '@seqgen/test-utils';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { explorerHtml } from './explorer-html.js';
 
-/** Debian's Chromium (`apt-get install chromium`), launched as packages/browser-tests does; never a downloaded browser. */
-const CHROMIUM = process.env.SEQGEN_CHROMIUM ?? '/usr/bin/chromium';
-const required = Boolean(process.env.SEQGEN_BROWSER_REQUIRED);
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const artifacts = join(dirname(dirname(fileURLToPath(import.meta.url))), '.tmp');
 
-describe.skipIf(!existsSync(CHROMIUM) && !required)('the explorer in headless Chromium', () => {
+describe.skipIf(skipWithoutChromium())('the explorer in headless Chromium', () => {
   it('loads offline, recolours the text when a unit is chosen or searched, shows attention and saliency', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`SEQGEN_BROWSER_REQUIRED is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    }
+    assertChromiumPresent();
     const tokens = Array.from('say "hi"\nok');
     const quoteUnit = tokens.map((_, t) => (t >= 4 && t <= 7 ? 0.9 : -0.8));
     const columnUnit = tokens.map((_, t) => (t < 9 ? t / 10 : (t - 9) / 10));
@@ -47,9 +33,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)('the explorer in headless Ch
     const file = join(artifacts, 'explorer-test.html');
     writeFileSync(file, html);
     const browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: LAUNCH_ARGS,
+      args: [...CHROMIUM_LAUNCH_ARGS],
       timeout: 30_000,
     });
     try {

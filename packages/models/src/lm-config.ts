@@ -1,5 +1,6 @@
 import { StackedRNN } from '@seqgen/cells';
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
+import { atMost, checkConfigFields, definedOnly } from './config-checks.js';
 
 /** The recurrent cell of every layer. */
 export type LMCellType = 'lstm' | 'gru' | 'rnn';
@@ -113,16 +114,7 @@ export function resolveLMConfig(options: RecurrentLMOptions, limits: Partial<LMC
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('config', `must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key))
-      throw new ConfigError(
-        /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64),
-        `is not a ${RECURRENT_LM_TYPE} setting`,
-      );
-  }
-  if (options.type !== undefined && options.type !== RECURRENT_LM_TYPE) {
-    throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${describeValue(options.type)}`);
-  }
+  checkConfigFields(options, KNOWN_FIELDS, RECURRENT_LM_TYPE);
   const c = { ...DEFAULT_RECURRENT_LM_CONFIG, ...definedOnly(options), type: RECURRENT_LM_TYPE } as RecurrentLMConfig;
   for (const field of ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) positiveInt(c[field], field);
   atMost(c.vocabSize, max.maxVocabSize, 'vocabSize');
@@ -181,10 +173,19 @@ export function resolveLMConfig(options: RecurrentLMOptions, limits: Partial<LMC
  * names of `RecurrentLanguageModel.variables`: computed, never allocated.
  */
 export function lmWeightShapes(c: RecurrentLMConfig): Record<string, number[]> {
-  const out: Record<string, number[]> = { embedding: [c.vocabSize, c.embeddingSize] };
+  return { embedding: [c.vocabSize, c.embeddingSize], ...stackWeightShapes(c, c.embeddingSize) };
+}
+
+/**
+ * The shapes of a language model's recurrent stack over inputs of width
+ * `inputSize` (`rnn/…`) and of its output head (`output/kernel`, absent when
+ * tied, and `output/bias`): the weights `buildLMStack` allocates.
+ */
+export function stackWeightShapes(c: Omit<RecurrentLMConfig, 'type'>, inputSize: number): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
   const rnn = StackedRNN.weightShapes({
     cell: c.cell,
-    inputSize: c.embeddingSize,
+    inputSize,
     hiddenSize: c.hiddenSize,
     numLayers: c.numLayers,
     ...(c.projSize !== null ? { projSize: c.projSize } : {}),
@@ -204,12 +205,6 @@ export function parameterCount(shapes: Record<string, readonly number[]>): numbe
   return total;
 }
 
-function atMost(value: number, limit: number, field: string): void {
-  if (value > limit) {
-    throw new ConfigError(field, `must be at most ${limit}, got ${describeValue(value)}`);
-  }
-}
-
 /** Width of what the recurrent stack hands to the output projection. */
 export function topOutputSize(config: Pick<RecurrentLMConfig, 'hiddenSize' | 'projSize'>): number {
   return config.projSize ?? config.hiddenSize;
@@ -217,8 +212,4 @@ export function topOutputSize(config: Pick<RecurrentLMConfig, 'hiddenSize' | 'pr
 
 function positiveInt(value: unknown, field: string): void {
   assertPositiveInteger(field, value);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,12 +1,9 @@
-import { embeddingLookup, linear, StackedRNN } from '@seqgen/cells';
+import { embeddingLookup, linear, type StackedRNN } from '@seqgen/cells';
 import {
   assertPositiveInteger,
-  CheckpointError,
   type CheckpointManifest,
   type CheckpointSource,
   ConfigError,
-  describeValue,
-  glorotUniform,
   type LoadCheckpointOptions,
   type ModelConfig,
   Rng,
@@ -16,14 +13,7 @@ import {
   ShapeError,
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import {
-  describeSource,
-  encodeModel,
-  type LoadedModel,
-  loadModel,
-  type SaveModelOptions,
-  saveModel,
-} from './checkpoint-io.js';
+import { encodeModel, type LoadedModel, type SaveModelOptions, saveModel } from './checkpoint-io.js';
 import { dropEmbeddingRows, sequenceDropout } from './dropout-masks.js';
 import { checkFloatShape, checkTokenIds } from './input-checks.js';
 import { splitLayerStates } from './layer-states.js';
@@ -35,12 +25,15 @@ import {
   type RecurrentLMConfig,
   type RecurrentLMOptions,
   resolveLMConfig,
-  topOutputSize,
 } from './lm-config.js';
+import { buildLMStack } from './lm-stack.js';
 import { loadLimits } from './load-limits.js';
+import { loadModelOfType } from './load-model-of-type.js';
 import { maskedCrossEntropy } from './masked-cross-entropy.js';
+import { checkModelType } from './model-type.js';
 import { nativeDecoder } from './native-decoder.js';
 import { runStackedSegments } from './stacked-segments.js';
+import { variableFrom } from './variable-from.js';
 
 /**
  * The recurrent state: every layer's state tensors, layer after layer, one
@@ -144,26 +137,11 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     // One seeded stream for all initial weights, then a fork for dropout masks.
     const rng = new Rng(c.seed);
     this.embedding = variableFrom(randomUniform(rng, [c.vocabSize, c.embeddingSize], -0.1, 0.1));
-    this.rnn = new StackedRNN({
-      cell: c.cell,
-      inputSize: c.embeddingSize,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      recurrentDropout: c.recurrentDropout,
-      ...(c.projSize !== null ? { projSize: c.projSize } : {}),
-      layerNorm: c.layerNorm,
-      forgetBias: c.forgetBias,
-      resetAfter: c.resetAfter,
-      activation: c.activation,
-      seed: rng.uint32(),
-    });
-    // Tied: the output kernel is the embedding transposed, so no variable of its own.
-    this.outputKernel = c.tieWeights
-      ? null
-      : variableFrom(glorotUniform(rng, [topOutputSize(c), c.vocabSize]) as tf.Tensor2D);
-    this.outputBias = variableFrom(tf.zeros([c.vocabSize]));
-    this.layerStateSizes = this.rnn.layers.map((_, l) => [...(this.rnn.cellsOf(l)[0]?.stateSizes ?? [])]);
+    const stack = buildLMStack(c, c.embeddingSize, rng);
+    this.rnn = stack.rnn;
+    this.outputKernel = stack.outputKernel;
+    this.outputBias = stack.outputBias;
+    this.layerStateSizes = stack.layerStateSizes;
     this.rng = rng.fork();
   }
 
@@ -172,7 +150,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     config: ModelConfig | RecurrentLMConfig,
     limits: Partial<LMConfigLimits> = {},
   ): RecurrentLanguageModel {
-    checkType(config);
+    checkModelType(config, RECURRENT_LM_TYPE);
     return new RecurrentLanguageModel(config as RecurrentLMOptions, limits);
   }
 
@@ -187,7 +165,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     config: ModelConfig | RecurrentLMConfig,
     limits: Partial<LMConfigLimits> = {},
   ): Record<string, number[]> {
-    checkType(config);
+    checkModelType(config, RECURRENT_LM_TYPE);
     return lmWeightShapes(resolveLMConfig(config as RecurrentLMOptions, limits));
   }
 
@@ -203,29 +181,12 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     source: CheckpointSource,
     options: LoadCheckpointOptions = {},
   ): Promise<LoadedModel<RecurrentLanguageModel>> {
-    const path = describeSource(source);
     const limits = loadLimits(options);
-    const checkType = (config: ModelConfig): void => {
-      if (config.type !== RECURRENT_LM_TYPE) {
-        throw new CheckpointError(
-          'invalid-manifest',
-          path,
-          `holds a ${describeValue(config.type)} model, not "${RECURRENT_LM_TYPE}" (modelFromCheckpoint loads any registered type)`,
-        );
-      }
-    };
-    return loadModel(
-      source,
-      (config) => {
-        checkType(config);
-        return RecurrentLanguageModel.fromConfig(config, limits);
-      },
-      options,
-      (config) => {
-        checkType(config);
-        return RecurrentLanguageModel.weightShapes(config, limits);
-      },
-    );
+    return loadModelOfType(source, options, {
+      type: RECURRENT_LM_TYPE,
+      build: (config) => RecurrentLanguageModel.fromConfig(config, limits),
+      weightShapes: (config) => RecurrentLanguageModel.weightShapes(config, limits),
+    });
   }
 
   get vocabSize(): number {
@@ -472,12 +433,6 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
 /** The values behind state tensors made by the native step (never written after the tensor is made). */
 const stateArrays = new WeakMap<object, Float32Array>();
 
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const v = tf.variable(initial, true);
-  initial.dispose();
-  return v;
-}
-
 function describeCondition(condition: unknown): string {
   if (condition === null) return 'null';
   if (condition instanceof tf.Tensor) return `a tensor [${condition.shape.join(', ')}]`;
@@ -494,10 +449,4 @@ function checkLengths(lengths: readonly number[], batch: number, steps: number, 
     }
   });
   return lengths;
-}
-
-function checkType(config: ModelConfig | RecurrentLMConfig): void {
-  if (config?.type !== RECURRENT_LM_TYPE) {
-    throw new ConfigError('type', `expected "${RECURRENT_LM_TYPE}", got ${describeValue(config?.type)}`);
-  }
 }

@@ -1,5 +1,12 @@
 export type { CliResult, CliRunner, CliRunnerOptions } from './cli-process.js';
 export { cliRunner, readJson } from './cli-process.js';
+export {
+  assertChromiumPresent,
+  CHROMIUM_LAUNCH_ARGS,
+  CHROMIUM_PATH,
+  CHROMIUM_REQUIRED,
+  skipWithoutChromium,
+} from './headless-chromium.js';
 export type { InterruptAndResumeOptions } from './interrupt-and-resume.js';
 export { checkpointWeights, interruptAndResume } from './interrupt-and-resume.js';
 export type { SliceOptions } from './moby-dick.js';

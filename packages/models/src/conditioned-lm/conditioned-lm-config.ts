@@ -1,5 +1,5 @@
-import { StackedRNN } from '@seqgen/cells';
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
+import { checkConfigFields, definedOnly } from '../config-checks.js';
 import {
   DEFAULT_LM_CONFIG_LIMITS,
   DEFAULT_RECURRENT_LM_CONFIG,
@@ -8,7 +8,7 @@ import {
   type RecurrentLMConfig,
   type RecurrentLMOptions,
   resolveLMConfig,
-  topOutputSize,
+  stackWeightShapes,
 } from '../lm-config.js';
 
 /** Config `type` of {@link ConditionedLMConfig}; the checkpoint registry dispatches on it. */
@@ -82,15 +82,7 @@ export function resolveConditionedLMConfig(
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('config', `must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key)) {
-      const field = /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64);
-      throw new ConfigError(field, `is not a ${CONDITIONED_LM_TYPE} setting`);
-    }
-  }
-  if (options.type !== undefined && options.type !== CONDITIONED_LM_TYPE) {
-    throw new ConfigError('type', `expected "${CONDITIONED_LM_TYPE}", got ${describeValue(options.type)}`);
-  }
+  checkConfigFields(options, KNOWN_FIELDS, CONDITIONED_LM_TYPE);
   const { type: _type, conditionVocabSize, conditionEmbeddingSize, conditionOn, ...lmOptions } = options;
   assertPositiveInteger('conditionVocabSize', conditionVocabSize);
   assertPositiveInteger('conditionEmbeddingSize', conditionEmbeddingSize);
@@ -132,25 +124,9 @@ export function resolveConditionedLMConfig(
  * The first layer reads the token and condition embeddings side by side.
  */
 export function conditionedLMWeightShapes(c: ConditionedLMConfig): Record<string, number[]> {
-  const out: Record<string, number[]> = {
+  return {
     embedding: [c.vocabSize, c.embeddingSize],
     conditionEmbedding: [c.conditionVocabSize, c.conditionEmbeddingSize],
+    ...stackWeightShapes(c, c.embeddingSize + c.conditionEmbeddingSize),
   };
-  const rnn = StackedRNN.weightShapes({
-    cell: c.cell,
-    inputSize: c.embeddingSize + c.conditionEmbeddingSize,
-    hiddenSize: c.hiddenSize,
-    numLayers: c.numLayers,
-    ...(c.projSize !== null ? { projSize: c.projSize } : {}),
-    layerNorm: c.layerNorm,
-    resetAfter: c.resetAfter,
-  });
-  for (const [name, shape] of Object.entries(rnn)) out[`rnn/${name}`] = shape;
-  if (!c.tieWeights) out['output/kernel'] = [topOutputSize(c), c.vocabSize];
-  out['output/bias'] = [c.vocabSize];
-  return out;
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

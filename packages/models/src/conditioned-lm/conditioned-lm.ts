@@ -1,12 +1,10 @@
-import { embeddingLookup, linear, StackedRNN } from '@seqgen/cells';
+import { embeddingLookup, linear, type StackedRNN } from '@seqgen/cells';
 import {
   assertPositiveInteger,
-  CheckpointError,
   type CheckpointManifest,
   type CheckpointSource,
   ConfigError,
   describeValue,
-  glorotUniform,
   type LoadCheckpointOptions,
   type ModelConfig,
   Rng,
@@ -16,24 +14,20 @@ import {
   ShapeError,
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import {
-  describeSource,
-  encodeModel,
-  type LoadedModel,
-  loadModel,
-  type SaveModelOptions,
-  saveModel,
-} from '../checkpoint-io.js';
+import { encodeModel, type LoadedModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
 import { dropEmbeddingRows, sequenceDropout } from '../dropout-masks.js';
 import { checkFloatShape, checkTokenIds } from '../input-checks.js';
 import { splitLayerStates } from '../layer-states.js';
 import { batchTensors } from '../lm-batch.js';
 import type { LMConfigLimits } from '../lm-config.js';
-import { topOutputSize } from '../lm-config.js';
+import { buildLMStack } from '../lm-stack.js';
 import { loadLimits } from '../load-limits.js';
+import { loadModelOfType } from '../load-model-of-type.js';
 import { maskedCrossEntropy } from '../masked-cross-entropy.js';
+import { checkModelType } from '../model-type.js';
 import type { LMLossContext, LMLossResult, LMState } from '../recurrent-lm.js';
 import { runStackedSegments } from '../stacked-segments.js';
+import { variableFrom } from '../variable-from.js';
 import type { ConditionedLMBatch } from './conditioned-batch.js';
 import {
   CONDITIONED_LM_TYPE,
@@ -119,25 +113,11 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     this.conditionEmbedding = variableFrom(
       randomUniform(rng, [c.conditionVocabSize, c.conditionEmbeddingSize], -0.1, 0.1),
     );
-    this.rnn = new StackedRNN({
-      cell: c.cell,
-      inputSize: c.embeddingSize + c.conditionEmbeddingSize,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      recurrentDropout: c.recurrentDropout,
-      ...(c.projSize !== null ? { projSize: c.projSize } : {}),
-      layerNorm: c.layerNorm,
-      forgetBias: c.forgetBias,
-      resetAfter: c.resetAfter,
-      activation: c.activation,
-      seed: rng.uint32(),
-    });
-    this.outputKernel = c.tieWeights
-      ? null
-      : variableFrom(glorotUniform(rng, [topOutputSize(c), c.vocabSize]) as tf.Tensor2D);
-    this.outputBias = variableFrom(tf.zeros([c.vocabSize]));
-    this.layerStateSizes = this.rnn.layers.map((_, l) => [...(this.rnn.cellsOf(l)[0]?.stateSizes ?? [])]);
+    const stack = buildLMStack(c, c.embeddingSize + c.conditionEmbeddingSize, rng);
+    this.rnn = stack.rnn;
+    this.outputKernel = stack.outputKernel;
+    this.outputBias = stack.outputBias;
+    this.layerStateSizes = stack.layerStateSizes;
     this.rng = rng.fork();
   }
 
@@ -146,7 +126,7 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     config: ModelConfig | ConditionedLMConfig,
     limits: Partial<LMConfigLimits> = {},
   ): ConditionedLanguageModel {
-    checkType(config);
+    checkModelType(config, CONDITIONED_LM_TYPE);
     return new ConditionedLanguageModel(config as ConditionedLMOptions, limits);
   }
 
@@ -155,7 +135,7 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     config: ModelConfig | ConditionedLMConfig,
     limits: Partial<LMConfigLimits> = {},
   ): Record<string, number[]> {
-    checkType(config);
+    checkModelType(config, CONDITIONED_LM_TYPE);
     return conditionedLMWeightShapes(resolveConditionedLMConfig(config as ConditionedLMOptions, limits));
   }
 
@@ -169,29 +149,12 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     source: CheckpointSource,
     options: LoadCheckpointOptions = {},
   ): Promise<LoadedModel<ConditionedLanguageModel>> {
-    const path = describeSource(source);
     const limits = loadLimits(options);
-    const checkSaved = (config: ModelConfig): void => {
-      if (config.type !== CONDITIONED_LM_TYPE) {
-        throw new CheckpointError(
-          'invalid-manifest',
-          path,
-          `holds a ${describeValue(config.type)} model, not "${CONDITIONED_LM_TYPE}" (modelFromCheckpoint loads any registered type)`,
-        );
-      }
-    };
-    return loadModel(
-      source,
-      (config) => {
-        checkSaved(config);
-        return ConditionedLanguageModel.fromConfig(config, limits);
-      },
-      options,
-      (config) => {
-        checkSaved(config);
-        return ConditionedLanguageModel.weightShapes(config, limits);
-      },
-    );
+    return loadModelOfType(source, options, {
+      type: CONDITIONED_LM_TYPE,
+      build: (config) => ConditionedLanguageModel.fromConfig(config, limits),
+      weightShapes: (config) => ConditionedLanguageModel.weightShapes(config, limits),
+    });
   }
 
   /** Tokens in the vocabulary: the width of the logits. */
@@ -474,17 +437,5 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
 
   private assertLive(): void {
     if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
-  }
-}
-
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const v = tf.variable(initial, true);
-  initial.dispose();
-  return v;
-}
-
-function checkType(config: ModelConfig | ConditionedLMConfig): void {
-  if (config?.type !== CONDITIONED_LM_TYPE) {
-    throw new ConfigError('type', `expected "${CONDITIONED_LM_TYPE}", got ${describeValue(config?.type)}`);
   }
 }

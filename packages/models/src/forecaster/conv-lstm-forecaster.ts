@@ -1,7 +1,6 @@
 import { ConvLSTM2D, ConvLSTM2DCell, linear } from '@seqgen/cells';
 import {
   assertPositiveInteger,
-  CheckpointError,
   type CheckpointManifest,
   type CheckpointSource,
   ConfigError,
@@ -16,14 +15,9 @@ import {
   ShapeError,
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import {
-  describeSource,
-  encodeModel,
-  type LoadedModel,
-  loadModel,
-  type SaveModelOptions,
-  saveModel,
-} from '../checkpoint-io.js';
+import { encodeModel, type LoadedModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
+import { loadModelOfType } from '../load-model-of-type.js';
+import { checkModelType } from '../model-type.js';
 import { batchTensor, checkFramesTensor, type ForecastBatch } from './forecast-batch.js';
 import {
   CONV_LSTM_FORECASTER_TYPE,
@@ -111,7 +105,7 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
     config: ModelConfig | ConvLstmForecasterConfig,
     limits: Partial<ForecasterConfigLimits> = {},
   ): ConvLstmForecaster {
-    checkType(config);
+    checkModelType(config, CONV_LSTM_FORECASTER_TYPE);
     return new ConvLstmForecaster(config as ConvLstmForecasterOptions, limits);
   }
 
@@ -120,7 +114,7 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
     config: ModelConfig | ConvLstmForecasterOptions,
     limits: Partial<ForecasterConfigLimits> = {},
   ): Record<string, number[]> {
-    checkType(config);
+    checkModelType(config, CONV_LSTM_FORECASTER_TYPE);
     return forecasterWeightShapes(resolveForecasterConfig(config as ConvLstmForecasterOptions, limits));
   }
 
@@ -131,29 +125,12 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
    * before anything is built; another model type is a CheckpointError.
    */
   static load(source: CheckpointSource, options: LoadCheckpointOptions = {}): Promise<LoadedModel<ConvLstmForecaster>> {
-    const path = describeSource(source);
     const limits = loadLimits(options);
-    const onlyThisType = (config: ModelConfig): void => {
-      if (config.type !== CONV_LSTM_FORECASTER_TYPE) {
-        throw new CheckpointError(
-          'invalid-manifest',
-          path,
-          `holds a ${describeValue(config.type)} model, not "${CONV_LSTM_FORECASTER_TYPE}" (modelFromCheckpoint loads any registered type)`,
-        );
-      }
-    };
-    return loadModel(
-      source,
-      (config) => {
-        onlyThisType(config);
-        return ConvLstmForecaster.fromConfig(config, limits);
-      },
-      options,
-      (config) => {
-        onlyThisType(config);
-        return ConvLstmForecaster.weightShapes(config, limits);
-      },
-    );
+    return loadModelOfType(source, options, {
+      type: CONV_LSTM_FORECASTER_TYPE,
+      build: (config) => ConvLstmForecaster.fromConfig(config, limits),
+      weightShapes: (config) => ConvLstmForecaster.weightShapes(config, limits),
+    });
   }
 
   /** Trainable weights: `layers.{l}/{kernel,recurrentKernel,bias}` (each layer's ConvLSTM cell), `head/kernel`, `head/bias`. */
@@ -380,13 +357,6 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
 
   private assertLive(): void {
     if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
-  }
-}
-
-function checkType(config: unknown): void {
-  const type = (config as { type?: unknown } | null)?.type;
-  if (type !== CONV_LSTM_FORECASTER_TYPE) {
-    throw new ConfigError('type', `expected "${CONV_LSTM_FORECASTER_TYPE}", got ${describeValue(type)}`);
   }
 }
 

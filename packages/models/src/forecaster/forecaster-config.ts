@@ -1,4 +1,5 @@
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
+import { atMost, checkConfigFields, checkConfigObject, definedOnly } from '../config-checks.js';
 import { parameterCount } from '../lm-config.js';
 
 /** Config `type` of {@link ConvLstmForecasterConfig}; the model registry dispatches on it. */
@@ -107,20 +108,8 @@ export function resolveForecasterConfig(
   limits: Partial<ForecasterConfigLimits> = {},
 ): ConvLstmForecasterConfig {
   const max = { ...DEFAULT_FORECASTER_CONFIG_LIMITS, ...definedOnly(limits) };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('config', `must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key)) {
-      throw new ConfigError(
-        /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64),
-        `is not a ${CONV_LSTM_FORECASTER_TYPE} setting`,
-      );
-    }
-  }
-  if (options.type !== undefined && options.type !== CONV_LSTM_FORECASTER_TYPE) {
-    throw new ConfigError('type', `expected "${CONV_LSTM_FORECASTER_TYPE}", got ${describeValue(options.type)}`);
-  }
+  checkConfigObject(options);
+  checkConfigFields(options, KNOWN_FIELDS, CONV_LSTM_FORECASTER_TYPE);
   const c = {
     ...DEFAULT_CONV_LSTM_FORECASTER_CONFIG,
     ...definedOnly(options),
@@ -198,12 +187,4 @@ export function forecasterWeightShapes(c: ConvLstmForecasterConfig): Record<stri
   out['head/kernel'] = [inputs, patchChannels(c)];
   out['head/bias'] = [patchChannels(c)];
   return out;
-}
-
-function atMost(value: number, limit: number, field: string): void {
-  if (value > limit) throw new ConfigError(field, `must be at most ${limit}, got ${describeValue(value)}`);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

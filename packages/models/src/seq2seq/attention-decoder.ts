@@ -13,6 +13,7 @@ import {
 } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { checkFloatShape, checkTokenIds } from '../input-checks.js';
+import { variableFrom } from '../variable-from.js';
 import { cellStep, inputGates, type LayerWeights } from './decoder-cell-step.js';
 import {
   type AttentionDecoderShape,
@@ -609,10 +610,4 @@ export function attentionWeightsOf(state: AttentionDecoderState): tf.Tensor2D {
 /** Softmax over the last axis where `mask` is 1; masked positions get exactly 0. */
 function maskedSoftmax(scores: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(1, mask), -1e9))), mask);
-}
-
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const v = tf.variable(initial, true);
-  initial.dispose();
-  return v;
 }

@@ -1,5 +1,6 @@
 import { StackedRNN } from '@seqgen/cells';
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
+import { atMost, checkConfigFields, checkConfigObject, definedOnly } from '../config-checks.js';
 import { DEFAULT_LM_CONFIG_LIMITS, type LMConfigLimits, parameterCount } from '../lm-config.js';
 
 /** Config `type` of {@link Seq2SeqConfig}; the model registry dispatches on it. */
@@ -105,20 +106,8 @@ const KNOWN_FIELDS = new Set([
  */
 export function resolveSeq2SeqConfig(options: Seq2SeqOptions, limits: Partial<LMConfigLimits> = {}): Seq2SeqConfig {
   const max = { ...DEFAULT_LM_CONFIG_LIMITS, ...definedOnly(limits) };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('config', `must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key)) {
-      throw new ConfigError(
-        /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64),
-        `is not a ${SEQ2SEQ_TYPE} setting`,
-      );
-    }
-  }
-  if (options.type !== undefined && options.type !== SEQ2SEQ_TYPE) {
-    throw new ConfigError('type', `expected "${SEQ2SEQ_TYPE}", got ${describeValue(options.type)}`);
-  }
+  checkConfigObject(options);
+  checkConfigFields(options, KNOWN_FIELDS, SEQ2SEQ_TYPE);
   const c = { ...DEFAULT_SEQ2SEQ_CONFIG, ...definedOnly(options), type: SEQ2SEQ_TYPE } as Seq2SeqConfig;
   for (const field of [
     'sourceVocabSize',
@@ -280,12 +269,4 @@ export function seq2seqWeightShapes(c: Seq2SeqConfig): Record<string, number[]> 
 /** The state tensors of one layer that the bridge maps: `h` (and the LSTM's cell `c`). */
 export function bridgeParts(cell: Seq2SeqCell): readonly ('h' | 'c')[] {
   return cell === 'lstm' ? ['h', 'c'] : ['h'];
-}
-
-function atMost(value: number, limit: number, field: string): void {
-  if (value > limit) throw new ConfigError(field, `must be at most ${limit}, got ${describeValue(value)}`);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

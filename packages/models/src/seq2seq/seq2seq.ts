@@ -3,7 +3,6 @@ import {
   type CheckpointManifest,
   type CheckpointSource,
   ConfigError,
-  DEFAULT_LIMITS,
   describeValue,
   glorotUniform,
   type LoadCheckpointOptions,
@@ -16,7 +15,10 @@ import {
 import { assertMatchesVocab } from '@seqgen/tokenizers';
 import * as tf from '@tensorflow/tfjs';
 import { type AnyCodec, type LoadedModel, loadModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
-import { DEFAULT_LM_CONFIG_LIMITS, type LMConfigLimits } from '../lm-config.js';
+import type { LMConfigLimits } from '../lm-config.js';
+import { loadLimits } from '../load-limits.js';
+import { checkModelType } from '../model-type.js';
+import { variableFrom } from '../variable-from.js';
 import { AttentionDecoder, type AttentionDecoderState, type Seq2SeqCondition } from './attention-decoder.js';
 import type { Seq2SeqBatch } from './seq2seq-batches.js';
 import {
@@ -132,9 +134,7 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
 
   /** Rebuilds a model from `getConfig()` JSON (a ConfigError names a bad or unknown field). */
   static fromConfig(config: ModelConfig | Seq2SeqConfig, limits: Partial<LMConfigLimits> = {}): Seq2Seq {
-    if (config?.type !== SEQ2SEQ_TYPE) {
-      throw new ConfigError('type', `expected "${SEQ2SEQ_TYPE}", got ${describeValue(config?.type)}`);
-    }
+    checkModelType(config, SEQ2SEQ_TYPE);
     return Seq2Seq.create(config as Seq2SeqOptions, limits);
   }
 
@@ -143,9 +143,7 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     config: ModelConfig | Seq2SeqOptions,
     limits: Partial<LMConfigLimits> = {},
   ): Record<string, number[]> {
-    if (config?.type !== SEQ2SEQ_TYPE) {
-      throw new ConfigError('type', `expected "${SEQ2SEQ_TYPE}", got ${describeValue(config?.type)}`);
-    }
+    checkModelType(config, SEQ2SEQ_TYPE);
     return seq2seqWeightShapes(resolveSeq2SeqConfig(config as Seq2SeqOptions, limits));
   }
 
@@ -458,16 +456,4 @@ function checkTokenizers(model: Seq2Seq, preprocessors: Record<string, unknown>)
       assertMatchesVocab(codec as { type: string; vocabSize: number }, size, `model's ${name}`);
     }
   }
-}
-
-/** A checkpoint's weights are bounded by core's `maxWeightBytes`; a caller who raised it may load a model that large. */
-function loadLimits(options: LoadCheckpointOptions): Partial<LMConfigLimits> {
-  const maxWeightBytes = options.maxWeightBytes ?? DEFAULT_LIMITS.maxWeightBytes;
-  return { maxParameters: Math.max(DEFAULT_LM_CONFIG_LIMITS.maxParameters, Math.floor(maxWeightBytes / 4)) };
-}
-
-function variableFrom(initial: tf.Tensor): tf.Variable {
-  const v = tf.variable(initial, true);
-  initial.dispose();
-  return v;
 }

@@ -1,5 +1,6 @@
 import { LocationSensitiveAttention, StackedRNN } from '@seqgen/cells';
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
+import { atMost, checkConfigFields, checkConfigObject, definedOnly } from '../config-checks.js';
 import { DEFAULT_LM_CONFIG_LIMITS, type LMConfigLimits, parameterCount } from '../lm-config.js';
 
 /** Config `type` of {@link TacotronConfig}; the model registry dispatches on it. */
@@ -115,20 +116,8 @@ const KNOWN_FIELDS = new Set(['vocabSize', 'melBins', ...Object.keys(DEFAULT_TAC
  */
 export function resolveTacotronConfig(options: TacotronOptions, limits: Partial<LMConfigLimits> = {}): TacotronConfig {
   const max = { ...DEFAULT_LM_CONFIG_LIMITS, ...definedOnly(limits) };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('config', `must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_FIELDS.has(key)) {
-      throw new ConfigError(
-        /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : describeValue(key, 64),
-        `is not a ${TACOTRON_TYPE} setting`,
-      );
-    }
-  }
-  if (options.type !== undefined && options.type !== TACOTRON_TYPE) {
-    throw new ConfigError('type', `expected "${TACOTRON_TYPE}", got ${describeValue(options.type)}`);
-  }
+  checkConfigObject(options);
+  checkConfigFields(options, KNOWN_FIELDS, TACOTRON_TYPE);
   const c = { ...DEFAULT_TACOTRON_CONFIG, ...definedOnly(options), type: TACOTRON_TYPE } as TacotronConfig;
   assertPositiveInteger('vocabSize', c.vocabSize);
   atMost(c.vocabSize, max.maxVocabSize, 'vocabSize');
@@ -266,12 +255,4 @@ export function tacotronWeightShapes(c: TacotronConfig): Record<string, number[]
     out[`postnet/conv.${i}/bias`] = [outC];
   });
   return out;
-}
-
-function atMost(value: number, limit: number, field: string): void {
-  if (value > limit) throw new ConfigError(field, `must be at most ${limit}, got ${describeValue(value)}`);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -7,7 +7,6 @@ import {
   ConfigError,
   type ContinuousSequenceModel,
   type ContinuousStepResult,
-  DEFAULT_LIMITS,
   describeValue,
   glorotUniform,
   type LoadCheckpointOptions,
@@ -19,7 +18,9 @@ import { type FrameFinishReason, generateFrames } from '@seqgen/samplers';
 import * as tf from '@tensorflow/tfjs';
 import { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
 import { checkFloatShape } from '../input-checks.js';
-import { DEFAULT_LM_CONFIG_LIMITS, type LMConfigLimits } from '../lm-config.js';
+import type { LMConfigLimits } from '../lm-config.js';
+import { loadLimits } from '../load-limits.js';
+import { checkModelType } from '../model-type.js';
 import { cellStep, inputGates, type LayerWeights } from '../seq2seq/decoder-cell-step.js';
 import { AlignmentRecorder } from './alignment-recorder.js';
 import { guidedAttentionWeights } from './guided-attention.js';
@@ -216,9 +217,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
 
   /** Rebuilds a model from `getConfig()` JSON (a ConfigError names a bad or unknown field). */
   static fromConfig(config: ModelConfig | TacotronConfig, limits: Partial<LMConfigLimits> = {}): Tacotron {
-    if (config?.type !== TACOTRON_TYPE) {
-      throw new ConfigError('type', `expected "${TACOTRON_TYPE}", got ${describeValue(config?.type)}`);
-    }
+    checkModelType(config, TACOTRON_TYPE);
     return Tacotron.create(config as TacotronOptions, limits);
   }
 
@@ -227,9 +226,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
     config: ModelConfig | TacotronOptions,
     limits: Partial<LMConfigLimits> = {},
   ): Record<string, number[]> {
-    if (config?.type !== TACOTRON_TYPE) {
-      throw new ConfigError('type', `expected "${TACOTRON_TYPE}", got ${describeValue(config?.type)}`);
-    }
+    checkModelType(config, TACOTRON_TYPE);
     return tacotronWeightShapes(resolveTacotronConfig(config as TacotronOptions, limits));
   }
 
@@ -240,10 +237,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
    * `tokenizer` preprocessor (the symbol table) must have `vocabSize` symbols.
    */
   static async load(source: CheckpointSource, options: LoadCheckpointOptions = {}): Promise<LoadedTacotron> {
-    const maxWeightBytes = options.maxWeightBytes ?? DEFAULT_LIMITS.maxWeightBytes;
-    const limits = {
-      maxParameters: Math.max(DEFAULT_LM_CONFIG_LIMITS.maxParameters, Math.floor(maxWeightBytes / 4)),
-    };
+    const limits = loadLimits(options);
     return loadModel(
       source,
       (config) => Tacotron.fromConfig(config, limits),
