@@ -1,3 +1,5 @@
+// Moved to @seqgen/core (initBackend registers them); re-exported for code written against 0.1.
+export { registerWasmConvKernels } from '@seqgen/core';
 export type { CaptionDatasetOptions, CaptionedImage } from './captioned-image.js';
 export { loadCaptionedImage } from './captioned-image.js';
 export { parseCocoCaptions, readCocoCaptions } from './coco-captions.js';
@@ -43,5 +45,3 @@ export {
 export { resizeImage } from './resize-image.js';
 export type { VisionDataFailure } from './vision-data-error.js';
 export { VisionDataError } from './vision-data-error.js';
-// Moved to @seqgen/core (initBackend registers them); re-exported for code written against 0.1.
-export { registerWasmConvKernels } from '@seqgen/core';
