@@ -3,11 +3,13 @@ import {
   addTimeBudgetOptions,
   createProgram,
   integerOption,
+  interruptedTrainingError,
   numberOption,
   Output,
   refuseOptions,
   runProgram,
   startBackend,
+  trainSummaryJson,
   UsageError,
   writeOutputFile,
 } from '@seqgen/app-kit';
@@ -19,7 +21,7 @@ import { generateText } from './generate.js';
 import { defaultRunFolder } from './run-folder.js';
 import { serveCheckpoint } from './serve.js';
 import { TOKENIZER_KINDS } from './tokenizer-choice.js';
-import { interruptedError, resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
+import { resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
 
 const NAME = 'seqgen-text';
 
@@ -83,22 +85,12 @@ const RUN_SETTINGS = [
 ];
 
 function summaryJson(s: TrainSummary): Record<string, unknown> {
+  const heldOut = s.heldOut && {
+    examples: s.heldOut.tokens,
+    metrics: { nats_per_token: s.heldOut.loss, bits_per_char: s.heldOut.bitsPerChar, perplexity: s.heldOut.perplexity },
+  };
   return {
-    out: s.out,
-    steps: s.steps,
-    seconds: Math.round(s.seconds * 10) / 10,
-    interrupted: s.interrupted,
-    ...(s.resume ? { resume: s.resume } : {}),
-    ...(s.heldOut
-      ? {
-          metrics: {
-            nats_per_token: s.heldOut.loss,
-            bits_per_char: s.heldOut.bitsPerChar,
-            perplexity: s.heldOut.perplexity,
-          },
-          examples: s.heldOut.tokens,
-        }
-      : {}),
+    ...trainSummaryJson(s, heldOut ?? undefined),
     ...(s.vocabulary
       ? { vocabulary: { kept: s.vocabulary.kept.length, added: s.vocabulary.added, dropped: s.vocabulary.dropped } }
       : {}),
@@ -107,7 +99,7 @@ function summaryJson(s: TrainSummary): Record<string, unknown> {
 
 async function finish(summary: TrainSummary, output: Output): Promise<void> {
   output.printJson(summaryJson(summary));
-  if (summary.interrupted) throw interruptedError(summary);
+  if (summary.interrupted) throw interruptedTrainingError(summary);
 }
 
 export function buildProgram(): Command {

@@ -3,13 +3,14 @@ import {
   clockMs,
   describeVocabularyChange,
   InputError,
-  InterruptedError,
   type Output,
+  plainLines,
   RunFolder,
   resumeRun,
   stepsForBudget,
   stopOnInterrupt,
   TimeBudget,
+  type TrainRunSummary,
   transferVocabulary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -68,17 +69,12 @@ export interface TrainOptions {
   output?: Pick<Output, 'info' | 'result'>;
 }
 
-export interface TrainSummary {
-  steps: number;
-  seconds: number;
+/** `train`'s result: the kit's run summary and the held-out figures. */
+export type TrainSummary = TrainRunSummary & {
   /** Null when the run was interrupted (it saved a resumable checkpoint instead). */
   heldOut: HeldOutMetrics | null;
   vocabulary?: VocabularyReport;
-  out: string;
-  interrupted: boolean;
-  /** The command that continues an interrupted run. */
-  resume?: string;
-}
+};
 
 /** What `run.json` records: every option, and the step count the run was sized to. */
 interface RunRecord {
@@ -130,13 +126,6 @@ async function buildModel(options: TrainOptions, trainText: string) {
   }
 }
 
-function defaultOutput(): Pick<Output, 'info' | 'result'> {
-  return {
-    info: (line) => void process.stderr.write(`${line}\n`),
-    result: (line) => void process.stdout.write(`${line}\n`),
-  };
-}
-
 /**
  * `train` and `finetune`: trains in a staging folder beside `out`, then
  * publishes the checkpoint, log and loss curve there. Ctrl-C publishes a
@@ -186,7 +175,7 @@ async function runTraining(
   budget: TimeBudget,
   resumed: RunRecord | undefined,
 ): Promise<TrainSummary> {
-  const output = options.output ?? defaultOutput();
+  const output = options.output ?? plainLines();
   const started = performance.now();
   const { model, tokenizer, vocabulary: vocabReport } = built;
   try {
@@ -375,11 +364,4 @@ async function runTraining(
 
 function bitsOf(nats: number): number {
   return nats / Math.LN2;
-}
-
-/** Throws the {@link InterruptedError} (exit 130) that tells the user where an interrupted run went. */
-export function interruptedError(summary: TrainSummary): InterruptedError {
-  return new InterruptedError(
-    `interrupted at step ${summary.steps}: a resumable checkpoint is in ${summary.out}/${LAST_CHECKPOINT}; continue with: ${summary.resume}`,
-  );
 }

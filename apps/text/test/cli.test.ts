@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { interruptAndResume } from '@seqgen/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunFolder } from '../src/run-folder.js';
-import { appRoot, mobySlice, readJson, runCli, runCliUntil } from './run-cli.js';
+import { appRoot, cli, mobySlice, readJson, runCli } from './run-cli.js';
 
 let dir: string;
 let corpus: string;
@@ -253,26 +254,16 @@ describe('seqgen-text and the app contract (APPS.md)', () => {
   });
 
   it('Ctrl-C saves a resumable checkpoint and says where; --resume continues exactly', async () => {
-    const out = join(dir, 'interrupted');
     const small = ['--batch', '4', '--seq-len', '16', '--sample-length', '10', '--hidden', '16', '--embedding', '8'];
-    const args = ['train', '--corpus', corpus, ...small, '--validate-every', '1', '--steps'];
-    const r = await runCliUntil([...args, '40', '--out', out], /step 2: held-out/, 'SIGINT');
-    expect(r.status).toBe(130);
-    const m =
-      /interrupted at step (\d+): a resumable checkpoint is in (.*)\/last; continue with: seqgen-text train --resume (.*)$/m.exec(
-        r.stderr,
-      );
-    expect(m).not.toBeNull();
-    expect(Number(m?.[1])).toBeLessThan(40);
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['last', 'run.json', 'train-log.jsonl']));
-    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
-    const resumed = runCli(['train', '--resume', out, '--quiet']);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.status).toBe(0);
-    const straight = runCli([...args, '40', '--out', join(dir, 'straight'), '--quiet']);
-    expect(straight.status).toBe(0);
-    const loss = (p: string) =>
-      (readJson(join(p, 'checkpoint.json')).metadata as { heldOut: { loss: number } }).heldOut.loss;
-    expect(loss(out)).toBeCloseTo(loss(join(dir, 'straight')), 5);
+    const steps = 12;
+    await interruptAndResume({
+      cli,
+      name: 'seqgen-text',
+      train: ['train', '--corpus', corpus, ...small, '--validate-every', '1', '--steps', String(steps)],
+      steps,
+      out: join(dir, 'interrupted', 'run'),
+      straightOut: join(dir, 'straight'),
+      when: /step 2: held-out/,
+    });
   });
 });

@@ -14,9 +14,6 @@ export const cli = cliRunner(join(appRoot, 'src', 'cli.ts'), { cwd: appRoot });
 /** Runs `seqgen-text` to the end. */
 export const runCli = cli.run;
 
-/** Runs `seqgen-text` and sends `signal` once stderr matches `when` (as a user pressing Ctrl-C would). */
-export const runCliUntil = cli.runUntil;
-
 /** `length` characters of Moby-Dick from `start`. */
 export function mobySlice(start: number, length: number): string {
   return mobyDickText().slice(start, start + length);
