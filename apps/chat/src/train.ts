@@ -3,23 +3,21 @@ import { join, resolve } from 'node:path';
 import {
   buildJointSeq2Seq,
   clockMs,
-  fitInRun,
+  fitSeq2SeqInRun,
   InputError,
   type JointSeq2SeqOptions,
   type Output,
   plainLines,
   RunFolder,
   resumeRun,
-  specialTokenIds,
-  stepsForBudget,
   TimeBudget,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
-import { type Seq2Seq, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import type { Seq2Seq } from '@seqgen/models';
 import type { ContextFormat } from '@seqgen/text';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
-import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { type ChatbotMetadata, loadChatbot } from './checkpoint.js';
 import { encodeExamples } from './examples.js';
@@ -146,68 +144,45 @@ async function runTraining(
     if (trainSet.examples.length === 0) {
       throw new InputError(`${data.dir}: no training reply fits --max-reply ${options.maxReply}`, data.dir);
     }
-    const ids = specialTokenIds(tokenizer, CLI);
-    const batches = seq2seqBatches(trainSet.examples, {
-      batchSize: options.batch,
-      bucketByLength: true,
-      shuffle: true,
-      seed: options.seed,
-      ...ids,
-    });
-    const source = new Seq2SeqBatchSource(batches, { shuffle: true, seed: options.seed });
-    const validBatches =
-      validSet.examples.length > 0 ? seq2seqBatches(validSet.examples, { batchSize: 64, ...ids }) : undefined;
-    output.info(
-      `${trainSet.examples.length} training replies (${trainSet.tooLong} longer than ${options.maxReply} tokens left out), ` +
-        `${batches.length} batches per epoch; ${validSet.examples.length} validation replies; context: last ${options.turns} turns, ${options.format}`,
-    );
-    const base: TrainerConfig = {
-      optimizer: { type: 'adam', learningRate: options.lr },
-      maxSteps: options.steps,
-      seed: options.seed,
-      clip: { type: 'norm', maxNorm: 5 },
-      preprocessors: { source: tokenizer.toJSON(), target: tokenizer.toJSON() },
-    };
-    let maxSteps = resumed?.maxSteps ?? options.steps;
-    if (!resumed && budget.limited) {
-      const sized = await stepsForBudget(model, base, source, budget);
-      maxSteps = sized.maxSteps;
-      output.info(
-        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s per step → up to ${maxSteps} steps`,
-      );
-    }
-    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
-    const { output: _o, out: _out, force: _f, quiet: _q, progress: _p, data: _d, prepare: _pr, ...kept } = options;
-    const record: RunRecord = {
-      app: APP,
-      command: 'train',
-      data: options.data ? resolve(options.data) : null,
-      options: { ...kept, ...(options.minutes !== undefined ? { clock: budget.clock } : {}), validateEvery },
-      maxSteps,
-      validateEvery,
-    };
-    writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
-    const fit = await fitInRun({
+    const fit = await fitSeq2SeqInRun({
       cli: CLI,
       out: options.out,
       model,
-      config: base,
-      maxSteps,
-      data: source,
-      ...(validBatches ? { validation: validBatches } : {}),
-      validateEvery,
+      tokenizer,
+      train: trainSet.examples,
+      valid: validSet.examples,
+      describeData:
+        `${trainSet.examples.length} training replies (${trainSet.tooLong} longer than ${options.maxReply} tokens left out), ` +
+        `${validSet.examples.length} validation replies, context: last ${options.turns} turns, ${options.format}`,
+      batch: options.batch,
+      lr: options.lr,
+      steps: options.steps,
+      seed: options.seed,
+      ...(options.validateEvery !== undefined ? { validateEvery: options.validateEvery } : {}),
+      ...(resumed ? { resumed } : {}),
       run,
       budget,
       output,
-      resume: resumed !== undefined,
       quiet: options.quiet,
       progress: options.progress,
+      record: ({ maxSteps, validateEvery }) => {
+        const { output: _o, out: _out, force: _f, quiet: _q, progress: _p, data: _d, prepare: _pr, ...kept } = options;
+        const record: RunRecord = {
+          app: APP,
+          command: 'train',
+          data: options.data ? resolve(options.data) : null,
+          options: { ...kept, ...(options.minutes !== undefined ? { clock: budget.clock } : {}), validateEvery },
+          maxSteps,
+          validateEvery,
+        };
+        writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
+      },
     });
     const seconds = (performance.now() - started) / 1000;
     if (fit.interrupted) {
       return { out: options.out, steps: fit.steps, seconds, interrupted: true, resume: fit.resume, valid: null };
     }
-    const valid = validBatches ? { ...model.evaluate(validBatches), examples: validSet.examples.length } : null;
+    const valid = fit.validation ? { ...model.evaluate(fit.validation), examples: validSet.examples.length } : null;
     const metadata: ChatbotMetadata = {
       app: APP,
       ...settings,

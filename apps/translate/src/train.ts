@@ -3,22 +3,20 @@ import { join, resolve } from 'node:path';
 import {
   buildJointSeq2Seq,
   clockMs,
-  fitInRun,
+  fitSeq2SeqInRun,
   InputError,
   type JointSeq2SeqOptions,
   type Output,
   plainLines,
   RunFolder,
   resumeRun,
-  specialTokenIds,
-  stepsForBudget,
   TimeBudget,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
-import { type Seq2Seq, type Seq2SeqBatch, Seq2SeqBatchSource, seq2seqBatches } from '@seqgen/models';
+import type { Seq2Seq, seq2seqBatches } from '@seqgen/models';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
-import { BEST_CHECKPOINT, LAST_CHECKPOINT, type TrainerConfig } from '@seqgen/trainer';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { loadTranslator, type TranslatorMetadata } from './checkpoint.js';
 import { type PreparedData, type PrepareOptions, prepareData, protectPair, readPrepared } from './prepared-data.js';
@@ -79,13 +77,6 @@ function encodePairs(pairs: readonly Pair[], tokenizer: SeqgenTokenizer, maxLen:
     if (source.length > 0 && source.length <= maxLen && target.length < maxLen) out.push({ source, target });
   }
   return out;
-}
-
-/** Target tokens a batch trains on (its mask's sum: EOS included, padding not). */
-function tokensOf(batch: Seq2SeqBatch): number {
-  let n = 0;
-  for (const m of batch.targetMask) n += m;
-  return n;
 }
 
 /** Ids of source tokens that no training source holds (byte pieces of scripts the data lacks): `translate` warns about them. */
@@ -169,86 +160,55 @@ async function runTraining(
     if (trainPairs.length === 0) {
       throw new InputError(`${data.dir}: no training pair fits --max-len ${options.maxLen}`, data.dir);
     }
-    const ids = specialTokenIds(tokenizer, CLI);
-    const batches = seq2seqBatches(trainPairs, {
-      batchSize: options.batch,
-      bucketByLength: true,
-      shuffle: true,
-      seed: options.seed,
-      ...ids,
-    });
-    const source = new Seq2SeqBatchSource(batches, { shuffle: true, seed: options.seed });
-    const validBatches = validPairs.length > 0 ? seq2seqBatches(validPairs, { batchSize: 64, ...ids }) : undefined;
-    output.info(
-      `${trainPairs.length} training pairs (${data.splits.train.length - trainPairs.length} longer than ${options.maxLen} tokens left out), ` +
-        `${batches.length} batches per epoch; ${validPairs.length} validation pairs; vocabulary ${tokenizer.vocabSize} (joint BPE)`,
-    );
-    const base: TrainerConfig = {
-      optimizer: { type: 'adam', learningRate: options.lr },
-      maxSteps: options.steps,
-      seed: options.seed,
-      clip: { type: 'norm', maxNorm: 5 },
-      preprocessors: { source: tokenizer.toJSON(), target: tokenizer.toJSON() },
-    };
-    let maxSteps = resumed?.maxSteps ?? options.steps;
-    if (!resumed && budget.limited) {
-      // Length buckets make batches differ tenfold in size: size the run by time per target token, from the
-      // same four batches the calibration takes (one warm-up, three timed), not by the time of those steps.
-      const cursor = source.getState();
-      const timed = [source.next(), source.next(), source.next(), source.next()].slice(1);
-      source.setState(cursor);
-      const sized = await stepsForBudget(model, base, source, budget);
-      const perToken = (sized.secondsPerStep * timed.length) / timed.reduce((n, b) => n + tokensOf(b), 0);
-      const meanTokens = batches.reduce((n, b) => n + tokensOf(b), 0) / batches.length;
-      maxSteps = budget.stepsFor(perToken * meanTokens);
-      output.info(
-        `budget ${options.minutes} min (${budget.clock} clock): ~${(perToken * 1000).toFixed(1)} ms per target token, ` +
-          `~${(perToken * meanTokens).toFixed(2)} s for a mean batch → up to ${maxSteps} steps`,
-      );
-    }
-    // Five validations per run: each costs a pass over the validation split, dear on a small budget.
-    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
-    const record: RunRecord = {
-      app: '@seqgen/app-translate',
-      command: 'train',
-      data: options.data ? resolve(options.data) : null,
-      options: {
-        cell: options.cell,
-        attention: options.attention,
-        layers: options.layers,
-        hidden: options.hidden,
-        embedding: options.embedding,
-        bidirectional: options.bidirectional,
-        inputFeeding: options.inputFeeding,
-        dropout: options.dropout,
-        labelSmoothing: options.labelSmoothing,
-        ...(options.minutes !== undefined ? { minutes: options.minutes, clock: budget.clock } : {}),
-        steps: options.steps,
-        batch: options.batch,
-        lr: options.lr,
-        maxLen: options.maxLen,
-        seed: options.seed,
-        validateEvery,
-      },
-      maxSteps,
-      validateEvery,
-    };
-    writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
-    const fit = await fitInRun({
-      cli: 'seqgen-translate',
+    const fit = await fitSeq2SeqInRun({
+      cli: CLI,
       out: options.out,
       model,
-      config: base,
-      maxSteps,
-      data: source,
-      ...(validBatches ? { validation: validBatches } : {}),
-      validateEvery,
+      tokenizer,
+      train: trainPairs,
+      valid: validPairs,
+      describeData:
+        `${trainPairs.length} training pairs (${data.splits.train.length - trainPairs.length} longer than ${options.maxLen} tokens left out), ` +
+        `${validPairs.length} validation pairs, vocabulary ${tokenizer.vocabSize} (joint BPE)`,
+      batch: options.batch,
+      lr: options.lr,
+      steps: options.steps,
+      seed: options.seed,
+      ...(options.validateEvery !== undefined ? { validateEvery: options.validateEvery } : {}),
+      ...(resumed ? { resumed } : {}),
       run,
       budget,
       output,
-      resume: resumed !== undefined,
       quiet: options.quiet,
       progress: options.progress,
+      record: ({ maxSteps, validateEvery }) => {
+        const record: RunRecord = {
+          app: '@seqgen/app-translate',
+          command: 'train',
+          data: options.data ? resolve(options.data) : null,
+          options: {
+            cell: options.cell,
+            attention: options.attention,
+            layers: options.layers,
+            hidden: options.hidden,
+            embedding: options.embedding,
+            bidirectional: options.bidirectional,
+            inputFeeding: options.inputFeeding,
+            dropout: options.dropout,
+            labelSmoothing: options.labelSmoothing,
+            ...(options.minutes !== undefined ? { minutes: options.minutes, clock: budget.clock } : {}),
+            steps: options.steps,
+            batch: options.batch,
+            lr: options.lr,
+            maxLen: options.maxLen,
+            seed: options.seed,
+            validateEvery,
+          },
+          maxSteps,
+          validateEvery,
+        };
+        writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
+      },
     });
     const seconds = (performance.now() - started) / 1000;
     if (fit.interrupted) {
@@ -268,7 +228,7 @@ async function runTraining(
       cpuSeconds: Math.round(clockMs('cpu') / 1000),
       backend: tf.getBackend(),
     };
-    const validation = await validationFigures(model, tokenizer, metadata, validBatches, data.splits.valid);
+    const validation = await validationFigures(model, tokenizer, metadata, fit.validation, data.splits.valid);
     await model.save(run.staging, {
       preprocessors: { source: tokenizer, target: tokenizer },
       metadata: { ...metadata, ...(validation ? { valid: validation } : {}) } as never,

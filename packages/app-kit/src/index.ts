@@ -67,6 +67,8 @@ export type { Seq2SeqCheckpoint, Seq2SeqCheckpointOptions } from './seq2seq-chec
 export { loadSeq2SeqCheckpoint } from './seq2seq-checkpoint.js';
 export type { Seq2SeqModelFlags, Seq2SeqModelSpec } from './seq2seq-options.js';
 export { ATTENTION_CHOICES, addSeq2SeqModelOptions, SEQ2SEQ_MODEL_SETTINGS } from './seq2seq-options.js';
+export type { Seq2SeqRunOptions, Seq2SeqRunResult } from './seq2seq-run.js';
+export { fitSeq2SeqInRun } from './seq2seq-run.js';
 export type { CalibrationOptions, Clock } from './time-budget.js';
 export { CLOCKS, clockMs, secondsPerStep, stepsForBudget, TimeBudget } from './time-budget.js';
 export type { TrainRunSummary } from './train-summary.js';
