@@ -17,6 +17,7 @@ for cfg in "1 1" "1 2" "2 1" "2 2"; do
   tr=$(echo "$out" | sed -n 's/.*train: [0-9.]* ms\/step, \([0-9.]*\) target tokens\/s.*/\1/p')
   be=$(echo "$out" | sed -n 's/.*beam[0-9]*: \([0-9.]*\) sentences\/s.*/\1/p')
   echo "torch threads=$1 OPENBLAS_NUM_THREADS=$2: train ${tr:-?} target tokens/s, beam ${be:-?} sentences/s"
+  echo "$out" | grep -o '[0-9]* CPU ms[/a-z]*' | sed 's/^/  /'
   [ -z "$tr$be" ] && echo "$out" >&2
   # Higher is better for both figures.
   [ -n "$tr" ] && { [ -z "$best_train" ] || awk "BEGIN{exit !($tr > ${best_train%% *})}"; } && best_train="$tr target tokens/s (threads=$1, OPENBLAS_NUM_THREADS=$2)"

@@ -182,12 +182,14 @@ def speed():
     for _ in range(2):
         step()
     t0 = time.perf_counter()
+    c0 = time.process_time()  # CPU seconds of all this process's threads: steadier than wall time on a shared machine
     for _ in range(a.steps):
         step()
     dt = (time.perf_counter() - t0) / a.steps
+    cpu = (time.process_time() - c0) / a.steps
     print(
         f"torch {torch.__version__} seq2seq gru+bahdanau {count_params(m)} params threads={a.threads} "
-        f"train: {dt * 1000:.1f} ms/step, {B * T / dt:.0f} target tokens/s"
+        f"train: {dt * 1000:.1f} ms/step, {B * T / dt:.0f} target tokens/s ({cpu * 1000:.0f} CPU ms/step)"
     )
     m.eval()
     n = a.sentences
@@ -195,11 +197,13 @@ def speed():
     ln = torch.full((n,), S)
     m.beam_search(s[:4], ln[:4], a.beams, 3)  # warm-up
     t0 = time.perf_counter()
+    c0 = time.process_time()
     out = m.beam_search(s, ln, a.beams, a.max_new)
     dt = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     print(
         f"torch beam{a.beams}: {n / dt:.2f} sentences/s ({n} sentences x {a.beams} beams in one batch, "
-        f"{max(len(o) for o in out)} tokens max)"
+        f"{max(len(o) for o in out)} tokens max, {cpu * 1000:.0f} CPU ms)"
     )
 
 

@@ -96,23 +96,30 @@ const trainStep = () => {
 console.log(
   `backend ${backend.active}; GRU ${args.attention} seq2seq, vocab ${V}, embedding ${n('embedding')}, hidden ${n('hidden')}, layers ${n('layers')}, input feeding ${!args['no-input-feeding']}`,
 );
+/** CPU milliseconds of this process (all its threads) since `from`: on a shared machine, steadier than wall time. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
 trainStep(); // warm-up: kernels, buffers
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 for (let i = 0; i < n('steps'); i++) trainStep();
 const trainSeconds = (performance.now() - t0) / 1000;
 const perStep = (trainSeconds / n('steps')) * 1000;
 console.log(
-  `training (batch ${B}, source ${S}, target ${T}): ${perStep.toFixed(0)} ms/step, ${((B * T * n('steps')) / trainSeconds).toFixed(0)} target tokens/s`,
+  `training (batch ${B}, source ${S}, target ${T}): ${perStep.toFixed(0)} ms/step, ${((B * T * n('steps')) / trainSeconds).toFixed(0)} target tokens/s (${(cpuMs(c0) / n('steps')).toFixed(0)} CPU ms/step)`,
 );
 
 const sources = Array.from({ length: n('sentences') }, () => tokens(S));
 // EOS banned by an untrained model's chance: every sentence runs the full --max-new steps, as in the peer.
 await translateBatch(model, sources.slice(0, 2), { numBeams: n('beams'), maxLength: 2 });
 const t1 = performance.now();
+const c1 = process.cpuUsage();
 const out = await translateBatch(model, sources, { numBeams: n('beams'), maxLength: n('max-new') });
 const beamSeconds = (performance.now() - t1) / 1000;
 const generated = out.reduce((s, r) => s + (r.sequences[0]?.tokens.length ?? 0), 0);
 console.log(
-  `beam-${n('beams')} translation of ${sources.length} sentences (≤ ${n('max-new')} new tokens, ${generated} generated): ${(beamSeconds * 1000).toFixed(0)} ms, ${(sources.length / beamSeconds).toFixed(2)} sentences/s`,
+  `beam-${n('beams')} translation of ${sources.length} sentences (≤ ${n('max-new')} new tokens, ${generated} generated): ${(beamSeconds * 1000).toFixed(0)} ms, ${(sources.length / beamSeconds).toFixed(2)} sentences/s (${cpuMs(c1).toFixed(0)} CPU ms)`,
 );
 model.dispose();

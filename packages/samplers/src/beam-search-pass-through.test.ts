@@ -2,6 +2,7 @@ import { type AttentionMemory, initBackend, type ModelConfig, Rng, type Sequence
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamSearchBatch } from './beam-search.js';
+import { GATHER_ROWS } from './gather-rows.js';
 import type { GenerationConfig } from './generation-config.js';
 import type { GenerationResult } from './generation-setup.js';
 import { mapStateTensors } from './model-state.js';
@@ -45,14 +46,17 @@ const V = 9;
 const S = 48;
 const EOS = 0;
 
-/** `GatherV2` kernels run by `fn`, as `[rows in, rows out]` per gathered rank-3 tensor (the memory). */
+/** The kernels that gather state rows: tf.gather's, and gather-rows.ts's row copy on wasm and cpu. */
+const GATHERS = ['GatherV2', GATHER_ROWS];
+
+/** Row gathers run by `fn`, as `[rows in, rows out]` per gathered rank-3 tensor (the memory). */
 async function memoryGathers<T>(fn: () => Promise<T>): Promise<{ result: T; gathers: [number, number][] }> {
   let result: T | undefined;
   const profile = await tf.profile(async () => {
     result = await fn();
   });
   const gathers = profile.kernels
-    .filter((k) => k.name === 'GatherV2' && (k.inputShapes[0] as number[]).length === 3)
+    .filter((k) => GATHERS.includes(k.name) && (k.inputShapes[0] as number[]).length === 3)
     .map((k) => [(k.inputShapes[0] as number[])[0], (k.outputShapes[0] as number[])[0]] as [number, number]);
   return { result: result as T, gathers };
 }

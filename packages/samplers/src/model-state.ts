@@ -1,5 +1,6 @@
 import { type SequenceModel, ShapeError, type SteppedModel } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
+import { gatherRows } from './gather-rows.js';
 
 /**
  * Helpers for carrying a model's recurrent state through decoding. State may
@@ -31,14 +32,15 @@ export function mapStateTensors<State>(state: State, fn: (tensor: tf.Tensor) => 
 }
 
 /**
- * Rows `indices` of every state tensor (`tf.gather` on axis 0): how beam search
+ * Rows `indices` of every state tensor (`tf.gather` on axis 0, by row copies on
+ * wasm and cpu: gather-rows.ts): how beam search
  * makes each surviving beam continue from its parent's state. Returns new
  * tensors; the caller disposes the old state.
  */
 export function gatherState<State>(state: State, indices: readonly number[]): State {
   return tf.tidy(() => {
     const idx = tf.tensor1d(indices as number[], 'int32');
-    return mapStateTensors(state, (t) => tf.gather(t, idx, 0)) as tf.TensorContainer;
+    return mapStateTensors(state, (t) => gatherRows(t, idx)) as tf.TensorContainer;
   }) as State;
 }
 
@@ -60,7 +62,7 @@ export function gatherStateExcept<State>(
     return mapStateTensors(state, (t) => {
       if (keep(t)) return t;
       idx ??= tf.tensor1d(indices as number[], 'int32');
-      const to = tf.gather(t, idx, 0);
+      const to = gatherRows(t, idx);
       gathered?.(t, to);
       return to;
     }) as tf.TensorContainer;

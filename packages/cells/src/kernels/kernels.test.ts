@@ -3,9 +3,13 @@ import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen
 import { maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nativeKernels, setNativeKernels } from '../fused/native-sequence.js';
+import { embeddingLookup } from '../ops/embedding.js';
+import { linear } from '../ops/linear.js';
 import { fastSplit, sumRows } from './fast-split.js';
 import { CPU_THREADS_ENV, cpuHelperCount, cpuThreads } from './gemm-pool.js';
-import { affine, matMul2d } from './matmul.js';
+import { affine, matMul2d, matMul2dT } from './matmul.js';
+import { nativeMatMul } from './native-matmul.js';
 import { saveShared } from './save-shared.js';
 import { swapAxes01 } from './swap-axes.js';
 import { unstackRows } from './unstack-rows.js';
@@ -151,9 +155,15 @@ describe('matMul2d', () => {
     const rng = new Rng(5);
     const a = randomNormal(rng, [70, 300]);
     const b = randomNormal(rng, [300, 513]); // 10.8M multiply-adds, 129 panels (the last one partial)
-    const ours = matMul2d(a, b);
-    expect(await maxAbsDiff(ours, tf.matMul(a, b))).toBeLessThan(1e-4 * Math.sqrt(300));
-    if (tf.getBackend() === 'cpu') expect(cpuHelperCount()).toBe(os.availableParallelism() - 1);
+    // This JavaScript kernel is what runs without @seqgen/native (whose GEMM takes the product where it is loaded).
+    setNativeKernels(false);
+    try {
+      const ours = matMul2d(a, b);
+      expect(await maxAbsDiff(ours, tf.matMul(a, b))).toBeLessThan(1e-4 * Math.sqrt(300));
+      if (tf.getBackend() === 'cpu') expect(cpuHelperCount()).toBe(os.availableParallelism() - 1);
+    } finally {
+      setNativeKernels(true);
+    }
   });
 
   it('reads its thread count from SEQGEN_CPU_THREADS and refuses bad values by name', () => {
@@ -200,5 +210,85 @@ describe('swapAxes01', () => {
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(swapAxes01(v), weights)))(x);
       expect(await maxAbsDiff(g, tf.transpose(weights, perm))).toBe(0);
     }
+  });
+});
+
+/** CI sets SEQGEN_NATIVE_REQUIRED=1: there the native GEMM must run (except where SEQGEN_NATIVE=0 turns it off). */
+const required =
+  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
+
+describe('native matmul (linear and the embedding gradient in @seqgen/native)', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('multiplies with either operand transposed and with a bias as tf.matMul does', async () => {
+    const native = nativeKernels();
+    if (required) expect(native, 'SEQGEN_NATIVE_REQUIRED=1: the addon must be loaded').toBeDefined();
+    const a = randomNormal(new Rng(1), [7, 5]) as tf.Tensor2D;
+    const b = randomNormal(new Rng(2), [5, 9]) as tf.Tensor2D;
+    const bias = randomNormal(new Rng(3), [9]) as tf.Tensor1D;
+    const want = tf.matMul(a, b);
+    const cases: Array<[string, tf.Tensor2D | undefined]> = [
+      ['plain', nativeMatMul(a, b)],
+      ['A stored transposed', nativeMatMul(tf.transpose(a), b, true, false)],
+      ['B stored transposed', nativeMatMul(a, tf.transpose(b), false, true)],
+      ['both', nativeMatMul(tf.transpose(a), tf.transpose(b), true, true)],
+    ];
+    for (const [name, got] of cases) {
+      if (!native) {
+        expect(got, name).toBeUndefined();
+        continue;
+      }
+      expect(got?.shape, name).toEqual([7, 9]);
+      expect(await maxAbsDiff(got as tf.Tensor, want), name).toBeLessThan(1e-5);
+    }
+    const withBias = nativeMatMul(a, b, false, false, bias);
+    if (native) expect(await maxAbsDiff(withBias as tf.Tensor, tf.add(want, bias))).toBeLessThan(1e-5);
+    // Inner sizes that do not match are left to the tfjs path, which throws its own error.
+    expect(nativeMatMul(a, a)).toBeUndefined();
+    expect(() => matMul2dT(a, a, false, false)).toThrow();
+  });
+
+  it('gives linear the same values and gradients as the pure-tfjs path', async () => {
+    const x = randomNormal(new Rng(4), [3, 4, 6]);
+    const kernel = randomNormal(new Rng(5), [6, 8]) as tf.Tensor2D;
+    const bias = randomNormal(new Rng(6), [8]) as tf.Tensor1D;
+    const probe = randomNormal(new Rng(7), [3, 4, 8]);
+    const run = () =>
+      tf.grads((xi: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(linear(xi, k as tf.Tensor2D, b as tf.Tensor1D), probe)),
+      )([x, kernel, bias]);
+    const value = () => linear(x, kernel, bias);
+    const fast = [value(), ...run()];
+    setNativeKernels(false);
+    try {
+      const reference = [value(), ...run()];
+      for (let i = 0; i < fast.length; i++) {
+        expect(await maxAbsDiff(fast[i] as tf.Tensor, reference[i] as tf.Tensor), `output ${i}`).toBeLessThan(1e-5);
+      }
+    } finally {
+      setNativeKernels(true);
+    }
+  });
+
+  it("looks rows up as tf.gather does, and adds each looked-up row's gradient into its id's row: the one-hot product's result, repeated ids summed", async () => {
+    const vocab = 1500; // above the one-hot lookup's limit: a gather forward, the scatter-add gradient
+    const ids = tf.tensor2d([3, 1499, 3, 0, 7, 3, 1499, 42], [2, 4], 'int32');
+    const table = randomNormal(new Rng(8), [vocab, 5]) as tf.Tensor2D;
+    const probe = randomNormal(new Rng(9), [2, 4, 5]);
+    // The forward lookup (whole-row copies on wasm/cpu) is tf.gather's, bit for bit.
+    expect(await embeddingLookup(ids, table).array()).toEqual(await tf.gather(table, ids).array());
+    const [dTable] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(embeddingLookup(ids, t as tf.Tensor2D), probe)))([table]);
+    const oneHot = tf.cast(tf.oneHot(tf.reshape(ids, [-1]) as tf.Tensor1D, vocab), 'float32');
+    const want = tf.matMul(oneHot, tf.reshape(probe, [8, 5]), true, false);
+    expect(dTable?.shape).toEqual([vocab, 5]);
+    expect(await maxAbsDiff(dTable as tf.Tensor, want)).toBeLessThan(1e-5);
+    // Row 3 was looked up three times: its gradient is the sum of three probe rows.
+    const rows = (await probe.reshape([8, 5]).array()) as number[][];
+    const row3 = ((await (dTable as tf.Tensor).array()) as number[][])[3] as number[];
+    row3.forEach((v, k) => {
+      expect(v).toBeCloseTo((rows[0]?.[k] ?? 0) + (rows[2]?.[k] ?? 0) + (rows[5]?.[k] ?? 0), 5);
+    });
   });
 });

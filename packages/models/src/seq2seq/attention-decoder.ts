@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkFloatShape, checkTokenIds } from '../input-checks.js';
 import { variableFrom } from '../variable-from.js';
 import { cellStep, inputGates, type LayerWeights } from './decoder-cell-step.js';
+import { type AdditiveAttentionStep, fusedAdditiveAttention } from './fused-additive-attention.js';
 import {
   type AttentionDecoderShape,
   attentionDecoderWeightShapes,
@@ -24,6 +25,14 @@ import {
 } from './seq2seq-config.js';
 
 const NAME = 'AttentionDecoder';
+
+/** Whether Bahdanau steps use the fused op where it applies (tests turn it off to compare with the composed path). */
+let fusedAttention = true;
+
+/** Turns the fused Bahdanau step off or on for this process (tests and benchmarks compare both paths). */
+export function setFusedAttention(on: boolean): void {
+  fusedAttention = on;
+}
 
 /**
  * What an attention decoder decodes from: the memory it attends over (encoder
@@ -481,13 +490,10 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
   ): { attentional: tf.Tensor2D; state: AttentionDecoderState } {
     const h = layers[layers.length - (this.shape.cell === 'lstm' ? 2 : 1)] as tf.Tensor2D;
     if (!this.attention) return { attentional: h, state: { layers } };
-    const weights = this.scoreStep(h, state);
-    // Σ_s w[b, s]·memory[b, s, :]. Decoding: one batched matmul. Training: a product and a sum, because the
-    // batched matmul's gradient runs transposed products, slow on wasm (and the sum over S is cheap at training sizes).
-    const memory = state.memory as tf.Tensor3D;
-    const context = taped
-      ? tf.sum(tf.mul(tf.expandDims(weights, 2), memory), 1)
-      : tf.squeeze(tf.matMul(tf.expandDims(weights, 1), memory), [1]);
+    // The fused step pays off where a gradient follows (its backward is the big win); decoding keeps the tfjs ops,
+    // faster than this JavaScript loop at beam-search sizes.
+    const fused = taped && tf.engine().isTapeOn() ? this.fusedAttendStep(h, state) : undefined;
+    const { weights, context } = fused ?? this.composedAttendStep(h, state, taped);
     let attentional = tf.tanh(
       linear(tf.concat([h, context], 1), this.own['combine/kernel'] as tf.Tensor2D),
     ) as tf.Tensor2D;
@@ -501,6 +507,37 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
     if (state.keys) next.keys = state.keys;
     if (state.feed) next.feed = attentional;
     return { attentional, state: next };
+  }
+
+  /**
+   * Bahdanau's score, masked softmax and context in one op each way where the
+   * backend keeps tensors in this process (fused-additive-attention.ts);
+   * undefined for the other scores and backends.
+   */
+  private fusedAttendStep(h: tf.Tensor2D, state: AttentionDecoderState): AdditiveAttentionStep | undefined {
+    if (this.shape.attention !== 'bahdanau' || !fusedAttention) return undefined;
+    const v = this.attention?.variables ?? {};
+    const q = linear(h, v.queryKernel as tf.Tensor2D) as tf.Tensor2D;
+    const vector = tf.reshape(v.scoreVector as tf.Tensor2D, [-1]) as tf.Tensor1D;
+    return fusedAdditiveAttention(
+      state.keys as tf.Tensor3D,
+      q,
+      vector,
+      state.mask as tf.Tensor2D,
+      state.memory as tf.Tensor3D,
+    );
+  }
+
+  /** The attention weights and context of one step from tfjs ops (every backend, every score). */
+  private composedAttendStep(h: tf.Tensor2D, state: AttentionDecoderState, taped: boolean): AdditiveAttentionStep {
+    const weights = this.scoreStep(h, state);
+    // Σ_s w[b, s]·memory[b, s, :]. Decoding: one batched matmul. Training: a product and a sum, because the
+    // batched matmul's gradient runs transposed products, slow on wasm (and the sum over S is cheap at training sizes).
+    const memory = state.memory as tf.Tensor3D;
+    const context = taped
+      ? (tf.sum(tf.mul(tf.expandDims(weights, 2), memory), 1) as tf.Tensor2D)
+      : (tf.squeeze(tf.matMul(tf.expandDims(weights, 1), memory), [1]) as tf.Tensor2D);
+    return { weights, context };
   }
 
   /** Layer `l`'s weights in the stack. */

@@ -20,6 +20,7 @@ import { loadLimits } from '../load-limits.js';
 import { checkModelType } from '../model-type.js';
 import { variableFrom } from '../variable-from.js';
 import { AttentionDecoder, type AttentionDecoderState, type Seq2SeqCondition } from './attention-decoder.js';
+import { fusedCrossEntropy } from './fused-cross-entropy.js';
 import type { Seq2SeqBatch } from './seq2seq-batches.js';
 import {
   bridgeParts,
@@ -371,9 +372,23 @@ export function disposeCondition(condition: Seq2SeqCondition): void {
  * Mean over counted positions of (1−ε)·(−log p(target)) + ε·mean_v(−log p(v)):
  * label smoothing (Szegedy et al. 2016) with the one-hot product, not gather
  * (whose gradient the wasm backend lacks); ε = 0 is plain cross-entropy.
- * Returns the sum when `tokens` is 1 (evaluation accumulates sums).
+ * Returns the sum when `tokens` is 1 (evaluation accumulates sums). One pass
+ * over the rows each way on wasm and cpu (fused-cross-entropy.ts).
  */
 function smoothedCrossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  mask: tf.Tensor,
+  tokens: number,
+  epsilon: number,
+): tf.Scalar {
+  const fused = fusedCrossEntropy(logits, targets, mask, tokens, epsilon);
+  if (fused) return fused;
+  return composedCrossEntropy(logits, targets, mask, tokens, epsilon);
+}
+
+/** {@link smoothedCrossEntropy} from tfjs ops: every backend (and the reference of the fused one's tests). */
+export function composedCrossEntropy(
   logits: tf.Tensor,
   targets: tf.Tensor,
   mask: tf.Tensor,
