@@ -1,4 +1,5 @@
 export { isCheckpointDir, resolveCheckpoint, resumableCheckpoint } from './checkpoint-path.js';
+export { CyclingBatches } from './cycling-batches.js';
 export type { ExitCodeName } from './errors.js';
 export {
   AppError,

@@ -166,7 +166,11 @@ export function readRunInfo(dir: string, flag = '--resume'): Record<string, unkn
  * Writes one output file (a report, generated text) the same way: refused if
  * `path` exists unless `force`, written beside it first and renamed into place.
  */
-export function writeOutputFile(path: string, content: string, options: { force?: boolean; flag?: string } = {}): void {
+export function writeOutputFile(
+  path: string,
+  content: string | Uint8Array,
+  options: { force?: boolean; flag?: string } = {},
+): void {
   const flag = options.flag ?? '--out';
   if (existsSync(path)) {
     if (statSync(path).isDirectory())

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertChromiumPresent, CHROMIUM_LAUNCH_ARGS, CHROMIUM_PATH, skipWithoutChromium } from '@seqgen/test-utils';

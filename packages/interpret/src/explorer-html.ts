@@ -1,5 +1,5 @@
 import { ShapeError } from '@seqgen/core';
-import { type SequenceTrace, unitName } from './sequence-trace.js';
+import { type StepTrace, unitName } from './sequence-trace.js';
 
 /** One unit's activation per position, under a display name. */
 export type ExplorerUnit = {
@@ -67,10 +67,7 @@ export type ExplorerData = {
  * Every unit of the chosen quantities of a trace as explorer units
  * (`L{layer} {quantity} {unit}`), default the cell and hidden states.
  */
-export function explorerUnitsFromTrace(
-  trace: SequenceTrace,
-  quantities: readonly string[] = ['c', 'h'],
-): ExplorerUnit[] {
+export function explorerUnitsFromTrace(trace: StepTrace, quantities: readonly string[] = ['c', 'h']): ExplorerUnit[] {
   const units: ExplorerUnit[] = [];
   trace.layers.forEach((layer, l) => {
     for (const quantity of quantities) {

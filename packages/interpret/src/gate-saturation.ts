@@ -1,5 +1,5 @@
 import { ConfigError } from '@seqgen/core';
-import type { SequenceTrace } from './sequence-trace.js';
+import type { StepTrace } from './sequence-trace.js';
 
 /** Sigmoid gates by cell type: the ones whose saturation is measured. */
 const SIGMOID_GATES: Record<string, readonly string[]> = { lstm: ['i', 'f', 'o'], gru: ['r', 'z'] };
@@ -33,7 +33,7 @@ export type GateSaturationOptions = {
  * above `high` (Karpathy et al. 2015, figure 3). Layers whose cell has no
  * gates (vanilla RNN) give none.
  */
-export function gateSaturation(trace: SequenceTrace, options: GateSaturationOptions = {}): GateSaturation[] {
+export function gateSaturation(trace: StepTrace, options: GateSaturationOptions = {}): GateSaturation[] {
   const low = options.low ?? 0.1;
   const high = options.high ?? 0.9;
   if (!(low >= 0 && low < high && high <= 1)) {

@@ -1,6 +1,6 @@
 import { assertPositiveInteger, ConfigError, ShapeError } from '@seqgen/core';
 import { pearson } from './correlation.js';
-import type { SequenceTrace, UnitRef } from './sequence-trace.js';
+import type { StepTrace, UnitRef } from './sequence-trace.js';
 
 /** A unit and its Pearson correlation with a feature. */
 export type UnitCorrelation = UnitRef & {
@@ -25,7 +25,7 @@ export type RankUnitsOptions = {
  * length is not the trace's step count is a ShapeError.
  */
 export function rankUnits(
-  trace: SequenceTrace,
+  trace: StepTrace,
   feature: ArrayLike<number>,
   options: RankUnitsOptions = {},
 ): UnitCorrelation[] {
@@ -56,12 +56,7 @@ export function rankUnits(
 }
 
 /** Throws a ShapeError unless `feature` has one finite number per traced step. */
-export function checkFeature(
-  trace: SequenceTrace,
-  feature: ArrayLike<number>,
-  argument: string,
-  context: string,
-): void {
+export function checkFeature(trace: StepTrace, feature: ArrayLike<number>, argument: string, context: string): void {
   if (feature === null || typeof feature !== 'object' || typeof feature.length !== 'number') {
     throw new ShapeError(argument, `an array of ${trace.steps} numbers (one per step)`, typeof feature, context);
   }

@@ -2,13 +2,19 @@ import { ConfigError, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { checkIds, nextTokenLogProbs, type TraceableLanguageModel } from './trace-language-model.js';
 
-/** A language model whose units can be ablated: its config and named weights. */
-export type AblatableLanguageModel = TraceableLanguageModel & {
+/**
+ * What zeroing units reads of a model: its config and named weights, as
+ * `RecurrentLanguageModel` and `ConditionedLanguageModel` hold them.
+ */
+export type AblatableWeights = {
   /** Cell, layer count and projection, as `RecurrentLanguageModel.config` holds them. */
   readonly config: AblatableModelConfig;
   /** Weights by name: `rnn/layers.{l}/recurrentKernel`, `rnn/layers.{l}/kernel`, `output/kernel`. */
   readonly variables: Record<string, tf.Variable>;
 };
+
+/** A language model whose units can be ablated: its config and named weights. */
+export type AblatableLanguageModel = TraceableLanguageModel & AblatableWeights;
 
 /** What ablation reads of a model's config. */
 export type AblatableModelConfig = {
@@ -41,7 +47,7 @@ export type AblatedUnits = {
  * are LSTM projections and a tied output head (whose rows are the input
  * embedding). Units out of range are a ShapeError.
  */
-export function withUnitsZeroed<T>(model: AblatableLanguageModel, ablated: AblatedUnits, fn: () => T): T {
+export function withUnitsZeroed<T>(model: AblatableWeights, ablated: AblatedUnits, fn: () => T): T {
   const context = 'withUnitsZeroed';
   const c = model.config ?? {};
   if (c.cell !== 'lstm' && c.cell !== 'rnn') {
@@ -149,8 +155,18 @@ export function ablationEffect(
       const logits = model.forward(tf.tensor2d(tokens, [1, tokens.length], 'int32')).logits;
       return nextTokenLogProbs(logits, tokens);
     });
-  const intact = losses();
-  const zeroed = withUnitsZeroed(model, ablated, losses);
+  return compareLosses(losses(), withUnitsZeroed(model, ablated, losses), holds);
+}
+
+/**
+ * The {@link AblationEffect} of next-token log-probabilities `intact` and
+ * `zeroed` (one per prediction), split by `holds` at the position read.
+ */
+export function compareLosses(
+  intact: Float32Array,
+  zeroed: Float32Array,
+  holds: ArrayLike<number | boolean>,
+): AblationEffect {
   const split = (logProbs: Float32Array) => {
     let sumHolds = 0;
     let nHolds = 0;

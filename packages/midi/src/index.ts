@@ -12,6 +12,8 @@ export {
   parseChordSymbol,
   parseChordSymbols,
 } from './chord-symbols.js';
+export type { ProgressionTimelineOptions } from './event-chords.js';
+export { chordAt, chordTimeline, eventChords, performanceEventTimes, progressionTimeline } from './event-chords.js';
 export type { ChordInferenceOptions } from './infer-chords.js';
 export { chordTrack, inferChords } from './infer-chords.js';
 export type { MelodyEncodingOptions } from './melody-encoding.js';
@@ -22,9 +24,11 @@ export type { MusicStatistics } from './music-statistics.js';
 export { estimateKey, histogramDistance, musicStatistics } from './music-statistics.js';
 export type { MusicalKey } from './musical-key.js';
 export { keyName, parseKey, scalePitchClasses } from './musical-key.js';
+export { noteDensityProcessor } from './note-density.js';
 export type { ChordAnnotation, Note, NoteSequence, TempoChange, TimeSignatureChange } from './note-sequence.js';
 export { assertNoteSequence, DEFAULT_QPM } from './note-sequence.js';
 export type {
+  PerformanceDecodeOptions,
   PerformanceEncodingOptions,
   PerformanceEvent,
   PerformanceNoteEvent,
@@ -32,6 +36,8 @@ export type {
   PerformanceVelocityEvent,
 } from './performance-encoding.js';
 export { PerformanceEncoding } from './performance-encoding.js';
+export type { PianoRollOptions, RgbaImage } from './piano-roll.js';
+export { pianoRollImage } from './piano-roll.js';
 export type {
   QuantizedChordAnnotation,
   QuantizedNote,
@@ -43,5 +49,7 @@ export type { MidiReadOptions } from './read-midi.js';
 export { DEFAULT_MAX_MIDI_BYTES, DEFAULT_MAX_MIDI_EVENTS, readMidi, readMidiFile } from './read-midi.js';
 export type { MidiCodec } from './register-midi-codecs.js';
 export { midiCodecFromJSON, registerMidiCodecs } from './register-midi-codecs.js';
+export type { RenderWavOptions } from './render-wav.js';
+export { DEFAULT_SOUND_FONT, renderWav } from './render-wav.js';
 export type { MidiWriteOptions } from './write-midi.js';
 export { writeMidi } from './write-midi.js';

@@ -8,13 +8,15 @@ export type MidiFailure =
   | 'truncated'
   | 'corrupt'
   | 'unsupported-format'
-  | 'too-many-events';
+  | 'too-many-events'
+  | 'synthesizer';
 
 /**
  * A Standard MIDI File was missing, too large, truncated, malformed or of an
  * unsupported format, or a sequence would encode to more events than allowed.
  * `source` names the file (or the name the caller gave the bytes, or the
- * argument), `offset` the byte offset in the file when one is known; the code
+ * argument), `offset` the byte offset in the file when one is known; reason
+ * `synthesizer`: rendering audio failed (no `fluidsynth`, no sound font). The code
  * is `ERR_MIDI_<REASON>`.
  */
 export class MidiError extends SeqgenError {

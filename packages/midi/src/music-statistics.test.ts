@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedPerformanceEvents } from './allowed-events.js';
 import { estimateKey, histogramDistance, musicStatistics } from './music-statistics.js';
 import { keyName, parseKey, scalePitchClasses } from './musical-key.js';
+import { noteDensityProcessor } from './note-density.js';
 import { PerformanceEncoding } from './performance-encoding.js';
 import { note, sequence } from './test-fixtures/sequences.js';
 
@@ -54,5 +55,38 @@ describe('allowedPerformanceEvents', () => {
     expect(onsets.slice(0, 3)).toEqual([48, 50, 52]);
     expect(allowed.slice(128).every(Boolean)).toBe(true);
     expect(() => allowedPerformanceEvents(encoding, { minPitch: 90, maxPitch: 80 })).toThrow(ConfigError);
+  });
+});
+
+describe('allowedPerformanceEvents with pitch classes', () => {
+  it('keeps onsets of the listed pitch classes only (a pentatonic scale), with the key when both are given', () => {
+    const encoding = new PerformanceEncoding();
+    const pentatonic = [0, 2, 4, 7, 9];
+    const allowed = allowedPerformanceEvents(encoding, { pitchClasses: pentatonic, minPitch: 60, maxPitch: 71 });
+    expect(allowed.slice(0, 128).flatMap((ok, p) => (ok ? [p] : []))).toEqual([60, 62, 64, 67, 69]);
+    const both = allowedPerformanceEvents(encoding, {
+      pitchClasses: [0, 1, 2],
+      key: parseKey('C'),
+      minPitch: 60,
+      maxPitch: 71,
+    });
+    expect(both.slice(0, 128).flatMap((ok, p) => (ok ? [p] : []))).toEqual([60, 62]);
+    expect(() => allowedPerformanceEvents(encoding, { pitchClasses: [12] })).toThrow(/pitchClasses/);
+    expect(() => allowedPerformanceEvents(encoding, { pitchClasses: [] })).toThrow(ConfigError);
+  });
+});
+
+describe('noteDensityProcessor', () => {
+  it('scales the odds of every onset against every other event by the density', () => {
+    const encoding = new PerformanceEncoding();
+    const logits = new Float32Array(encoding.vocabSize).fill(0.5);
+    noteDensityProcessor(encoding, 2).process(logits);
+    expect(logits[60]).toBeCloseTo(0.5 + Math.log(2), 6);
+    expect(logits[128 + 60]).toBe(0.5);
+    expect(logits[encoding.id({ type: 'time-shift', steps: 10 })]).toBe(0.5);
+    const same = new Float32Array(4).fill(1);
+    noteDensityProcessor(encoding, 1).process(same);
+    expect(Array.from(same)).toEqual([1, 1, 1, 1]);
+    expect(() => noteDensityProcessor(encoding, 0)).toThrow(ConfigError);
   });
 });

@@ -93,6 +93,23 @@ describe('PerformanceEncoding', () => {
     expect(() => encoding.encode({ notes: [] } as never)).toThrow(/sequence\.tempos must be an array/);
   });
 
+  it('caps decoded notes at maxNoteSeconds (a forgotten release), leaving shorter notes as they are', () => {
+    // 60 on, 2 s, 62 on, 0.1 s, 62 off: 60 is never released.
+    const ids = [60, 256 + 99, 256 + 99, 62, 256 + 9, 128 + 62];
+    const span = (o?: { maxNoteSeconds: number }) =>
+      encoding.decode(ids, o).notes.map((n) => [n.pitch, n.start, Number(n.end.toFixed(6))]);
+    expect(span()).toEqual([
+      [60, 0, 2.1],
+      [62, 2, 2.1],
+    ]);
+    expect(span({ maxNoteSeconds: 0.5 })).toEqual([
+      [60, 0, 0.5],
+      [62, 2, 2.1],
+    ]);
+    expect(() => encoding.decode(ids, { maxNoteSeconds: 0 })).toThrow(ConfigError);
+    expect(() => encoding.decode(ids, { maxNoteSeconds: Number.NaN })).toThrow(/maxNoteSeconds/);
+  });
+
   it('refuses a sequence that would encode to more than maxEvents events, before encoding it', () => {
     const far = sequence([note(60, 0, 1), note(61, 1e9, 1e9 + 1)]);
     const e = (() => {

@@ -48,6 +48,12 @@ export type PerformanceVelocityEvent = {
   bin: number;
 };
 
+/** Options of {@link PerformanceEncoding.decode}. */
+export type PerformanceDecodeOptions = {
+  /** Longest a decoded note may sound, in seconds (default: no limit, so encode → decode keeps every note). */
+  maxNoteSeconds?: number;
+};
+
 /** One decoded event of the performance vocabulary. */
 export type PerformanceEvent = PerformanceNoteEvent | PerformanceShiftEvent | PerformanceVelocityEvent;
 
@@ -238,11 +244,18 @@ export class PerformanceEncoding implements DiscreteCodec<NoteSequence> {
    * The sequence a stream of event ids plays (tempo 120, one track, program
    * 0). A release pairs with the earliest sounding onset of its pitch; a
    * release with none is ignored; a note still sounding at the end ends
-   * there (one step after its onset at least). An id outside the vocabulary
-   * is a `TokenizerError`.
+   * there (one step after its onset at least). With `maxNoteSeconds`, a
+   * note that would sound longer ends that long after its onset (a model
+   * that forgets a release would otherwise hold the note to the end; Magenta's
+   * performance generator caps notes at 5 s the same way, though it drops
+   * them). An id outside the vocabulary is a `TokenizerError`.
    */
-  decode(ids: readonly number[]): NoteSequence {
+  decode(ids: readonly number[], options: PerformanceDecodeOptions = {}): NoteSequence {
     if (!Array.isArray(ids)) throw new TokenizerError('invalid-input', `event ids must be an array, got ${typeof ids}`);
+    const maxNote = options.maxNoteSeconds;
+    if (maxNote !== undefined && !(Number.isFinite(maxNote) && maxNote > 0)) {
+      throw new ConfigError('maxNoteSeconds', `must be a positive number of seconds, got ${maxNote}`);
+    }
     ids.forEach((id, i) => {
       this.checkId(id, i);
     });
@@ -276,6 +289,7 @@ export class PerformanceEncoding implements DiscreteCodec<NoteSequence> {
       }
     }
     for (const [pitch, queue] of open) for (const on of queue) add(pitch, on, Math.max(step, on.step + 1));
+    if (maxNote !== undefined) for (const n of notes) n.end = Math.min(n.end, n.start + maxNote);
     notes.sort(compareNotes);
     const totalTime = notes.reduce((t, n) => Math.max(t, n.end), step / this.stepsPerSecond);
     return { notes, tempos: [{ time: 0, qpm: DEFAULT_QPM }], timeSignatures: [], chords: [], totalTime };

@@ -1,3 +1,19 @@
+export { attentionPenalty } from './captioner/attention-penalty.js';
+export type { CaptionBatch, CaptionBatchOptions, CaptionedImages } from './captioner/caption-batches.js';
+export { CaptionBatchSource, captionBatches } from './captioner/caption-batches.js';
+export type { Caption, CaptionOptions } from './captioner/caption-images.js';
+export { captionImages } from './captioner/caption-images.js';
+export type { CaptionScores } from './captioner/caption-metrics.js';
+export { captionBleu, captionScores, captionWords, ciderD } from './captioner/caption-metrics.js';
+export type {
+  CaptionerEvaluation,
+  CaptionerLossContext,
+  CaptionerLossResult,
+  LoadedCaptioner,
+} from './captioner/captioner.js';
+export { Captioner } from './captioner/captioner.js';
+export type { CaptionerConfig, CaptionerEncoderConfig, CaptionerOptions } from './captioner/captioner-config.js';
+export { CAPTIONER_TYPE, DEFAULT_CAPTIONER_CONFIG, resolveCaptionerConfig } from './captioner/captioner-config.js';
 export type { AnyCodec, CheckpointableModel, LoadedModel, SaveModelOptions, WeightShapesOf } from './checkpoint-io.js';
 export { encodeModel, loadModel, saveModel } from './checkpoint-io.js';
 export type {
@@ -24,9 +40,13 @@ export {
   DEFAULT_CONDITIONED_LM_CONFIG,
   resolveConditionedLMConfig,
 } from './conditioned-lm/conditioned-lm-config.js';
+export type { ConditionSchedule, ScheduledConditionState } from './conditioned-lm/scheduled-condition-model.js';
+export { ScheduledConditionModel } from './conditioned-lm/scheduled-condition-model.js';
 export type { ExtrapolationOptions } from './forecaster/baselines.js';
 export { copyLastFrame, linearExtrapolation } from './forecaster/baselines.js';
 export type {
+  ForecasterForwardOptions,
+  ForecasterForwardResult,
   ForecasterLossContext,
   ForecasterLossResult,
   ForecasterState,
@@ -113,6 +133,7 @@ export type {
   SynthesizeOptions,
   TacotronCondition,
   TacotronEvaluation,
+  TacotronForwardOptions,
   TacotronForwardResult,
   TacotronLossContext,
   TacotronLossResult,
@@ -123,3 +144,19 @@ export type { TacotronBatch, TacotronBatchOptions, TacotronUtterance } from './t
 export { TacotronBatchSource, tacotronBatches } from './tacotron/tacotron-batches.js';
 export type { TacotronConfig, TacotronMelLoss, TacotronOptions } from './tacotron/tacotron-config.js';
 export { DEFAULT_TACOTRON_CONFIG, resolveTacotronConfig, TACOTRON_TYPE } from './tacotron/tacotron-config.js';
+export type { ClipFeatureBatch } from './video-classifier/clip-feature-batch.js';
+export type { KeyframeMatch, KeyframeScoreOptions } from './video-classifier/keyframes.js';
+export { keyframeScores, matchKeyframes, selectKeyframes } from './video-classifier/keyframes.js';
+export type { VideoClassifierEvaluation, VideoClassifierLossResult } from './video-classifier/video-classifier.js';
+export { VideoClassifier } from './video-classifier/video-classifier.js';
+export type {
+  VideoClassifierConfig,
+  VideoClassifierLimits,
+  VideoClassifierOptions,
+  VideoClassifierTemporal,
+} from './video-classifier/video-classifier-config.js';
+export {
+  DEFAULT_VIDEO_CLASSIFIER_LIMITS,
+  resolveVideoClassifierConfig,
+  VIDEO_CLASSIFIER_TYPE,
+} from './video-classifier/video-classifier-config.js';

@@ -11,6 +11,8 @@ import {
   registeredConfigTypes,
   unregisterConfigType,
 } from '@seqgen/core';
+import { Captioner } from './captioner/captioner.js';
+import { CAPTIONER_TYPE } from './captioner/captioner-config.js';
 import {
   type CheckpointableModel,
   describeSource,
@@ -28,6 +30,8 @@ import { Seq2Seq } from './seq2seq/seq2seq.js';
 import { SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
 import { Tacotron } from './tacotron/tacotron.js';
 import { TACOTRON_TYPE } from './tacotron/tacotron-config.js';
+import { VideoClassifier } from './video-classifier/video-classifier.js';
+import { VIDEO_CLASSIFIER_TYPE } from './video-classifier/video-classifier-config.js';
 
 /**
  * Models live in core's one registry under kind `model`; the functions here
@@ -61,9 +65,17 @@ const BUILTIN: Record<string, ModelSpec> = {
     factory: (config) => ConvLstmForecaster.fromConfig(config),
     weightShapes: (config) => ConvLstmForecaster.weightShapes(config),
   },
+  [CAPTIONER_TYPE]: {
+    factory: (config) => Captioner.fromConfig(config),
+    weightShapes: (config) => Captioner.weightShapes(config),
+  },
   [TACOTRON_TYPE]: {
     factory: (config) => Tacotron.fromConfig(config),
     weightShapes: (config) => Tacotron.weightShapes(config),
+  },
+  [VIDEO_CLASSIFIER_TYPE]: {
+    factory: (config) => VideoClassifier.fromConfig(config),
+    weightShapes: (config) => VideoClassifier.weightShapes(config),
   },
 };
 
@@ -75,7 +87,7 @@ const BUILTIN: Record<string, ModelSpec> = {
  */
 const WEIGHT_SHAPES = new Map<string, (config: ModelConfig) => Record<string, number[]>>();
 
-/** Registers this package's models (`recurrent-lm`, `conditioned-lm`, `seq2seq`, `conv-lstm-forecaster`) under kind `model`; idempotent, and leaves a replaced type alone. */
+/** Registers this package's models (`recurrent-lm`, `conditioned-lm`, `seq2seq`, `conv-lstm-forecaster`, `tacotron`, `video-classifier`) under kind `model`; idempotent, and leaves a replaced type alone. */
 export function registerBuiltinModels(): void {
   for (const [type, spec] of Object.entries(BUILTIN)) {
     if (!isRegisteredConfigType('model', type)) {

@@ -1,5 +1,24 @@
 // Moved to @seqgen/core (initBackend registers them); re-exported for code written against 0.1.
 export { registerWasmConvKernels } from '@seqgen/core';
+export type {
+  HeldOutCombination,
+  Scene,
+  SceneLayout,
+  SceneObject,
+  SceneObjectKind,
+  SceneSplit,
+} from './caption-scene.js';
+export {
+  DEFAULT_HELD_OUT,
+  randomScene,
+  SCENE_CELL_SIZE,
+  SCENE_CELLS,
+  SCENE_OBJECT_KINDS,
+  SCENE_SIZE,
+  showsHeldOut,
+} from './caption-scene.js';
+export type { CaptionScenes, ComposeScenesOptions } from './caption-scenes.js';
+export { composeCaptionScenes, sceneImage } from './caption-scenes.js';
 export type { CaptionDatasetOptions, CaptionedImage } from './captioned-image.js';
 export { loadCaptionedImage } from './captioned-image.js';
 export { parseCocoCaptions, readCocoCaptions } from './coco-captions.js';
@@ -43,5 +62,8 @@ export {
   pretrainedCheckpointPath,
 } from './pretrained.js';
 export { resizeImage } from './resize-image.js';
+export { sceneCaptions, sceneCaptionWords } from './scene-captions.js';
+export type { SceneSourceOptions, SceneSources } from './scene-sources.js';
+export { loadSceneSources, sceneSourcesOf } from './scene-sources.js';
 export type { VisionDataFailure } from './vision-data-error.js';
 export { VisionDataError } from './vision-data-error.js';

@@ -63,6 +63,12 @@ export type ConditionedForwardOptions = {
   rng?: Rng;
   /** float32 `[B, T]`, 1 where the target counts (`sequenceLoss` only; default: all). */
   mask?: tf.Tensor2D;
+  /** `forward` only: also return every layer's per-step gates and states (the cells' step loop; off, the fused kernels run as before). */
+  trace?: boolean;
+  /** `forward` only: run on these token embeddings `[B, T, embeddingSize]` instead of looking `ids` up (saliency differentiates through them). */
+  inputEmbeddings?: tf.Tensor3D;
+  /** `forward` only: run on these conditioning embeddings `[B, T, conditionEmbeddingSize]` instead of looking `conditions` up. */
+  conditionEmbeddings?: tf.Tensor3D;
 };
 
 /** What `forward` returns: logits at every position and the final recurrent state. */
@@ -71,6 +77,8 @@ export type ConditionedForwardResult = {
   logits: tf.Tensor3D;
   /** Recurrent state after the last step: carry it into the next chunk (truncated BPTT). */
   state: LMState;
+  /** With `trace: true`: per layer, each traced quantity (`lstm`: `i f g o c h`) `[B, T, size]`. */
+  trace?: Array<Record<string, tf.Tensor3D>>;
 };
 
 const NAME = 'ConditionedLanguageModel';
@@ -373,6 +381,12 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
       : undefined;
     const training = options.training ?? false;
     const rng = options.rng ?? this.rng;
+    if (options.inputEmbeddings !== undefined) {
+      checkFloatShape(options.inputEmbeddings, 'inputEmbeddings', [B, T, c.embeddingSize], context);
+    }
+    if (options.conditionEmbeddings !== undefined) {
+      checkFloatShape(options.conditionEmbeddings, 'conditionEmbeddings', [B, T, c.conditionEmbeddingSize], context);
+    }
     return tf.tidy(() => {
       const table =
         training && c.embeddingDropout > 0
@@ -380,8 +394,8 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
           : this.embedding;
       const x = tf.concat(
         [
-          embeddingLookup(ids, table as tf.Tensor2D),
-          embeddingLookup(conditions, this.conditionEmbedding as tf.Tensor2D),
+          options.inputEmbeddings ?? embeddingLookup(ids, table as tf.Tensor2D),
+          options.conditionEmbeddings ?? embeddingLookup(conditions, this.conditionEmbedding as tf.Tensor2D),
         ],
         2,
       );
@@ -389,10 +403,16 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
         ...(initial ? { initialState: initial } : {}),
         ...(options.resets ? { resets: options.resets } : {}),
         training,
+        ...(options.trace ? { trace: true } : {}),
       });
       let hidden = res.output;
       if (training && c.outputDropout > 0) hidden = sequenceDropout(hidden, c.outputDropout, rng);
-      return { logits: this.project(hidden) as tf.Tensor3D, state: (res.states ?? []).flat() };
+      const result: ConditionedForwardResult = {
+        logits: this.project(hidden) as tf.Tensor3D,
+        state: (res.states ?? []).flat(),
+      };
+      if (res.trace) result.trace = res.trace;
+      return result;
     });
   }
 

@@ -54,6 +54,23 @@ export type ForecasterLossResult = {
   tokens: number;
 };
 
+/** Options of {@link ConvLstmForecaster.forward}. */
+export type ForecasterForwardOptions = {
+  /** Also return every layer's per-step gates and state maps (the cells' trace; default false). */
+  trace?: boolean;
+};
+
+/** What {@link ConvLstmForecaster.forward} returns. */
+export type ForecasterForwardResult = {
+  /** Prediction t is the model's next frame after reading frames 0 … t: `[B, T, H, W, C]`. */
+  predictions: tf.Tensor5D;
+  /**
+   * With `trace: true`: per layer, `i f g o c h` per step as maps on the
+   * patch grid, each `[B, T, H/patchSize, W/patchSize, hiddenChannels[l]]`.
+   */
+  trace?: Array<Record<string, tf.Tensor5D>>;
+};
+
 /**
  * The ConvLSTM encoder–forecaster of Shi et al. (2015), in the form OpenSTL
  * runs on Moving MNIST: frames go through a space-to-depth patch reshape, a
@@ -222,6 +239,25 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
   }
 
   /**
+   * Teacher-forced pass over known frames `[B, T, H, W, C]` (T ≥ 1): the
+   * next-frame prediction after each frame, and with `trace: true` every
+   * layer's gates and cell/hidden maps per step (`@seqgen/interpret` reads
+   * them). Differentiable with respect to `frames` (saliency). The caller
+   * disposes the result.
+   */
+  forward(frames: tf.Tensor5D, options: ForecasterForwardOptions = {}): ForecasterForwardResult {
+    this.assertLive();
+    checkFramesTensor(frames, 'frames', this.config, 1, `${NAME}.forward`);
+    const [B] = frames.shape;
+    return tf.tidy(() => {
+      const read = this.readContext(this.patched(frames), this.initialState(B), options.trace === true);
+      const result: ForecasterForwardResult = { predictions: this.unpatched(this.applyHead(read.output)) };
+      if (read.trace) result.trace = read.trace;
+      return result;
+    });
+  }
+
+  /**
    * The trainer's loss: per-pixel mean squared error of the predictions of
    * frames 1 … T−1 of each sequence (as OpenSTL's ConvLSTM trains). Frames
    * 0 … `contextFrames`−1 are read as given; from there on the model is fed
@@ -310,15 +346,22 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
   }
 
   /** Teacher-forced pass over known frames, layer after layer (whole-sequence layer kernels): the top layer's outputs and the state after. */
-  private readContext(patches: tf.Tensor5D, state: ForecasterState): { output: tf.Tensor5D; state: ForecasterState } {
+  private readContext(
+    patches: tf.Tensor5D,
+    state: ForecasterState,
+    trace = false,
+  ): { output: tf.Tensor5D; state: ForecasterState; trace?: Array<Record<string, tf.Tensor5D>> } {
     let x: tf.Tensor = patches;
     const next: tf.Tensor[] = [];
+    const traces: Array<Record<string, tf.Tensor5D>> = [];
     this.layers.forEach((layer, l) => {
-      const out = layer.apply(x, { initialState: [state[2 * l] as tf.Tensor, state[2 * l + 1] as tf.Tensor] });
+      const initialState = [state[2 * l] as tf.Tensor, state[2 * l + 1] as tf.Tensor];
+      const out = layer.apply(x, trace ? { initialState, trace: true } : { initialState });
       next.push(...out.state);
+      if (out.trace) traces.push(out.trace as Record<string, tf.Tensor5D>);
       x = out.output;
     });
-    return { output: x as tf.Tensor5D, state: next };
+    return trace ? { output: x as tf.Tensor5D, state: next, trace: traces } : { output: x as tf.Tensor5D, state: next };
   }
 
   /** One patched frame `[B, h, w, D]` through every layer and the head. */

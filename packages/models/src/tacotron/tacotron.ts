@@ -1,4 +1,11 @@
-import { dropoutMask, embeddingLookup, LocationSensitiveAttention, linear, StackedRNN } from '@seqgen/cells';
+import {
+  dropoutMask,
+  embeddingLookup,
+  LocationSensitiveAttention,
+  linear,
+  type RecurrentCell,
+  StackedRNN,
+} from '@seqgen/cells';
 import {
   type AttentionMemory,
   assertPositiveInteger,
@@ -78,6 +85,8 @@ export type TacotronForwardResult = {
   stopLogits: tf.Tensor2D;
   /** Attention weights per decoder step `[B, T / reduction, S]`. */
   alignment: tf.Tensor3D;
+  /** With `trace: true`: per decoder LSTM layer, `i f g o c h` per decoder step, each `[B, T / reduction, decoderUnits]`. */
+  trace?: Array<Record<string, tf.Tensor3D>>;
 };
 
 /** What `loss` returns: the scalar total and the frames it averaged over. */
@@ -94,6 +103,16 @@ export type TacotronLossContext = {
   training?: boolean;
   /** The trainer's seeded generator for dropout masks; saved in its checkpoints. */
   rng?: Rng;
+};
+
+/** Options of {@link Tacotron.forward}: the loss context plus tracing. */
+export type TacotronForwardOptions = TacotronLossContext & {
+  /**
+   * Also return every decoder LSTM layer's gates and states per decoder step
+   * (`@seqgen/interpret` reads them). The traced steps run the cells' own
+   * `step` with its trace on; off (or absent), decoding is as before.
+   */
+  trace?: boolean;
 };
 
 /** Teacher-forced figures over a set of batches (see {@link Tacotron.evaluate}). */
@@ -355,7 +374,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
     textLengths: readonly number[],
     mels: tf.Tensor3D,
     frameLengths: readonly number[],
-    options: TacotronLossContext = {},
+    options: TacotronForwardOptions = {},
   ): TacotronForwardResult {
     this.assertLive();
     const training = options.training ?? false;
@@ -376,18 +395,27 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
       const steps = tf.unstack(prenetAll, 1) as tf.Tensor2D[];
       const hiddens: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
+      const traces: Array<Record<string, tf.Tensor>[]> = [];
       for (const p of steps) {
-        const out = this.decodeStep(p, state);
+        const out = this.decodeStep(p, state, options.trace === true);
         state = out.state;
         hiddens.push(out.hidden);
         weights.push(state.weights);
+        if (out.trace) traces.push(out.trace);
       }
       const hidden = tf.stack(hiddens, 1);
       const melBefore = tf.reshape(this.projectFrames(hidden), [B, T, M]) as tf.Tensor3D;
       const stopLogits = tf.reshape(this.projectStop(hidden), [B, N]) as tf.Tensor2D;
       const frameMask = lengthMask(frameLengths, T);
       const melAfter = this.postnetOf(tf.mul(melBefore, tf.expandDims(frameMask, 2)) as tf.Tensor3D, training, rng);
-      return { melBefore, melAfter, stopLogits, alignment: tf.stack(weights, 1) as tf.Tensor3D };
+      const result: TacotronForwardResult = {
+        melBefore,
+        melAfter,
+        stopLogits,
+        alignment: tf.stack(weights, 1) as tf.Tensor3D,
+      };
+      if (options.trace) result.trace = stackStepTraces(traces);
+      return result;
     });
   }
 
@@ -617,14 +645,32 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
     return y as T;
   }
 
-  /** One decoder step from the pre-net output `[B, prenetUnits]`: the LSTM stack, attention, `[h; context]`. */
-  private decodeStep(p: tf.Tensor2D, state: TacotronState): { hidden: tf.Tensor2D; state: TacotronState } {
+  /**
+   * One decoder step from the pre-net output `[B, prenetUnits]`: the LSTM
+   * stack, attention, `[h; context]`. With `trace`, each layer runs its
+   * cell's own `step` with the trace on (same formulas and weights) and the
+   * gates come back per layer.
+   */
+  private decodeStep(
+    p: tf.Tensor2D,
+    state: TacotronState,
+    trace = false,
+  ): { hidden: tf.Tensor2D; state: TacotronState; trace?: Record<string, tf.Tensor>[] } {
     const H = this.config.decoderUnits;
     let below: tf.Tensor = tf.concat([p, state.context], 1);
     const layers: tf.Tensor2D[] = [];
+    const traced: Record<string, tf.Tensor>[] = [];
     for (let l = 0; l < this.config.decoderLayers; l++) {
-      const w = this.layerWeights(l);
-      const out = cellStep('lstm', inputGates(below, w), state.layers.slice(2 * l, 2 * l + 2), w, H);
+      const previous = state.layers.slice(2 * l, 2 * l + 2);
+      let out: tf.Tensor[];
+      if (trace) {
+        const r = (this.decoderRnn.cellsOf(l)[0] as RecurrentCell).step(below, previous, { trace: true });
+        out = r.state;
+        traced.push(r.trace ?? {});
+      } else {
+        const w = this.layerWeights(l);
+        out = cellStep('lstm', inputGates(below, w), previous, w, H);
+      }
       layers.push(...(out as tf.Tensor2D[]));
       below = out[0] as tf.Tensor;
     }
@@ -644,7 +690,8 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
       keys: state.keys,
       mask: state.mask,
     };
-    return { hidden: tf.concat([h, att.context], 1) as tf.Tensor2D, state: next };
+    const hidden = tf.concat([h, att.context], 1) as tf.Tensor2D;
+    return trace ? { hidden, state: next, trace: traced } : { hidden, state: next };
   }
 
   private projectFrames(hidden: tf.Tensor): tf.Tensor {
@@ -815,6 +862,21 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
 /** Disposes the tensors of a condition from `Tacotron.encode`. */
 export function disposeTacotronCondition(condition: TacotronCondition): void {
   tf.dispose([condition.memory, ...(condition.mask ? [condition.mask] : [])]);
+}
+
+/** Per-step, per-layer traces → per layer, each quantity stacked over steps `[B, N, size]`. */
+function stackStepTraces(steps: Array<Record<string, tf.Tensor>[]>): Array<Record<string, tf.Tensor3D>> {
+  const first = steps[0] ?? [];
+  return first.map((layer, l) => {
+    const stacked: Record<string, tf.Tensor3D> = {};
+    for (const key of Object.keys(layer)) {
+      stacked[key] = tf.stack(
+        steps.map((step) => step[l]?.[key] as tf.Tensor),
+        1,
+      ) as tf.Tensor3D;
+    }
+    return stacked;
+  });
 }
 
 /** `[B, T]` float mask, 1 on each row's first `lengths[b]` positions. */
