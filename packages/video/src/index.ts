@@ -1,5 +1,9 @@
+export type { ClipFeatureOptions } from './clip-features.js';
+export { clipFeatures } from './clip-features.js';
 export type { RandomClipOptions, SlidingClipOptions } from './clips.js';
 export { clipStarts, randomClips, slidingClips } from './clips.js';
+export type { ContactSheetOptions } from './contact-sheet.js';
+export { contactSheet } from './contact-sheet.js';
 export { convertVideoChannels } from './convert-video-channels.js';
 export type { DecodeGifOptions } from './decode-gif.js';
 export { decodeGif } from './decode-gif.js';
