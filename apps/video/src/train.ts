@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import {
-  CyclingBatches,
   clockMs,
   fitInRun,
   type Output,
@@ -19,7 +18,7 @@ import {
   VideoClassifier,
   type VideoClassifierEvaluation,
 } from '@seqgen/models';
-import { BEST_CHECKPOINT, LAST_CHECKPOINT, Trainer, type TrainerConfig } from '@seqgen/trainer';
+import { BEST_CHECKPOINT, CyclingBatches, LAST_CHECKPOINT, Trainer, type TrainerConfig } from '@seqgen/trainer';
 import { MovingMnist } from '@seqgen/video';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec, featureSize, labelledClips } from './clip-features-data.js';

@@ -1,5 +1,4 @@
 export { isCheckpointDir, resolveCheckpoint, resumableCheckpoint } from './checkpoint-path.js';
-export { CyclingBatches } from './cycling-batches.js';
 export type { ExitCodeName } from './errors.js';
 export {
   AppError,

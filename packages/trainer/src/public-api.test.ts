@@ -11,6 +11,7 @@ describe('@seqgen/trainer public API', () => {
       'BEST_CHECKPOINT',
       'BestWeights',
       'ConstantSchedule',
+      'CyclingBatches',
       'DEFAULT_CLIP',
       'EarlyStopping',
       'JsonlLog',
