@@ -52,6 +52,7 @@ export {
 } from './errors.js';
 export type { FileStats } from './file-kind.js';
 export { fileKind } from './file-kind.js';
+export { GATHER_ROWS, gatherRows } from './gather-rows.js';
 export { glorotUniform, orthogonal, randomNormal, randomUniform, truncatedNormal } from './initializers.js';
 export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';
 export {

@@ -1,8 +1,14 @@
-import { type AttentionMemory, initBackend, type ModelConfig, Rng, type SequenceModel } from '@seqgen/core';
+import {
+  type AttentionMemory,
+  GATHER_ROWS,
+  initBackend,
+  type ModelConfig,
+  Rng,
+  type SequenceModel,
+} from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamSearchBatch } from './beam-search.js';
-import { GATHER_ROWS } from './gather-rows.js';
 import type { GenerationConfig } from './generation-config.js';
 import type { GenerationResult } from './generation-setup.js';
 import { mapStateTensors } from './model-state.js';

@@ -1,6 +1,5 @@
-import { type SequenceModel, ShapeError, type SteppedModel } from '@seqgen/core';
+import { gatherRows, type SequenceModel, ShapeError, type SteppedModel } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows } from './gather-rows.js';
 
 /**
  * Helpers for carrying a model's recurrent state through decoding. State may

@@ -1,6 +1,5 @@
-import { ShapeError } from '@seqgen/core';
+import { gatherRows, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
-import { gatherTableRows } from '../kernels/gather-rows.js';
 import { matMul2d, matMul2dT } from '../kernels/matmul.js';
 import { saveShared } from '../kernels/save-shared.js';
 
@@ -61,7 +60,7 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
     // serves the gradient too); otherwise rows are copied whole on wasm/cpu (gather-rows.ts).
     const oneHot = useOneHotMatMul(flat.size, vocab) ? floatOneHot(flat, vocab) : undefined;
     saveShared(save, [oneHot ?? flat]);
-    const rows = oneHot ? matMul2d(oneHot, E) : gatherTableRows(E, flat);
+    const rows = oneHot ? matMul2d(oneHot, E) : (gatherRows(E, flat) as tf.Tensor2D);
     return {
       value: tf.reshape(rows, [...idsIn.shape, dim]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
