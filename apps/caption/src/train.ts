@@ -6,7 +6,7 @@ import {
   plainLines,
   RunFolder,
   resumeRun,
-  stepsForBudget,
+  sizeRun,
   TimeBudget,
   type TrainRunSummary,
   writeRunInfo,
@@ -171,15 +171,17 @@ async function runTraining(
           ? { learningRateGroups: [{ match: 'encoder/**', factor: options.encoderLr }] }
           : {}),
     };
-    let maxSteps = resumed?.maxSteps ?? options.steps;
-    if (!resumed && budget.limited) {
-      const sized = await stepsForBudget(model, base, source, budget);
-      maxSteps = Math.min(options.steps, sized.maxSteps);
-      output.info(
-        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s per step → up to ${maxSteps} steps`,
-      );
-    }
-    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const { maxSteps, validateEvery } = await sizeRun({
+      model: model,
+      config: base,
+      data: source,
+      budget,
+      steps: options.steps,
+      capAtSteps: true,
+      ...(options.validateEvery !== undefined ? { validateEvery: options.validateEvery } : {}),
+      ...(resumed ? { resumed } : {}),
+      output,
+    });
     const { output: _o, out: _out, force: _f, quiet: _q, progress: _p, ...settings } = options;
     const record: RunRecord = {
       app: '@seqgen/app-caption',

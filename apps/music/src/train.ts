@@ -7,7 +7,7 @@ import {
   plainLines,
   RunFolder,
   resumeRun,
-  stepsForBudget,
+  sizeRun,
   TimeBudget,
   type TrainRunSummary,
   writeRunInfo,
@@ -173,15 +173,16 @@ async function runTraining(
       clip: { type: 'norm', maxNorm: 5 },
       preprocessors: { events: codecs.events.toJSON(), chords: codecs.chords.toJSON() },
     };
-    let maxSteps = resumed?.maxSteps ?? options.steps;
-    if (!resumed && budget.limited) {
-      const sized = await stepsForBudget(model, base, data, budget);
-      maxSteps = sized.maxSteps;
-      output.info(
-        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s/step → up to ${maxSteps} steps`,
-      );
-    }
-    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const { maxSteps, validateEvery } = await sizeRun({
+      model: model,
+      config: base,
+      data: data,
+      budget,
+      steps: options.steps,
+      ...(options.validateEvery !== undefined ? { validateEvery: options.validateEvery } : {}),
+      ...(resumed ? { resumed } : {}),
+      output,
+    });
     const record: RunRecord = {
       app: '@seqgen/app-music',
       command: 'train',

@@ -6,7 +6,7 @@ import {
   plainLines,
   RunFolder,
   resumeRun,
-  stepsForBudget,
+  sizeRun,
   TimeBudget,
   type TrainRunSummary,
   writeRunInfo,
@@ -169,15 +169,16 @@ async function runTraining(
       seed: options.seed,
       clip: { type: 'norm', maxNorm: 1 },
     };
-    let maxSteps = resumed?.maxSteps ?? options.steps;
-    if (!resumed && budget.limited) {
-      const sized = await stepsForBudget(model as never, base, data as never, budget);
-      maxSteps = sized.maxSteps;
-      output.info(
-        `budget ${options.minutes} min (${budget.clock} clock): ~${sized.secondsPerStep.toFixed(2)} s per step → up to ${maxSteps} steps`,
-      );
-    }
-    const validateEvery = resumed?.validateEvery ?? options.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const { maxSteps, validateEvery } = await sizeRun({
+      model: model as never,
+      config: base,
+      data: data as never,
+      budget,
+      steps: options.steps,
+      ...(options.validateEvery !== undefined ? { validateEvery: options.validateEvery } : {}),
+      ...(resumed ? { resumed } : {}),
+      output,
+    });
     const { output: _o, out: _out, force: _f, quiet: _q, progress: _p, ...settings } = options;
     const record: RunRecord = {
       app: APP,

@@ -63,6 +63,8 @@ export {
   writeOutputFile,
   writeRunInfo,
 } from './run-folder.js';
+export type { RunSizeOptions } from './run-size.js';
+export { sizeRun } from './run-size.js';
 export type { Seq2SeqCheckpoint, Seq2SeqCheckpointOptions } from './seq2seq-checkpoint.js';
 export { loadSeq2SeqCheckpoint } from './seq2seq-checkpoint.js';
 export type { Seq2SeqModelFlags, Seq2SeqModelSpec } from './seq2seq-options.js';
