@@ -91,7 +91,7 @@ describe('seqgen-text train / generate / eval', () => {
     const out = join(dir, 'timed');
     const r = runCli(['train', '--corpus', corpus, ...tiny, '--minutes', '0.05', '--clock', 'cpu', '--out', out]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/budget 0\.05 min \(cpu clock\): ~[\d.]+ s\/step → up to \d+ steps/);
+    expect(r.stderr).toMatch(/budget 0\.05 min \(cpu clock\): ~[\d.]+ s per step → up to \d+ steps/);
     expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
   });
 
