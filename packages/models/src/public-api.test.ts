@@ -30,6 +30,7 @@ describe('@seqgen/models public API', () => {
       'RECURRENT_LM_TYPE',
       'RecurrentLanguageModel',
       'SEQ2SEQ_TYPE',
+      'ScheduledConditionModel',
       'Seq2Seq',
       'Seq2SeqBatchSource',
       'TACOTRON_TYPE',
@@ -75,10 +76,12 @@ describe('@seqgen/models public API', () => {
       'selectKeyframes',
       'seq2seqBatches',
       'ssimIndex',
+      'stepsUntilAlignmentEnd',
       'stopTokenAccuracy',
       'tacotronBatches',
       'toPatches',
       'translateBatch',
+      'trimAtAlignmentEnd',
       'unregisterModelType',
     ]);
   });
