@@ -6,6 +6,8 @@ export type { GriffinLimOptions } from './griffin-lim.js';
 export { griffinLim, spectralConvergence } from './griffin-lim.js';
 export type { IstftOptions } from './istft.js';
 export { istft } from './istft.js';
+export type { LjspeechEntry } from './ljspeech-metadata.js';
+export { parseLjspeechMetadata } from './ljspeech-metadata.js';
 export type { Matrix } from './matrix.js';
 export type { McdOptions } from './mel-cepstral-distortion.js';
 export { melCepstralDistortion } from './mel-cepstral-distortion.js';

@@ -22,6 +22,7 @@ describe('@seqgen/audio public API', () => {
       'melToHz',
       'melToLinear',
       'mfcc',
+      'parseLjspeechMetadata',
       'powerToDb',
       'readWav',
       'resample',

@@ -123,6 +123,7 @@ export type {
 export { DEFAULT_SEQ2SEQ_CONFIG, resolveSeq2SeqConfig, SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
 export type { TranslateOptions, Translation, TranslationResult } from './seq2seq/translate-batch.js';
 export { translateBatch } from './seq2seq/translate-batch.js';
+export { stepsUntilAlignmentEnd, trimAtAlignmentEnd } from './tacotron/alignment-end.js';
 export type { AlignmentQuality } from './tacotron/alignment-metrics.js';
 export { alignmentQuality, stopTokenAccuracy } from './tacotron/alignment-metrics.js';
 export { AlignmentRecorder } from './tacotron/alignment-recorder.js';

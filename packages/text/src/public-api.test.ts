@@ -8,6 +8,8 @@ describe('@seqgen/text public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'Bm25Retriever',
       'DataError',
+      'MAX_SPELLED_NUMBER',
+      'NON_FINAL_ABBREVIATIONS',
       'OTHER_SPEAKER_MARKER',
       'PLACEHOLDER_PATTERN',
       'SELF_SPEAKER_MARKER',
@@ -20,7 +22,10 @@ describe('@seqgen/text public API', () => {
       'findPlaceholders',
       'formatContext',
       'moPairsFromLocale',
+      'normalizeForSpeech',
       'normalizeSentence',
+      'numberWords',
+      'ordinalWords',
       'protectPlaceholders',
       'readChatJsonl',
       'readEndlessSkyConversations',
@@ -32,6 +37,7 @@ describe('@seqgen/text public API', () => {
       'restorePlaceholders',
       'splitConversations',
       'splitPairs',
+      'splitSentences',
       'stripAccelerators',
       'tokenize13a',
     ]);
