@@ -19,6 +19,7 @@ import { captionFiles } from './caption-files.js';
 import { loadCaptioner, PRETRAINED_CHECKPOINT } from './captioner-checkpoint.js';
 import { runDemo } from './demo-run.js';
 import { evaluate } from './eval.js';
+import { explainImage } from './explain.js';
 import { readImageFile } from './image-input.js';
 import { EVAL_SPLITS } from './scene-data.js';
 import { resumeTraining, type TrainSummary, train } from './train.js';
@@ -124,6 +125,47 @@ export function buildProgram(): Command {
     } finally {
       run.model.dispose();
     }
+  });
+
+  addCommonOptions(
+    program
+      .command('explain')
+      .description(
+        'caption one image and show, per word, where the decoder attended over the 7×7 feature map, and the decoder units that track position and object words',
+      )
+      .argument('<image>', 'a PNG or JPEG image (read as 56×56 gray)')
+      .option('--checkpoint <dir>', 'checkpoint folder (or a run folder)', PRETRAINED_CHECKPOINT)
+      .option('--beams <n>', 'beam width (1: greedy)', integerOption(1, 64), 3),
+    {
+      seed: false,
+      out: {
+        description: 'folder for attention.png (words × positions) and the per-word overlays',
+        placeholder: 'dir',
+      },
+    },
+  ).action(async (image: string, flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    const file = { name: image, ...readImageFile(image) };
+    await startBackend(flags);
+    const found = await explainImage({
+      checkpoint: flags.checkpoint,
+      image: file,
+      beams: flags.beams,
+      out: flags.out,
+      force: flags.force,
+    });
+    output.result(found.caption);
+    for (const w of found.words) {
+      output.info(
+        `  ${w.word.padEnd(10)} looked at row ${w.row}, column ${w.column} of ${found.grid.join('×')} (weight ${w.weight.toFixed(3)})`,
+      );
+    }
+    for (const [feature, units] of Object.entries(found.units)) {
+      const list = units.map((u) => `${u.unit} (r = ${u.correlation.toFixed(2)})`).join(', ');
+      output.info(`${feature}: ${list || 'not in this caption, or every word is one'}`);
+    }
+    if (found.files.length > 0) output.info(`${found.files.length} pictures → ${flags.out}`);
+    output.printJson(found);
   });
 
   addCommonOptions(

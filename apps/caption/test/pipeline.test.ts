@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_CODES } from '@seqgen/app-kit';
+import { initBackend } from '@seqgen/core';
 import {
   composeCaptionScenes,
   decodeImage,
@@ -11,6 +12,8 @@ import {
   VisionDataError,
 } from '@seqgen/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRETRAINED_CHECKPOINT } from '../src/captioner-checkpoint.js';
+import { explainImage } from '../src/explain.js';
 import { readImageFile } from '../src/image-input.js';
 import { runCli, TINY } from './run-cli.js';
 
@@ -84,6 +87,44 @@ describe('seqgen-caption train → caption → eval', () => {
     }
     expect(JSON.parse(readFileSync(report, 'utf8')).examples).toBe(6);
     expect(references.length).toBe(2);
+  });
+});
+
+describe('seqgen-caption explain', () => {
+  it('gives each word attention rows that sum to 1, a words × positions heat map, overlays and the units tracking word kinds', async () => {
+    const out = join(dir, 'explain');
+    await initBackend();
+    const json = await explainImage({
+      checkpoint: PRETRAINED_CHECKPOINT,
+      image: { name: scenes[0] as string, ...readImageFile(scenes[0] as string) },
+      beams: 1,
+      out,
+    });
+    const words = json.caption.split(' ');
+    expect(json.grid).toEqual([7, 7]);
+    expect(json.words.map((w) => w.word)).toEqual([...words, '</s>']);
+    expect(json.attention).toHaveLength(words.length + 1);
+    for (const [t, row] of json.attention.entries()) {
+      expect(row).toHaveLength(49);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+      const peak = json.words[t] as { row: number; column: number; weight: number };
+      expect(row[peak.row * 7 + peak.column]).toBe(Math.max(...row));
+    }
+    const heatmap = decodeImage(readFileSync(join(out, 'attention.png')));
+    expect([heatmap.width, heatmap.height]).toEqual([49 * 8, (words.length + 1) * 16]);
+    expect(json.files).toHaveLength(1 + words.length);
+    // The shipped model captions this scene with a position word and an object word, so both features vary.
+    expect(Object.keys(json.units)).toEqual(['position-word', 'object-word']);
+    for (const units of Object.values(json.units)) {
+      expect(units).toHaveLength(3);
+      for (const u of units) expect(Math.abs(u.correlation)).toBeLessThanOrEqual(1);
+      expect(Math.abs(units[0]?.correlation ?? 0)).toBeGreaterThan(0.5);
+    }
+    // A checkpoint of another kind is refused by name, as by `caption`.
+    const wrong = scenes[1] as string;
+    await expect(
+      explainImage({ ...{ image: { name: wrong, ...readImageFile(wrong) } }, checkpoint: wrong, beams: 1 }),
+    ).rejects.toThrow(wrong);
   });
 });
 

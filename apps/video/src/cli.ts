@@ -19,6 +19,7 @@ import { type Command, Option } from 'commander';
 import { classifyClips } from './classify.js';
 import { runDemo } from './demo-run.js';
 import { type EvalTask, evaluate } from './eval.js';
+import { explainClip } from './explain.js';
 import { PRETRAINED_CLASSIFIER, PRETRAINED_FORECASTER } from './paths.js';
 import { predictClip } from './predict.js';
 import { summarizeClip } from './summarize.js';
@@ -120,6 +121,36 @@ export function buildProgram(): Command {
           : ''),
     );
     output.printJson({ ...result, checkpoint: flags.checkpoint, input: flags.input });
+  });
+
+  addCommonOptions(
+    program
+      .command('explain')
+      .description(
+        "which input frames the forecaster's first predicted frame comes from (integrated gradients), and the ConvLSTM channels that track the clip's motion",
+      )
+      .requiredOption(
+        '--input <gif|dir>',
+        'an animated GIF or a folder of PNG/JPEG frames (made gray, resized to 64×64)',
+      )
+      .option('--context <n>', 'frames read; the prediction after the last is explained', integerOption(2, 100), 10)
+      .option('--ig-steps <n>', 'points on the integrated-gradients path', integerOption(1, 256), 32)
+      .option('--checkpoint <dir>', 'forecaster checkpoint or run folder', PRETRAINED_FORECASTER),
+    { seed: false, out: { description: 'folder for saliency.png (one cell per input frame)', placeholder: 'dir' } },
+  ).action(async (flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    await startBackend(flags);
+    const found = await explainClip({ ...flags, steps: flags.igSteps });
+    if (found.resizedFrom) output.warn(`input frames of ${found.resizedFrom.join('×')} were resized to 64×64`);
+    const strip = found.attributions.map((a) => a.toFixed(4)).join(' ');
+    output.result(`attribution of the first predicted frame's mean to frames 1–${found.context}: ${strip}`);
+    output.result(
+      `output ${found.output.toFixed(4)}, after black frames ${found.baselineOutput.toFixed(4)}, completeness gap ${found.completenessGap.toExponential(2)}`,
+    );
+    const units = found.units.map((u) => `${u.unit} (r = ${u.correlation.toFixed(2)})`).join(', ');
+    output.result(`channels tracking the frame-to-frame change: ${units}`);
+    if (found.files.length > 0) output.info(`saliency strip → ${found.files.join(', ')}`);
+    output.printJson({ ...found, checkpoint: flags.checkpoint, input: flags.input });
   });
 
   addCommonOptions(

@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '@seqgen/core';
+import { CheckpointError, initBackend } from '@seqgen/core';
 import { readGif, writeGif } from '@seqgen/video';
+import { decodeImage } from '@seqgen/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/eval.js';
+import { explainClip } from '../src/explain.js';
 import { readInputClip } from '../src/input-clip.js';
+import { PRETRAINED_CLASSIFIER } from '../src/paths.js';
 import { predictClip } from '../src/predict.js';
 import { summarizeClip } from '../src/summarize.js';
 import { movingMnistVideo, runCli, writeBadInputs } from './run-cli.js';
@@ -136,5 +139,28 @@ describe('seqgen-video with the shipped checkpoints', () => {
     const copy = report.baselines.copy_last_frame?.mse_per_frame as number;
     expect(report.examples).toBe(4);
     expect(report.metrics.mse_per_frame).toBeLessThan(copy);
+  });
+});
+
+describe('seqgen-video explain', () => {
+  it("attributes the shipped forecaster's first prediction to the input frames (complete) and ranks channels by motion", async () => {
+    const out = join(dir, 'explain');
+    const found = await explainClip({ input: clip, context: 10, steps: 4, out });
+    expect(found.attributions).toHaveLength(10);
+    const sum = found.attributions.reduce((a, b) => a + b, 0);
+    expect(Math.abs(found.completenessGap)).toBeLessThan(0.05 * Math.abs(found.output - found.baselineOutput));
+    expect(sum).toBeCloseTo(found.output - found.baselineOutput + found.completenessGap, 5);
+    expect(found.frameChange).toHaveLength(10);
+    expect(found.frameChange[0]).toBe(found.frameChange[1]);
+    expect(Math.min(...found.frameChange)).toBeGreaterThan(0);
+    expect(found.units).toHaveLength(3);
+    const strengths = found.units.map((u) => Math.abs(u.correlation));
+    expect(strengths).toEqual([...strengths].sort((a, b) => b - a));
+    const strip = decodeImage(readFileSync(join(out, 'saliency.png')));
+    expect([strip.width, strip.height]).toEqual([10 * 32, 32]);
+    // A checkpoint of another kind (the motion classifier) is refused before anything is written.
+    await expect(
+      explainClip({ input: clip, context: 10, steps: 4, checkpoint: join(PRETRAINED_CLASSIFIER, 'model') }),
+    ).rejects.toThrow(CheckpointError);
   });
 });
