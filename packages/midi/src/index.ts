@@ -24,6 +24,7 @@ export type { MusicStatistics } from './music-statistics.js';
 export { estimateKey, histogramDistance, musicStatistics } from './music-statistics.js';
 export type { MusicalKey } from './musical-key.js';
 export { keyName, parseKey, scalePitchClasses } from './musical-key.js';
+export type { NoteDensityProcessor } from './note-density.js';
 export { noteDensityProcessor } from './note-density.js';
 export type { ChordAnnotation, Note, NoteSequence, TempoChange, TimeSignatureChange } from './note-sequence.js';
 export { assertNoteSequence, DEFAULT_QPM } from './note-sequence.js';

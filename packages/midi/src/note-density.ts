@@ -1,16 +1,21 @@
 import { assertFiniteNumber, assertInRange } from '@seqgen/base';
 import type { PerformanceEncoding } from './performance-encoding.js';
 
+/** A logits processor (the samplers' hook) that scales how likely note onsets are. */
+export type NoteDensityProcessor = {
+  /** `note-density`, as the samplers name processors. */
+  readonly name: string;
+  /** Adds ln(density) to every note-on logit, in place. */
+  process(logits: Float32Array): void;
+};
+
 /**
  * A logits processor (the shape `@seqgen/samplers` takes in
  * `logitsProcessors`) that makes note onsets `density` times as likely
  * relative to everything else (releases, time shifts, velocities), before
  * renormalization: 2 plays denser, 0.5 sparser music, 1 changes nothing.
  */
-export function noteDensityProcessor(
-  encoding: PerformanceEncoding,
-  density: number,
-): { readonly name: string; process(logits: Float32Array): void } {
+export function noteDensityProcessor(encoding: PerformanceEncoding, density: number): NoteDensityProcessor {
   assertFiniteNumber('density', density);
   assertInRange('density', density, 0.01, 100);
   const bias = Math.log(density);

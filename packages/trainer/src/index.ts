@@ -25,6 +25,7 @@ export type { EarlyStoppingConfig, LearningRateGroup, TrainerConfig } from './co
 export { validateTrainerConfig } from './config.js';
 export type { BucketOptions } from './data/bucketing.js';
 export { bucketByLength } from './data/bucketing.js';
+export type { CyclingBatchesState } from './data/cycling-batches.js';
 export { CyclingBatches } from './data/cycling-batches.js';
 export type { DataSource } from './data/data-source.js';
 export type { PaddedBatch, PadOptions } from './data/padded-batch.js';

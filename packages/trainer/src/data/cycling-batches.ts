@@ -1,5 +1,11 @@
 import { ConfigError } from '@seqgen/core';
 
+/** {@link CyclingBatches}' resumable state. */
+export type CyclingBatchesState = {
+  /** Batches handed out so far. */
+  cursor: number;
+};
+
 /**
  * Fixed batches (features computed once, a small held-in set) as a trainer
  * `DataSource`: they come round in order, and the position is the state a
@@ -21,7 +27,7 @@ export class CyclingBatches<Batch> {
   }
 
   /** The position (saved in trainer checkpoints). */
-  getState(): { cursor: number } {
+  getState(): CyclingBatchesState {
     return { cursor: this.cursor };
   }
 
