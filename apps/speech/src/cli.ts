@@ -18,8 +18,10 @@ import {
 import type { Command } from 'commander';
 import { runDemo } from './demo-run.js';
 import { evaluate, PRETRAINED_CHECKPOINT } from './eval.js';
+import { explainSpeech } from './explain.js';
 import { prepareCorpus } from './prepared-corpus.js';
 import { speakToFiles } from './speak-files.js';
+import { loadSpeechModel } from './speech-model.js';
 import { resumeTraining, type TrainSummary, train } from './train.js';
 
 const NAME = 'seqgen-speech';
@@ -228,6 +230,32 @@ export function buildProgram(): Command {
     }
     if (flags.out) writeOutputFile(flags.out, `${JSON.stringify(report, null, 2)}\n`, { force: flags.force });
     output.printJson(report);
+  });
+
+  addCommonOptions(
+    program
+      .command('explain')
+      .description(
+        "speak the first sentence of --text, trace the decoder over it and list the units that follow the attention's progress through the text, the attended symbol, its sharpness and the stop token",
+      )
+      .requiredOption('--text <text>', 'what to say (its first sentence is traced)')
+      .option('--checkpoint <dir>', 'checkpoint folder (default: the shipped pretrained model)', PRETRAINED_CHECKPOINT)
+      .option('--top <n>', 'units listed per feature', integerOption(1, 100), 3),
+    { seed: false, out: false },
+  ).action(async (flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    await startBackend(flags);
+    const sm = await loadSpeechModel(flags.checkpoint);
+    try {
+      const report = await explainSpeech(sm, flags.text, flags.top);
+      output.result(`"${report.text}": ${report.symbols} symbols, ${report.steps} decoder steps`);
+      for (const f of report.features) {
+        output.result(`${f.feature}: ${f.units.map((u) => `${u.name} (r = ${u.correlation.toFixed(3)})`).join(', ')}`);
+      }
+      output.printJson({ checkpoint: flags.checkpoint, ...report });
+    } finally {
+      sm.model.dispose();
+    }
   });
 
   addCommonOptions(

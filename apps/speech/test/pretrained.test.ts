@@ -6,6 +6,7 @@ import { alignmentQuality } from '@seqgen/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { espeakAudio } from '../src/espeak.js';
 import { PRETRAINED_CHECKPOINT } from '../src/eval.js';
+import { explainSpeech } from '../src/explain.js';
 import { logMelOf } from '../src/features.js';
 import { speakText } from '../src/speak.js';
 import { loadSpeechModel } from '../src/speech-model.js';
@@ -63,4 +64,29 @@ describe('the shipped Moby-Dick / espeak-ng checkpoint', () => {
       }
     },
   );
+  it('explain: traces the decoder over its own speech and finds units that follow the attention through the text', async () => {
+    const speech = await loadSpeechModel(PRETRAINED_CHECKPOINT);
+    try {
+      const report = await explainSpeech(speech, 'Call me Ishmael. Some years ago.', 3);
+      expect(report.text).toBe('call me ishmael.');
+      expect(report.symbols).toBe(16);
+      expect(report.features.map((f) => f.feature)).toEqual([
+        'text-progress',
+        'attended-symbol',
+        'attention-entropy',
+        'stop-probability',
+      ]);
+      for (const f of report.features) {
+        const r = f.units.map((u) => Math.abs(u.correlation));
+        expect(r).toHaveLength(3);
+        expect([...r].sort((a, b) => b - a)).toEqual(r);
+      }
+      // The shipped model reads in order: the attended symbol walks from the first towards the last.
+      expect(report.attended[0]).toBeLessThan(3);
+      expect(report.attended.at(-1)).toBeGreaterThan(12);
+      expect(Math.abs(report.features[0]?.units[0]?.correlation ?? 0)).toBeGreaterThan(0.9);
+    } finally {
+      speech.model.dispose();
+    }
+  });
 });
