@@ -23,6 +23,7 @@ import { DEFAULT_CONTEXT, loadChatbot } from './checkpoint.js';
 import { runDemo } from './demo-run.js';
 import { DEFAULT_GAMES_ROOT, parseSources } from './dialogue-sources.js';
 import { evaluate, PRETRAINED_CHECKPOINT } from './eval.js';
+import { explainReply } from './explain.js';
 import { prepareData } from './prepared-data.js';
 import { runRepl } from './repl.js';
 import { DEFAULT_REPLY_SETTINGS, type HistoryTurn, type ReplySettings, streamReply } from './reply.js';
@@ -386,6 +387,47 @@ export function buildProgram(): Command {
     await startBackend(flags);
     const { server } = await serveCheckpoint({ ...flags, output });
     output.result(`serving at ${server.url} (Ctrl-C stops)`);
+  });
+
+  addCommonOptions(
+    program
+      .command('explain')
+      .description('reply to one message (greedy) and draw where each reply token looked in it: an attention heat map')
+      .argument('<message...>', 'what the user says')
+      .option('--checkpoint <dir>', 'checkpoint folder (default: the shipped pretrained model)', PRETRAINED_CHECKPOINT)
+      .option('--html <file>', "also write @seqgen/interpret's self-contained explorer page"),
+    {
+      seed: false,
+      out: {
+        description: 'the SVG to write (default: attention.svg; never overwritten without --force)',
+        placeholder: 'file.svg',
+      },
+    },
+  ).action(async (words: string[], flags) => {
+    const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    await startBackend(flags);
+    const bot = await loadChatbot(flags.checkpoint);
+    try {
+      const out = flags.out ?? 'attention.svg';
+      const report = await explainReply(bot, words.join(' '), {
+        out,
+        ...(flags.html ? { html: flags.html } : {}),
+        force: flags.force,
+      });
+      output.result(`reply: ${report.reply}`);
+      report.replyTokens.forEach((token, t) => {
+        const row = report.weights[t] ?? [];
+        let peak = 0;
+        for (let s = 1; s < row.length; s++) if ((row[s] as number) > (row[peak] as number)) peak = s;
+        output.result(
+          `${JSON.stringify(token)} looked most at ${JSON.stringify(report.contextTokens[peak] ?? '')} (${((row[peak] ?? 0) * 100).toFixed(0)}%)`,
+        );
+      });
+      output.info(`attention heat map → ${out}${flags.html ? `; explorer page → ${flags.html}` : ''}`);
+      output.printJson({ checkpoint: flags.checkpoint, ...report });
+    } finally {
+      bot.model.dispose();
+    }
   });
 
   addCommonOptions(

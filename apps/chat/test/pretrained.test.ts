@@ -1,9 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@seqgen/core';
 import { describe, expect, it } from 'vitest';
 import { loadChatbot } from '../src/checkpoint.js';
 import { PRETRAINED_CHECKPOINT } from '../src/eval.js';
+import { explainReply } from '../src/explain.js';
 import { DEFAULT_REPLY_SETTINGS, streamReply } from '../src/reply.js';
 
 describe('the shipped checkpoint', () => {
@@ -25,6 +27,32 @@ describe('the shipped checkpoint', () => {
       expect(reply).not.toContain('\uFFFD');
     } finally {
       bot.model.dispose();
+    }
+  });
+  it('explain: draws where each token of its greedy reply looked in the message', async () => {
+    await initBackend();
+    const bot = await loadChatbot(PRETRAINED_CHECKPOINT);
+    const dir = mkdtempSync(join(tmpdir(), 'seqgen-chat-explain-'));
+    try {
+      const out = join(dir, 'attention.svg');
+      const html = join(dir, 'explorer.html');
+      const r = await explainReply(bot, 'Where do we go next?', { out, html });
+      expect(r.reply.length).toBeGreaterThan(0);
+      expect(r.contextTokens.join('')).toContain('Where do we go next?');
+      expect(r.weights).toHaveLength(r.replyTokens.length);
+      for (const row of r.weights) {
+        expect(row).toHaveLength(r.contextTokens.length);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+      }
+      const svg = readFileSync(out, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.match(/<rect /g)?.length ?? 0).toBeGreaterThanOrEqual(r.weights.length * r.contextTokens.length);
+      expect(readFileSync(html, 'utf8')).toContain('seqgen-chat explain: Where do we go next?');
+      await expect(explainReply(bot, 'again', { out })).rejects.toThrow(/exists/);
+      await expect(explainReply(bot, '   ', { out: join(dir, 'x.svg') })).rejects.toThrow(/non-empty message/);
+    } finally {
+      bot.model.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,6 @@
-import { UsageError, writeOutputFile } from '@seqgen/app-kit';
+import { attentionSvg, UsageError, writeOutputFile } from '@seqgen/app-kit';
 import { explorerHtml } from '@seqgen/interpret';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
-import { attentionSvg } from './attention-svg.js';
 import { loadTranslator } from './checkpoint.js';
 import { translateLines } from './translate.js';
 

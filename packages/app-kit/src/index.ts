@@ -1,3 +1,5 @@
+export type { AttentionPicture } from './attention-svg.js';
+export { attentionSvg, tokenLabel } from './attention-svg.js';
 export { isCheckpointDir, resolveCheckpoint, resumableCheckpoint } from './checkpoint-path.js';
 export type { ExitCodeName } from './errors.js';
 export {
