@@ -7,6 +7,7 @@ import { CPU_THREADS_ENV } from './gemm-pool.js';
 const run = promisify(execFile);
 const matmulModule = fileURLToPath(new URL('./matmul.ts', import.meta.url));
 const poolModule = fileURLToPath(new URL('./gemm-pool.ts', import.meta.url));
+const nativeModule = fileURLToPath(new URL('../fused/native-sequence.ts', import.meta.url));
 
 /**
  * Multiplies two fixed 96×160 · 160×224 matrices (3.4M multiply-adds, shared
@@ -19,7 +20,10 @@ async function productInChild(threads: string): Promise<{ helpers: number; produ
     import * as tf from '@tensorflow/tfjs';
     import { matMul2d } from ${JSON.stringify(matmulModule)};
     import { cpuHelperCount } from ${JSON.stringify(poolModule)};
+    import { setNativeKernels } from ${JSON.stringify(nativeModule)};
     await tf.setBackend('cpu');
+    // The JS pool is what is under test: with the native addon built, products would go to its GEMM instead.
+    setNativeKernels(false);
     const a = tf.tensor2d(Float32Array.from({ length: 96 * 160 }, (_, i) => Math.sin(i)), [96, 160]);
     const b = tf.tensor2d(Float32Array.from({ length: 160 * 224 }, (_, i) => Math.cos(i * 0.7)), [160, 224]);
     try {
