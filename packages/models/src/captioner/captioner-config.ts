@@ -1,5 +1,5 @@
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
-import { CONV_ENCODER_TYPE, type ConvEncoderConfig, convEncoderConfig } from '@seqgen/vision';
+import { CONV_ENCODER_TYPE, type ConvEncoderConfig, convEncoderConfig } from '@seqgen/vision/encoder';
 import { atMost, checkConfigFields, checkConfigObject, definedOnly } from '../config-checks.js';
 import { DEFAULT_LM_CONFIG_LIMITS, type LMConfigLimits } from '../lm-config.js';
 import { attentionDecoderWeightShapes, type Seq2SeqAttention } from '../seq2seq/seq2seq-config.js';

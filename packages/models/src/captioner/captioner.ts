@@ -13,7 +13,7 @@ import {
   ShapeError,
 } from '@seqgen/core';
 import { assertMatchesVocab } from '@seqgen/tokenizers';
-import { ConvEncoder } from '@seqgen/vision';
+import { ConvEncoder } from '@seqgen/vision/encoder';
 import * as tf from '@tensorflow/tfjs';
 import { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
 import type { LMConfigLimits } from '../lm-config.js';
