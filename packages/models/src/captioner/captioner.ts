@@ -65,7 +65,7 @@ export type LoadedCaptioner = LoadedModel<Captioner>;
 
 /**
  * An image captioner in the manner of Show, Attend and Tell (Xu et al. 2015):
- * a `@seqgen/vision` {@link ConvEncoder} turns an image into a spatial
+ * `@seqgen/vision`'s `ConvEncoder` turns an image into a spatial
  * feature map; its mean initializes the decoder LSTM's state (one tanh
  * layer per `h` and `c`); the decoder is this package's
  * {@link AttentionDecoder}, attending softly over the feature map's
