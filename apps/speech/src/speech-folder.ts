@@ -39,7 +39,7 @@ export function openSpeechFolder(dir: string, flag = '--data'): SpeechFolder {
   if (!existsSync(metadataFile)) {
     throw new InputError(`${flag} ${dir}: no metadata.csv (an LJSpeech-format folder has metadata.csv and wavs/)`, dir);
   }
-  const metadata = parseLjspeechMetadata(readFileSync(metadataFile, 'utf8'), metadataFile);
+  const metadata = parseLjspeechMetadata(readFileSync(metadataFile), metadataFile);
   const entries = new Map(
     metadata.map((e) => [e.id, { text: e.text, normalized: normalizeForSpeech(e.normalizedText) }] as const),
   );

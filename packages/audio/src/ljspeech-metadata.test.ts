@@ -45,4 +45,13 @@ describe('parseLjspeechMetadata', () => {
   it('calls a file without clips empty', () => {
     expect(() => parseLjspeechMetadata('\n\n', 'meta.csv')).toThrow(/meta\.csv: no clip listed/);
   });
+
+  it('reads the file as strict UTF-8 bytes: a byte-order mark is dropped, invalid bytes are refused', () => {
+    const bytes = new TextEncoder().encode('\uFEFFLJ001-0001|Ωmega, 1851.|Omega, eighteen fifty-one.\n');
+    expect(parseLjspeechMetadata(bytes)).toEqual([
+      { id: 'LJ001-0001', text: 'Ωmega, 1851.', normalizedText: 'Omega, eighteen fifty-one.' },
+    ]);
+    const damaged = Uint8Array.from([...new TextEncoder().encode('LJ001-0001|Call me '), 0xc3, 0x28, 0x0a]);
+    expect(() => parseLjspeechMetadata(damaged, 'meta.csv')).toThrow(/meta\.csv: is not valid UTF-8/);
+  });
 });

@@ -5,6 +5,7 @@ import { parseSafetensors, readSafetensors } from '@seqgen/interop';
 import { modelFromCheckpoint, RecurrentLanguageModel } from '@seqgen/models';
 import { type SeqgenTokenizer, tokenizerFromJSON } from '@seqgen/tokenizers';
 import { imageFiles } from './image-target.js';
+import { ljspeechMetadata } from './ljspeech-target.js';
 import { midi } from './midi-target.js';
 import type { FuzzContext, JsonSlot, Target } from './target.js';
 import { checkpointSeeds, safetensorsSeeds, seedText, tokenizerSeeds } from './test-fixtures/seeds.js';
@@ -251,6 +252,7 @@ export const TARGETS: readonly Target[] = [
   tokenizerJson,
   specialFiles,
   wav,
+  ljspeechMetadata,
   midi,
   moCatalog,
   chatJsonl,
