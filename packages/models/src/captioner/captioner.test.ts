@@ -99,6 +99,23 @@ describe('Captioner', () => {
     model.dispose();
   });
 
+  it('leaves no tensor behind: loss, evaluate, image tensors and beam search with attention', async () => {
+    const model = small({ seed: 4 });
+    const data = quadrants(6, 7);
+    const [batch] = captionBatches(data, { batchSize: 6 });
+    const before = tf.memory().numTensors;
+    const result = model.loss(batch as never, undefined, { training: true });
+    expect(Number.isFinite(result.loss.dataSync()[0])).toBe(true);
+    result.loss.dispose();
+    expect(model.evaluate(captionBatches(data, { batchSize: 3 })).loss).toBeGreaterThan(0);
+    const images = model.imagesTensor(data.pixels, data.count);
+    const captions = await captionImages(model, images, { numBeams: 2, returnAttention: true, maxLength: 4 });
+    images.dispose();
+    expect(captions).toHaveLength(6);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('takes a pretrained encoder, saves and loads through the registry', async () => {
     const model = small({ seed: 2 });
     const pretrained = new ConvEncoder({ inputHeight: 28, inputWidth: 28, filters: [4, 8] }, 9);
