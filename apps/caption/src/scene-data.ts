@@ -46,7 +46,7 @@ export function captionTokenizer(): WordTokenizer {
 }
 
 const sourcesCache = new Map<string, Promise<SceneSources>>();
-let digitsOnce: Promise<LabeledImages> | undefined;
+let digitsOnce: LabeledImages | undefined;
 
 /** Training or test images of the scene kinds (each file read once per process; both splits share the digits). */
 export function sceneSources(split: 'train' | 'test'): Promise<SceneSources> {
@@ -56,7 +56,7 @@ export function sceneSources(split: 'train' | 'test'): Promise<SceneSources> {
       digits: [...new Set(SCENE_OBJECT_KINDS.filter((k) => k.source === 'digits').map((k) => k.label))],
     });
     const digits = digitsOnce;
-    sources = loadFashionMnist(split).then(async (fashion) => sceneSourcesOf(fashion, await digits, split));
+    sources = loadFashionMnist(split).then((fashion) => sceneSourcesOf(fashion, digits, split));
     sourcesCache.set(split, sources);
   }
   return sources;

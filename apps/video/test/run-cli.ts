@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliResult, cliRunner, readJson } from '@seqgen/test-utils';
-import { loadMnistDigits, MovingMnist, type Video, writeGif } from '@seqgen/video';
-import { encodePng } from '@seqgen/vision';
+import { MovingMnist, type Video, writeGif } from '@seqgen/video';
+import { encodePng, loadMnistDigits } from '@seqgen/vision';
 
 export type { CliResult };
 export { readJson };

@@ -17,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConvLSTM2D, ConvLSTM2DCell } from '@seqgen/cells';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
+import { loadMnistDigits } from '@seqgen/vision';
 import * as tf from '@tensorflow/tfjs';
-import { loadMnistDigits, MovingMnist } from '../src/index.js';
+import { MovingMnist } from '../src/index.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -14,8 +14,6 @@ export { batchToTensor, clipsToBatch, tensorToVideos } from './frame-batch.js';
 export type { ReadFrameFolderOptions } from './frame-folder.js';
 export { listFrameFiles, readFrameFolder, writeFrameFolder } from './frame-folder.js';
 export { readGif, writeGif } from './gif-files.js';
-export type { LoadMnistDigitsOptions, MnistDigits, MnistSplit } from './mnist-digits.js';
-export { loadMnistDigits, MNIST_DIGIT_SIZE } from './mnist-digits.js';
 export type {
   BounceEvent,
   MovingMnistBatch,

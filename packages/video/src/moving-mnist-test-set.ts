@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPositiveInteger } from '@seqgen/core';
-import type { MnistDigits } from './mnist-digits.js';
+import type { LabeledImages } from '@seqgen/vision';
 import { MovingMnist, type MovingMnistInfo, type MovingMnistOptions } from './moving-mnist.js';
 import type { NpyArray } from './npy.js';
 import { readNpy, writeNpy } from './npy-files.js';
@@ -25,7 +25,7 @@ export type MovingMnistTestSet = {
 
 /** Generates `count` sequences (default 10,000, the original's size) in the original layout. */
 export function movingMnistTestSet(
-  digits: MnistDigits,
+  digits: LabeledImages,
   options: Omit<MovingMnistOptions, 'batchSize'> & { count?: number } = {},
 ): MovingMnistTestSet {
   const count = options.count ?? 10000;

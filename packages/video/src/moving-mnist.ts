@@ -1,5 +1,5 @@
 import { assertInRange, assertPositiveInteger, ConfigError, Rng, type RngState } from '@seqgen/core';
-import { MNIST_DIGIT_SIZE, type MnistDigits } from './mnist-digits.js';
+import { type LabeledImages, MNIST_DIGIT_SIZE } from '@seqgen/vision';
 
 /** Options of {@link MovingMnist}; every default is the standard benchmark's. */
 export type MovingMnistOptions = {
@@ -90,8 +90,8 @@ export class MovingMnist {
   private readonly rng: Rng;
 
   constructor(
-    /** The digits drawn from (`loadMnistDigits()`; use the `test` split for held-out sets). */
-    readonly digits: MnistDigits,
+    /** The 28×28 gray digits drawn from (@seqgen/vision's `loadMnistDigits()`; its `test` split for held-out sets). */
+    readonly digits: LabeledImages,
     options: MovingMnistOptions = {},
   ) {
     this.frames = options.frames ?? 20;
@@ -114,10 +114,16 @@ export class MovingMnist {
       !digits ||
       !Number.isInteger(digits.count) ||
       digits.count < 1 ||
-      digits.images?.length !== digits.count * size ||
+      digits.width !== MNIST_DIGIT_SIZE ||
+      digits.height !== MNIST_DIGIT_SIZE ||
+      digits.channels !== 1 ||
+      digits.pixels?.length !== digits.count * size ||
       digits.labels?.length !== digits.count
     )
-      throw new ConfigError('digits', `must hold count ≥ 1 images of ${size} bytes and as many labels`);
+      throw new ConfigError(
+        'digits',
+        `must hold count ≥ 1 gray ${MNIST_DIGIT_SIZE}×${MNIST_DIGIT_SIZE} images and as many labels`,
+      );
     this.rng = new Rng(options.seed ?? 0);
   }
 
@@ -136,7 +142,7 @@ export class MovingMnist {
       const index = this.rng.int(this.digits.count);
       digitIndices.push(index);
       labels.push(this.digits.labels[index] as number);
-      const image = this.digits.images.subarray(index * D * D, (index + 1) * D * D);
+      const image = this.digits.pixels.subarray(index * D * D, (index + 1) * D * D);
       // Position and velocity in units of the free range: [0, 1] keeps the whole digit on the canvas.
       let x = this.rng.float();
       let y = this.rng.float();

@@ -7,7 +7,6 @@ describe('@seqgen/video public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
       'DEFAULT_VIDEO_LIMITS',
-      'MNIST_DIGIT_SIZE',
       'MOVING_MNIST_INFO',
       'MOVING_MNIST_NPY',
       'MovingMnist',
@@ -26,7 +25,6 @@ describe('@seqgen/video public API', () => {
       'encodeGif',
       'encodeNpy',
       'listFrameFiles',
-      'loadMnistDigits',
       'movingMnistTestSet',
       'naturalCompare',
       'randomClips',

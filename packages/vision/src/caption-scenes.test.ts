@@ -2,7 +2,8 @@ import { ConfigError, Rng } from '@seqgen/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HELD_OUT, randomScene, SCENE_OBJECT_KINDS, showsHeldOut } from './caption-scene.js';
 import { composeCaptionScenes, sceneImage } from './caption-scenes.js';
-import { loadFashionMnist, loadMnistDigits } from './mnist-datasets.js';
+import { loadFashionMnist } from './mnist-datasets.js';
+import { loadMnistDigits } from './mnist-digits.js';
 import { sceneCaptions, sceneCaptionWords } from './scene-captions.js';
 import { sceneSourcesOf } from './scene-sources.js';
 import { hasFashionMnist } from './test-fixtures/fashion-mnist.js';
@@ -65,7 +66,7 @@ describe('scene captions', () => {
 
 describe.runIf(hasFashionMnist())('composed scenes of real Fashion-MNIST and MNIST images', () => {
   it('are seeded, paste each object into its cell, and come with their captions', async () => {
-    const digits = await loadMnistDigits({ digits: [0, 1, 3, 4, 7], limit: 20 });
+    const digits = loadMnistDigits({ digits: [0, 1, 3, 4, 7], perClass: 20 });
     const sources = sceneSourcesOf(await loadFashionMnist('test', { limit: 1000 }), digits, 'test');
     const a = composeCaptionScenes(sources, { count: 20, seed: 3 });
     const b = composeCaptionScenes(sources, { count: 20, seed: 3 });

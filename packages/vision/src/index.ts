@@ -48,13 +48,9 @@ export { readImageHeader, sniffImageFormat } from './image-format.js';
 export type { ChannelStats, ImagesToTensorOptions, PixelNormalization } from './images-to-tensor.js';
 export { imagesToTensor, normalizePixels, tensorToImages } from './images-to-tensor.js';
 export type { MnistLoadOptions } from './mnist-datasets.js';
-export {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_DIR,
-  loadFashionMnist,
-  loadMnistDigits,
-  readIdxImageSet,
-} from './mnist-datasets.js';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadFashionMnist, readIdxImageSet } from './mnist-datasets.js';
+export type { MnistDigitsOptions, MnistSplit } from './mnist-digits.js';
+export { loadMnistDigits, MNIST_DIGIT_CLASSES, MNIST_DIGIT_SIZE } from './mnist-digits.js';
 export {
   loadPretrainedClassifier,
   loadPretrainedEncoder,

@@ -17,6 +17,8 @@ describe('@seqgen/vision public API', () => {
       'ImageBatcher',
       'ImageClassifier',
       'ImageCodec',
+      'MNIST_DIGIT_CLASSES',
+      'MNIST_DIGIT_SIZE',
       'PRETRAINED_CHECKPOINT',
       'SCENE_CELLS',
       'SCENE_CELL_SIZE',

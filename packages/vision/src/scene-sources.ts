@@ -1,7 +1,8 @@
 import { ConfigError } from '@seqgen/core';
 import { SCENE_OBJECT_KINDS } from './caption-scene.js';
 import type { LabeledImages } from './image-dataset.js';
-import { loadFashionMnist, loadMnistDigits } from './mnist-datasets.js';
+import { loadFashionMnist } from './mnist-datasets.js';
+import { loadMnistDigits } from './mnist-digits.js';
 
 /** The images scenes are composed from: per object kind, the indices of its images in its set. */
 export type SceneSources = {
@@ -40,7 +41,7 @@ export async function loadSceneSources(
   }
   const fashion = await loadFashionMnist(split, options.fashionDir ? { dir: options.fashionDir } : {});
   const digitLabels = [...new Set(SCENE_OBJECT_KINDS.filter((k) => k.source === 'digits').map((k) => k.label))];
-  const digits = await loadMnistDigits({
+  const digits = loadMnistDigits({
     digits: digitLabels,
     ...(options.mnistDir ? { dir: options.mnistDir } : {}),
   });
