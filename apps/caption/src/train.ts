@@ -8,6 +8,7 @@ import {
   resumeRun,
   sizeRun,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -34,22 +35,11 @@ export type ModelOptions = {
 };
 
 /** Everything `train` takes. */
-export type TrainOptions = ModelOptions & {
-  out: string;
-  force?: boolean;
-  /** Training scenes composed for the run. */
-  scenes: number;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  lr: number;
-  seed: number;
-  validateEvery?: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
-};
+export type TrainOptions = ModelOptions &
+  TrainingRunOptions & {
+    /** Training scenes composed for the run. */
+    scenes: number;
+  };
 
 /** How a run went: the trainer's summary and the validation figures. */
 export type TrainSummary = TrainRunSummary & {

@@ -11,6 +11,7 @@ import {
   RunFolder,
   resumeRun,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -26,27 +27,15 @@ import { type PreparedData, type PrepareOptions, prepareData, readPrepared } fro
 /** The encoder-decoder's settings (the app kit's joint-vocabulary model; input feeding always on). */
 export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed' | 'inputFeeding'>;
 
-export interface TrainOptions extends ModelOptions {
+export interface TrainOptions extends ModelOptions, TrainingRunOptions {
   /** A folder written by `prepare`; without it the data are prepared into `<out>/data` from `prepare`. */
   data?: string;
   prepare?: Omit<PrepareOptions, 'out' | 'force'>;
-  out: string;
-  force?: boolean;
   /** Context turns and how they are written. */
   turns: number;
   format: ContextFormat;
   maxContext: number;
   maxReply: number;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  lr: number;
-  seed: number;
-  validateEvery?: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
 }
 
 export interface TrainSummary extends TrainRunSummary {

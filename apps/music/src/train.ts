@@ -3,12 +3,12 @@ import {
   clockMs,
   fitInRun,
   InputError,
-  type Output,
   plainLines,
   RunFolder,
   resumeRun,
   sizeRun,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -31,29 +31,18 @@ export type ModelOptions = {
 };
 
 /** Everything `train` takes. */
-export type TrainOptions = ModelOptions & {
-  /** Folder of MIDI files. */
-  midi: string;
-  out: string;
-  force?: boolean;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  seqLen: number;
-  lr: number;
-  seed: number;
-  /** Transposition range in semitones (±). */
-  transpose: number;
-  /** Time-stretch amount (±, e.g. 0.05 for 5% slower and faster copies). */
-  stretch: number;
-  /** Share of training copies trained with no chords (N.C.), for generation without `--chords`. */
-  noChordShare: number;
-  validateEvery?: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
-};
+export type TrainOptions = ModelOptions &
+  TrainingRunOptions & {
+    /** Folder of MIDI files. */
+    midi: string;
+    seqLen: number;
+    /** Transposition range in semitones (±). */
+    transpose: number;
+    /** Time-stretch amount (±, e.g. 0.05 for 5% slower and faster copies). */
+    stretch: number;
+    /** Share of training copies trained with no chords (N.C.), for generation without `--chords`. */
+    noChordShare: number;
+  };
 
 /** What `train` reports. */
 export type TrainSummary = TrainRunSummary & {

@@ -10,6 +10,7 @@ import {
   resumeRun,
   stepsForBudget,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -43,26 +44,15 @@ export type SpeechModelOptions = {
 };
 
 /** Everything `train` needs. */
-export type TrainOptions = SpeechModelOptions & {
-  /** An LJSpeech-format folder; prepared from Moby-Dick with `prepare` when it has no metadata.csv yet. */
-  data: string;
-  prepare?: Omit<PrepareOptions, 'out' | 'force'>;
-  phonemes: boolean;
-  /** Longest training clip in frames (longer ones are left out). */
-  maxFrames: number;
-  out: string;
-  force?: boolean;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  lr: number;
-  seed: number;
-  validateEvery?: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
-};
+export type TrainOptions = SpeechModelOptions &
+  TrainingRunOptions & {
+    /** An LJSpeech-format folder; prepared from Moby-Dick with `prepare` when it has no metadata.csv yet. */
+    data: string;
+    prepare?: Omit<PrepareOptions, 'out' | 'force'>;
+    phonemes: boolean;
+    /** Longest training clip in frames (longer ones are left out). */
+    maxFrames: number;
+  };
 
 /** What `train` reports. */
 export type TrainSummary = TrainRunSummary & {

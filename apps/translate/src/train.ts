@@ -11,6 +11,7 @@ import {
   RunFolder,
   resumeRun,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -28,24 +29,12 @@ import { translateLines } from './translate.js';
 /** The encoder-decoder's settings (the app kit's joint-vocabulary model). */
 export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed'>;
 
-export interface TrainOptions extends ModelOptions {
+export interface TrainOptions extends ModelOptions, TrainingRunOptions {
   /** A folder written by `prepare`; without it the pairs are prepared into `<out>/data` from `prepare`. */
   data?: string;
   prepare?: Omit<PrepareOptions, 'out' | 'force'>;
-  out: string;
-  force?: boolean;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  lr: number;
   /** Longest source/target in tokens trained on (longer pairs are left out; longer input is cut at translation). */
   maxLen: number;
-  seed: number;
-  validateEvery?: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
 }
 
 export interface TrainSummary extends TrainRunSummary {

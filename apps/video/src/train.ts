@@ -2,12 +2,12 @@ import { rmSync } from 'node:fs';
 import {
   clockMs,
   fitInRun,
-  type Output,
   plainLines,
   RunFolder,
   resumeRun,
   sizeRun,
   TimeBudget,
+  type TrainingRunOptions,
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
@@ -34,17 +34,8 @@ const CLI = 'seqgen-video';
 export type TrainTask = 'predict' | 'classify';
 
 /** `train`'s settings (the CLI's flags). */
-export type TrainOptions = {
+export type TrainOptions = TrainingRunOptions & {
   task: TrainTask;
-  out: string;
-  force?: boolean;
-  minutes?: number;
-  clock?: 'wall' | 'cpu';
-  steps: number;
-  batch: number;
-  lr: number;
-  seed: number;
-  validateEvery?: number;
   /** Forecaster: ConvLSTM widths, bottom first. */
   hidden: number[];
   /** Forecaster: convolution kernel size. */
@@ -57,9 +48,6 @@ export type TrainOptions = {
   units: number;
   /** Classifier: labelled training clips (their features are computed once). */
   clips: number;
-  progress?: boolean;
-  quiet?: boolean;
-  output?: Pick<Output, 'info' | 'result'>;
 };
 
 /** How a `train` run ended, with held-out figures when it finished. */

@@ -77,7 +77,7 @@ export type { CalibrationOptions, Clock } from './time-budget.js';
 export { CLOCKS, clockMs, secondsPerStep, stepsForBudget, TimeBudget } from './time-budget.js';
 export type { TrainRunSummary } from './train-summary.js';
 export { interruptedTrainingError, trainSummaryJson } from './train-summary.js';
-export type { TrainingFlags, TrainingOptionsSpec } from './training-options.js';
+export type { TrainingFlags, TrainingOptionsSpec, TrainingRunOptions } from './training-options.js';
 export { addTimeBudgetOptions, addTrainingOptions, resumeSettings, TRAINING_SETTINGS } from './training-options.js';
 export type { TransferOptions, VocabularyModel } from './vocabulary-transfer.js';
 export { describeVocabularyChange, transferVocabulary, vocabularyOf } from './vocabulary-transfer.js';

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { integerOption, numberOption } from './options.js';
+import type { Output } from './output.js';
 import { CLOCKS, type Clock } from './time-budget.js';
 
 /** What differs between apps in {@link addTrainingOptions}. */
@@ -21,6 +22,38 @@ export type TrainingFlags = {
   lr: number;
   validateEvery?: number;
   resume?: string;
+};
+
+/**
+ * What every app's `train` function takes besides its data and model: the
+ * run folder, the budget and optimizer settings of {@link addTrainingOptions},
+ * the seed and how to report. Apps extend it with their own fields.
+ */
+export type TrainingRunOptions = {
+  /** Run folder (a new one beside it when it is taken, unless `force`). */
+  out: string;
+  /** Write into `out` even when it holds a run. */
+  force?: boolean;
+  /** Time budget in minutes (wins over `steps`). */
+  minutes?: number;
+  /** What the budget counts: wall time or this process's CPU time. */
+  clock?: Clock;
+  /** Optimizer steps. */
+  steps: number;
+  /** Examples per batch. */
+  batch: number;
+  /** Learning rate. */
+  lr: number;
+  /** Seed of initialization, batches and dropout. */
+  seed: number;
+  /** Validate every N steps (default: 5 times per run). */
+  validateEvery?: number;
+  /** Show a progress bar. */
+  progress?: boolean;
+  /** Print nothing but errors and results. */
+  quiet?: boolean;
+  /** Where lines go (default: the terminal). */
+  output?: Pick<Output, 'info' | 'result'>;
 };
 
 /**
