@@ -20,6 +20,12 @@ export type BackendProjectOptions = {
    * `<backend> isolated`.
    */
   isolated?: string[];
+  /**
+   * Test files that test no kernel (child processes killed mid-save, Ctrl-C handling) or whose
+   * kernels the other files already cover on every backend: they run on the first backend only,
+   * where a second pass would cost CI tens of seconds for nothing.
+   */
+  firstBackendOnly?: string[];
 };
 
 /**
@@ -33,10 +39,12 @@ export type BackendProjectOptions = {
  */
 export function backendProjects(backends: string[] = ['wasm', 'cpu'], options: BackendProjectOptions = {}) {
   const isolated = options.isolated ?? [];
+  const firstOnly = options.firstBackendOnly ?? [];
   // `include` is set per project, never at the root: a project that extends the root config
   // would add its own patterns to the root's instead of replacing them.
-  const projects: TestProjectInlineConfiguration[] = backends.flatMap((backend) => {
+  const projects: TestProjectInlineConfiguration[] = backends.flatMap((backend, index) => {
     const env = { SEQGEN_BACKEND: backend };
+    const skipped = index === 0 ? [] : firstOnly;
     const shared: TestProjectInlineConfiguration = {
       extends: true,
       test: {
@@ -44,11 +52,12 @@ export function backendProjects(backends: string[] = ['wasm', 'cpu'], options: B
         env,
         isolate: false,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        exclude: [...configDefaults.exclude, ...isolated],
+        exclude: [...configDefaults.exclude, ...isolated, ...skipped],
       },
     };
-    if (isolated.length === 0) return [shared];
-    return [shared, { extends: true, test: { name: `${backend} isolated`, env, isolate: true, include: isolated } }];
+    const ownGraph = isolated.filter((file) => !skipped.includes(file));
+    if (ownGraph.length === 0) return [shared];
+    return [shared, { extends: true, test: { name: `${backend} isolated`, env, isolate: true, include: ownGraph } }];
   });
   return {
     ...testReport,

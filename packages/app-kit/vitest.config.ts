@@ -1,4 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { backendProjects } from '../../vitest.backends.ts';
 
-export default defineConfig({ test: backendProjects() });
+// Ctrl-C in a child process tests signals and run folders, not a backend: one pass.
+export default defineConfig({
+  test: backendProjects(['wasm', 'cpu'], { firstBackendOnly: ['src/interrupt.test.ts'] }),
+});
