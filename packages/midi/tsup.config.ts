@@ -1,3 +1,4 @@
-import { packageConfig } from '../../tsup.package.ts';
+import { nodeAndBrowserConfig } from '../../tsup.package.ts';
 
-export default packageConfig();
+// The browser build (dist/browser/) swaps src/platform/node.ts (files, FluidSynth) for src/platform/browser.ts.
+export default nodeAndBrowserConfig();

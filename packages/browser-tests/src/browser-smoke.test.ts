@@ -61,7 +61,7 @@ describe('every package bundles for the browser on its own (esbuild --platform=b
       ).toEqual([]);
       const own = inputs.filter((file) => file.includes(`/${name.slice('@seqgen/'.length)}/dist/`));
       expect(own.length, `${name} itself is in the bundle`).toBeGreaterThan(0);
-      if (['@seqgen/core', '@seqgen/cells', '@seqgen/trainer'].includes(name)) {
+      if (['@seqgen/core', '@seqgen/cells', '@seqgen/trainer', '@seqgen/interpret', '@seqgen/midi'].includes(name)) {
         expect(
           own.every((file) => file.includes('/dist/browser/')),
           own.join(', '),

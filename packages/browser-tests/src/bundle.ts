@@ -8,6 +8,8 @@ export const BROWSER_PACKAGES = [
   '@seqgen/samplers',
   '@seqgen/trainer',
   '@seqgen/models',
+  '@seqgen/interpret',
+  '@seqgen/midi',
 ] as const;
 
 /**

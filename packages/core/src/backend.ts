@@ -192,10 +192,7 @@ async function startWasm(threads: ThreadRequest): Promise<{ threads: number; rea
 
 async function start(backend: BackendName): Promise<void> {
   if (backend === 'tensorflow') {
-    // Optional dependency: absent, or present without its native library, both throw here.
-    // A variable specifier keeps bundlers and the type checker from requiring it.
-    const nodeBackend = '@tensorflow/tfjs-node';
-    await import(nodeBackend);
+    await platform.importNodeBackend();
   } else if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
   }

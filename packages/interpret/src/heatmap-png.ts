@@ -1,5 +1,5 @@
 import { ConfigError, ShapeError } from '@seqgen/core';
-import { PNG } from 'pngjs';
+import { encodePng } from './platform/node.js';
 
 /** Options of {@link heatmapPng}. */
 export type HeatmapPngOptions = {
@@ -16,7 +16,8 @@ export type HeatmapPngOptions = {
 /**
  * A heat map as PNG bytes: one row of cells per entry of `rows` (all equally
  * long), blue for low, white for the middle, red for high — the terminal's
- * view of an activation or saliency strip. Encoded by `pngjs`.
+ * view of an activation or saliency strip. Encoded by `pngjs` under Node; the
+ * browser build throws a ConfigError (colour a canvas with {@link divergingColour}).
  */
 export function heatmapPng(rows: ReadonlyArray<ArrayLike<number>>, options: HeatmapPngOptions = {}): Uint8Array {
   const cellWidth = options.cellWidth ?? 8;
@@ -39,22 +40,24 @@ export function heatmapPng(rows: ReadonlyArray<ArrayLike<number>>, options: Heat
   });
   const lo = options.min ?? -extent;
   const hi = options.max ?? extent;
-  const png = new PNG({ width: columns * cellWidth, height: rows.length * cellHeight });
+  const width = columns * cellWidth;
+  const height = rows.length * cellHeight;
+  const rgba = new Uint8Array(width * height * 4);
   rows.forEach((row, r) => {
     for (let col = 0; col < columns; col++) {
       const [red, green, blue] = divergingColour(row[col] as number, lo, hi);
       for (let y = r * cellHeight; y < (r + 1) * cellHeight; y++) {
         for (let x = col * cellWidth; x < (col + 1) * cellWidth; x++) {
-          const at = (y * png.width + x) * 4;
-          png.data[at] = red;
-          png.data[at + 1] = green;
-          png.data[at + 2] = blue;
-          png.data[at + 3] = 255;
+          const at = (y * width + x) * 4;
+          rgba[at] = red;
+          rgba[at + 1] = green;
+          rgba[at + 2] = blue;
+          rgba[at + 3] = 255;
         }
       }
     }
   });
-  return new Uint8Array(PNG.sync.write(png));
+  return encodePng(width, height, rgba);
 }
 
 /** Blue (lo) → white (middle) → red (hi), as 0–255 RGB. */

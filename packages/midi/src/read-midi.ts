@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { assertPositiveInteger } from '@seqgen/base';
 import { type MidiEvent, parseMidi } from 'midi-file';
 import { type Chord, parseChordSymbol } from './chord-symbols.js';
@@ -11,6 +10,7 @@ import {
   type TempoChange,
   type TimeSignatureChange,
 } from './note-sequence.js';
+import { readFileBytes } from './platform/node.js';
 
 /** Options of {@link readMidi} and {@link readMidiFile}. */
 export type MidiReadOptions = {
@@ -83,7 +83,8 @@ export function readMidi(bytes: Uint8Array | ArrayBuffer, options: MidiReadOptio
 }
 
 /**
- * Reads a Standard MIDI File from disk (Node only); see {@link readMidi}. A
+ * Reads a Standard MIDI File from disk (Node only: in the browser build it is a
+ * MidiError `io` saying to pass bytes to {@link readMidi}); see {@link readMidi}. A
  * path that is missing is a {@link MidiError} `not-found`; one that is not a
  * regular file (a folder, a FIFO, a device) or cannot be read is `io`, and a
  * file over `maxBytes` is refused before it is read.
@@ -92,27 +93,7 @@ export function readMidiFile(path: string, options: MidiReadOptions = {}): NoteS
   const name = options.name ?? path;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MIDI_BYTES;
   assertPositiveInteger('maxBytes', maxBytes);
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new MidiError('io', name, 'is not a regular file');
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof MidiError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'not-found' : 'io';
-    throw new MidiError(reason, name, `cannot be opened (${code ?? String(error)})`, { cause: error });
-  }
-  if (size > maxBytes) {
-    throw new MidiError('too-large', name, `is ${size} bytes, over the limit of ${maxBytes} (option maxBytes)`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new MidiError('io', name, `cannot be read (${code ?? String(error)})`, { cause: error });
-  }
+  const bytes = readFileBytes(path, name, maxBytes);
   return readMidi(bytes, { ...options, name });
 }
 

@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { assertInRange, assertPositiveInteger } from '@seqgen/base';
-import { MidiError } from './midi-error.js';
+import { runFluidsynth } from './platform/node.js';
 
 /** Options of {@link renderWav}. */
 export type RenderWavOptions = {
@@ -27,7 +23,8 @@ export const DEFAULT_SOUND_FONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
  * General MIDI synthesizer, FluidSynth (Debian `fluidsynth`). The WAV is
  * written beside `out` and renamed into place, so `out` is never left half
  * written. A missing `fluidsynth` or sound font, or a failed render, is a
- * {@link MidiError} with reason `synthesizer` saying what to install.
+ * {@link MidiError} with reason `synthesizer` saying what to install (in the
+ * browser build, always: FluidSynth runs only under Node).
  */
 export function renderWav(midi: Uint8Array, out: string, options: RenderWavOptions = {}): void {
   const soundFont = options.soundFont ?? DEFAULT_SOUND_FONT;
@@ -39,48 +36,5 @@ export function renderWav(midi: Uint8Array, out: string, options: RenderWavOptio
   assertInRange('sampleRate', sampleRate, 8000, 192_000);
   assertInRange('gain', gain, 0, 10);
   assertPositiveInteger('timeoutMs', timeoutMs);
-  if (!existsSync(soundFont)) {
-    throw new MidiError(
-      'synthesizer',
-      soundFont,
-      'sound font not found (install Debian fluid-soundfont-gm, or pass another .sf2)',
-    );
-  }
-  const work = mkdtempSync(join(tmpdir(), 'seqgen-midi-render-'));
-  try {
-    const input = join(work, 'in.mid');
-    writeFileSync(input, midi);
-    const staged = join(dirname(out), `.${Date.now()}-${process.pid}.wav.partial`);
-    const result = spawnSync(
-      executable,
-      [
-        '-ni',
-        '-q',
-        '-g',
-        String(gain),
-        '-r',
-        String(sampleRate),
-        '-O',
-        's16',
-        '-T',
-        'wav',
-        '-F',
-        staged,
-        soundFont,
-        input,
-      ],
-      { encoding: 'utf8', timeout: timeoutMs },
-    );
-    if (result.error || result.status !== 0 || !existsSync(staged) || statSync(staged).size <= 44) {
-      rmSync(staged, { force: true });
-      const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-      const why = missing
-        ? `${executable} not found (install Debian fluidsynth and fluid-soundfont-gm)`
-        : `${executable} failed${result.status !== null ? ` with exit code ${result.status}` : ''}: ${(result.stderr || result.error?.message || 'no output').trim().split('\n')[0]}`;
-      throw new MidiError('synthesizer', out, why, result.error ? { cause: result.error } : {});
-    }
-    renameSync(staged, out);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  runFluidsynth(midi, out, { soundFont, executable, sampleRate, gain, timeoutMs });
 }

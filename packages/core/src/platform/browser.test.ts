@@ -20,6 +20,7 @@ describe('core browser platform', () => {
 
   it('leaves wasm threads to tfjs and reports versions as bundled', async () => {
     await expect(platform.startThreadedWasm(4)).rejects.toThrow(/only under Node/);
+    await expect(platform.importNodeBackend()).rejects.toThrow(/tfjs-node\) runs only under Node/);
     expect(platform.installedVersions(['@tensorflow/tfjs'])).toEqual({ '@tensorflow/tfjs': 'unknown (bundled)' });
     const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
     expect(platform.availableCores()).toBe(navigator?.hardwareConcurrency ?? 1); // Node 20 has no navigator

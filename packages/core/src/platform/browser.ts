@@ -16,6 +16,10 @@ export const platform: Platform = {
   async writeCheckpointFile(path) {
     throw new ConfigError('path', `${JSON.stringify(path.slice(0, 200))}: ${NEEDS_NODE}`);
   },
+  async importNodeBackend() {
+    // Not even named here: bundlers that fold constants (Rolldown, Vite 8) would try to bundle tfjs-node.
+    throw new Error('the native TensorFlow backend (tfjs-node) runs only under Node');
+  },
   async startThreadedWasm() {
     // In a cross-origin-isolated page tfjs-backend-wasm picks its threaded build on its own.
     throw new Error('seqgen starts the threaded wasm build only under Node; in browsers tfjs chooses it');

@@ -9,6 +9,12 @@ import type { Platform } from './platform.js';
 export const platform: Platform = {
   readCheckpointFile,
   writeCheckpointFile,
+  async importNodeBackend() {
+    // Optional dependency: absent, or present without its native library, both throw here.
+    // A variable specifier keeps bundlers and the type checker from requiring it.
+    const nodeBackend = '@tensorflow/tfjs-node';
+    await import(nodeBackend);
+  },
   startThreadedWasm,
   availableCores: () => os.availableParallelism(),
   installedVersions(names) {

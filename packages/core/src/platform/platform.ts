@@ -15,6 +15,8 @@ export interface Platform {
   ): Promise<{ manifest: CheckpointManifest; payload: Uint8Array }>;
   /** Writes a prepared checkpoint to a path, atomically. */
   writeCheckpointFile(path: string, prepared: PreparedCheckpoint, shardBytes: number): Promise<CheckpointManifest>;
+  /** Imports `@tensorflow/tfjs-node`, which registers the native `tensorflow` backend (Node only). */
+  importNodeBackend(): Promise<void>;
   /** Starts tfjs-backend-wasm's threaded build with `threads` threads; returns the count in use. */
   startThreadedWasm(threads: number): Promise<number>;
   /** Logical cores (the default thread count). */
