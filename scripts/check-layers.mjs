@@ -23,7 +23,6 @@ const LAYER = {
   '@seqgen/audio': 3,
   // tfjs-free MIDI files, note sequences and music encodings (base only); a sibling of models.
   '@seqgen/midi': 3,
-  '@seqgen/interop': 4,
   '@seqgen/trainer': 4,
   '@seqgen/samplers': 4,
   // Image adapter: codecs, dataset readers, the CNN encoder; models (5) builds on it.
@@ -31,6 +30,8 @@ const LAYER = {
   // Video adapter: GIF / frame-folder I/O, clips, Moving MNIST; built on vision's image codecs.
   '@seqgen/video': 4.75,
   '@seqgen/models': 5,
+  // Whole-model PyTorch export/import (RecurrentLM, Seq2Seq): builds on models' configs and checkpoints.
+  '@seqgen/interop': 5.25,
   // Reads traces and gradients of models (and of anything below them).
   '@seqgen/interpret': 5.5,
   '@seqgen/app-kit': 6,

@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', demo: 'src/demo.ts', 'bench-ngram': 'bench/ngram.ts' },
+  entry: {
+    cli: 'src/cli.ts',
+    demo: 'src/demo.ts',
+    'bench-ngram': 'bench/ngram.ts',
+    'bench-shards': 'bench/shards.ts',
+    // A file of its own: `tokenize` starts it in worker threads.
+    'tokenize-worker': 'src/tokenize-worker.ts',
+  },
   format: ['esm'],
   sourcemap: true,
   clean: true,

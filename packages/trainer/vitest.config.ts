@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { backendProjects } from '../../vitest.backends.ts';
 
-export default defineConfig({ test: backendProjects() });
+// Token shards are files and integers, and the SIGKILL resume is about the data cursor: one pass.
+export default defineConfig({
+  test: backendProjects(['wasm', 'cpu'], {
+    firstBackendOnly: ['src/data/token-shards.test.ts', 'src/data/token-shards-kill.test.ts'],
+  }),
+});

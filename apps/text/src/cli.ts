@@ -20,7 +20,9 @@ import { registerExplain } from './explain-command.js';
 import { generateText } from './generate.js';
 import { defaultRunFolder } from './run-folder.js';
 import { serveCheckpoint } from './serve.js';
+import { registerTokenize } from './tokenize-command.js';
 import { TOKENIZER_KINDS } from './tokenizer-choice.js';
+import { trainTorchDdp } from './torch-ddp.js';
 import { resumeTraining, type TrainOptions, type TrainSummary, train } from './train.js';
 
 const NAME = 'seqgen-text';
@@ -63,9 +65,13 @@ type Flags = Omit<TrainOptions, 'from' | 'output' | 'out'> & {
   backend?: 'node' | 'wasm' | 'cpu';
 };
 
+/** The flags of `train --engine torch-ddp`. */
+type TorchFlags = { engine: 'seqgen' | 'torch-ddp'; nproc: number; device: 'cpu' | 'cuda' };
+
 /** Options that describe a new run: refused with --resume, which continues the run's own settings. */
 const RUN_SETTINGS = [
   'corpus',
+  'shards',
   'maxCorpusMb',
   'tokenizer',
   'cell',
@@ -114,18 +120,59 @@ export function buildProgram(): Command {
     .option('--hidden <n>', 'units per layer', integerOption(1), 256)
     .option('--embedding <n>', 'token embedding size', integerOption(1), 64)
     .option('--dropout <x>', 'dropout between layers', numberOption(0, 0.95), 0)
-    .option('--resume <dir>', 'continue the interrupted run in DIR exactly (its settings; output to DIR unless --out)');
-  trainingOptions(trainCommand).action(async (flags: Flags, command: Command) => {
+    .option('--resume <dir>', 'continue the interrupted run in DIR exactly (its settings; output to DIR unless --out)')
+    .option('--shards <dir>', 'train from a token shard folder made by `tokenize` (instead of --corpus; any size)')
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'training engine: seqgen (tfjs, this process) or torch-ddp (PyTorch DistributedDataParallel)',
+      )
+        .choices(['seqgen', 'torch-ddp'])
+        .default('seqgen'),
+    )
+    .option(
+      '--nproc <n>',
+      'torch-ddp: processes (ranks) on this machine; --batch is split over them',
+      integerOption(1),
+      1,
+    )
+    .addOption(
+      new Option('--device <kind>', 'torch-ddp: cpu (gloo) or cuda (NCCL)').choices(['cpu', 'cuda']).default('cpu'),
+    );
+  trainingOptions(trainCommand).action(async (flags: Flags & TorchFlags, command: Command) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
+    if (flags.engine === 'torch-ddp') {
+      if (flags.resume) throw new UsageError('--resume is not supported with --engine torch-ddp');
+      if (!flags.shards && !flags.corpus) {
+        throw new UsageError('--engine torch-ddp needs --corpus PATH (tokenized first) or --shards DIR');
+      }
+      if (flags.shards)
+        refuseOptions(command, ['corpus', 'tokenizer'], 'with --shards (the shards carry the tokenizer)');
+      const unused = ['maxCorpusMb', 'minutes', 'clock', 'validateEvery', 'sampleLength'];
+      refuseOptions(
+        command,
+        unused,
+        'with --engine torch-ddp (the PyTorch job runs --steps and evaluates once at the end)',
+      );
+      await startBackend(flags);
+      const source = (flags.shards ?? flags.corpus) as string;
+      const summary = await trainTorchDdp({ ...flags, out: flags.out ?? defaultRunFolder(source), output });
+      await finish(summary, output);
+      return;
+    }
+    refuseOptions(command, ['nproc', 'device'], 'without --engine torch-ddp');
     if (flags.resume) {
       refuseOptions(command, RUN_SETTINGS, `with --resume (the run continues with its own settings)`);
+    } else if (flags.shards) {
+      refuseOptions(command, ['corpus', 'maxCorpusMb', 'tokenizer'], 'with --shards (the shards carry the tokenizer)');
     } else if (!flags.corpus) {
-      throw new UsageError("required option '--corpus <path>' not specified (or --resume DIR)");
+      throw new UsageError("required option '--corpus <path>' not specified (or --shards DIR, or --resume DIR)");
     }
     await startBackend(flags);
+    const source = flags.shards ?? flags.corpus ?? '';
     const summary = flags.resume
       ? await resumeTraining(flags.resume, { ...pick(flags), output })
-      : await train({ ...flags, out: flags.out ?? defaultRunFolder(flags.corpus), output });
+      : await train({ ...flags, out: flags.out ?? defaultRunFolder(source), output });
     await finish(summary, output);
   });
 
@@ -262,6 +309,7 @@ export function buildProgram(): Command {
     output.result(`serving at ${server.url} (Ctrl-C stops)`);
   });
   registerExplain(program, NAME);
+  registerTokenize(program, NAME);
   return program;
 }
 

@@ -138,24 +138,11 @@ export function readTextFile(path: string, shown = path, maxBytes = DEFAULT_MAX_
  */
 export function readCorpus(path: string, options: ReadCorpusOptions = {}): string {
   const limit = options.maxBytes ?? DEFAULT_MAX_CORPUS_BYTES;
-  let stat: Stats;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(`corpus not found: ${path}`, path);
-  }
-  if (!stat.isDirectory() && !stat.isFile()) {
-    throw new InputError(
-      `corpus ${path} is ${fileKind(stat)}; only regular text files (or a folder of them) are read`,
-      path,
-    );
-  }
-  const files = stat.isDirectory() ? listFiles(path) : [path];
-  if (files.length === 0) throw new InputError(`corpus folder ${path} holds no files`, path);
+  const { folder, files } = listCorpus(path);
   let left = limit;
   const texts: string[] = [];
   for (const f of files) {
-    const shown = stat.isDirectory() ? join(path, relative(path, f)) : f;
+    const shown = folder ? join(path, relative(path, f)) : f;
     const bytes = readRegularFile(f, shown, left, () => tooLarge(path, path, limit));
     left -= bytes.length;
     texts.push(decodeText(bytes, f, shown));
@@ -182,4 +169,32 @@ export function countChars(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
+}
+
+/**
+ * The regular files a corpus path names, in reading order (one file, or every
+ * regular file under a folder, sorted, hidden ones skipped), with their sizes:
+ * for readers that stream the corpus instead of holding it ({@link readCorpus}).
+ */
+export function corpusFiles(path: string): Array<{ path: string; bytes: number }> {
+  return listCorpus(path).files.map((f) => ({ path: f, bytes: statSync(f).size }));
+}
+
+/** The files a corpus path names (it or the regular files under it); anything else is an `InputError`. */
+function listCorpus(path: string): { folder: boolean; files: string[] } {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new InputError(`corpus not found: ${path}`, path);
+  }
+  if (!stat.isDirectory() && !stat.isFile()) {
+    throw new InputError(
+      `corpus ${path} is ${fileKind(stat)}; only regular text files (or a folder of them) are read`,
+      path,
+    );
+  }
+  const files = stat.isDirectory() ? listFiles(path) : [path];
+  if (files.length === 0) throw new InputError(`corpus folder ${path} holds no files`, path);
+  return { folder: stat.isDirectory(), files };
 }

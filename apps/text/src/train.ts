@@ -21,7 +21,6 @@ import {
   BEST_CHECKPOINT,
   BestWeights,
   LAST_CHECKPOINT,
-  StreamBatcher,
   streamBatches,
   Trainer,
   type TrainerConfig,
@@ -29,12 +28,17 @@ import {
 } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { loadLanguageModel } from './checkpoint.js';
-import { corpusLimit, countChars, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
+import { corpusLimit, HELD_OUT_FRACTION, readCorpus, splitHeldOut } from './corpus.js';
 import { type HeldOutMetrics, heldOutMetrics } from './evaluate.js';
+import { openShards, shardCorpus, shardTokenizer } from './shard-corpus.js';
 import { buildTokenizer, type TokenizerKind, tokenizerKind, UNK, vocabulary } from './tokenizer-choice.js';
+import { memoryCorpus, type TrainingCorpus } from './training-corpus.js';
 
 export interface TrainOptions {
-  corpus: string;
+  /** Text corpus read into memory (one of `corpus` and `shards`). */
+  corpus?: string;
+  /** Token shard folder from `seqgen-text tokenize`, streamed from disk with bounded memory. */
+  shards?: string;
   /** Most MiB the corpus may hold (default 512). */
   maxCorpusMb?: number;
   out: string;
@@ -85,23 +89,43 @@ interface RunRecord {
   validateEvery: number;
 }
 
-/** Held-out tokens used by each periodic validation (the final one uses all of them). */
-const PERIODIC_VALIDATION_TOKENS = 20_000;
+/** The architecture flags as the language model's options (dropout only between layers). */
+export function lmOptions(
+  options: Pick<TrainOptions, 'embedding' | 'hidden' | 'layers' | 'cell' | 'dropout' | 'seed'>,
+  vocabSize: number,
+): RecurrentLMOptions {
+  return {
+    vocabSize,
+    embeddingSize: options.embedding,
+    hiddenSize: options.hidden,
+    numLayers: options.layers,
+    cell: options.cell,
+    dropout: options.layers > 1 ? options.dropout : 0,
+    seed: options.seed,
+  };
+}
+
+/** A new model of the flags' architecture for `tokenizer`'s vocabulary. */
+function freshModel(options: TrainOptions, tokenizer: SeqgenTokenizer) {
+  return {
+    model: new RecurrentLanguageModel(lmOptions(options, tokenizer.vocabSize)),
+    tokenizer,
+    vocabulary: undefined,
+  };
+}
+
+/** `train --shards`: the tokenizer comes from the shard manifest (so generate/eval work on the checkpoint). */
+function shardModel(options: TrainOptions, dir: string) {
+  const shards = openShards(dir);
+  try {
+    return freshModel(options, shardTokenizer(shards));
+  } finally {
+    shards.close();
+  }
+}
 
 async function buildModel(options: TrainOptions, trainText: string) {
-  if (!options.from) {
-    const tokenizer = buildTokenizer(options.tokenizer, trainText);
-    const lm: RecurrentLMOptions = {
-      vocabSize: tokenizer.vocabSize,
-      embeddingSize: options.embedding,
-      hiddenSize: options.hidden,
-      numLayers: options.layers,
-      cell: options.cell,
-      dropout: options.layers > 1 ? options.dropout : 0,
-      seed: options.seed,
-    };
-    return { model: new RecurrentLanguageModel(lm), tokenizer, vocabulary: undefined };
-  }
+  if (!options.from) return freshModel(options, buildTokenizer(options.tokenizer, trainText));
   // Transfer: same architecture, a vocabulary built from the new corpus, shared token rows carried over.
   const pretrained = await loadLanguageModel(options.from);
   try {
@@ -135,7 +159,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const budget = new TimeBudget(options.minutes, options.clock ?? 'wall');
   const run = RunFolder.create(options.out, { force: options.force });
   try {
-    const text = readCorpus(options.corpus, corpusLimit(options.maxCorpusMb));
+    if (options.shards) return await runTraining(options, run, shardModel(options, options.shards), budget, undefined);
+    const text = readCorpus(corpusPath(options), corpusLimit(options.maxCorpusMb));
     const { train: trainText } = splitHeldOut(text);
     const built = await buildModel(options, trainText);
     return await runTraining(options, run, built, budget, undefined);
@@ -168,6 +193,17 @@ export async function resumeTraining(
   );
 }
 
+function corpusPath(options: TrainOptions): string {
+  if (!options.corpus) throw new InputError('a corpus (--corpus) or a shard set (--shards) is needed');
+  return options.corpus;
+}
+
+/** The run's batches and held-out tokens: from shards on disk, or from the corpus text in memory. */
+function trainingCorpus(options: TrainOptions, tokenizer: SeqgenTokenizer): TrainingCorpus {
+  if (options.shards) return shardCorpus({ ...options, shards: options.shards });
+  return memoryCorpus({ ...options, corpus: corpusPath(options) }, tokenizer);
+}
+
 async function runTraining(
   options: TrainOptions,
   run: RunFolder,
@@ -178,28 +214,15 @@ async function runTraining(
   const output = options.output ?? plainLines();
   const started = performance.now();
   const { model, tokenizer, vocabulary: vocabReport } = built;
+  let corpus: TrainingCorpus | undefined;
   try {
-    const text = readCorpus(options.corpus, corpusLimit(options.maxCorpusMb));
-    const { train: trainText, heldOut } = splitHeldOut(text);
+    corpus = trainingCorpus(options, tokenizer);
+    const data = corpus.data;
     if (vocabReport) {
       const { summary, details } = describeVocabularyChange(vocabReport);
       output.result(summary);
       for (const line of details) output.info(line);
     }
-    const trainIds = tokenizer.encode(trainText);
-    const valIds = tokenizer.encode(heldOut);
-    if (Math.floor((trainIds.length - options.seqLen) / options.batch) < options.seqLen) {
-      throw new InputError(
-        `corpus ${options.corpus} is too small for --batch ${options.batch} --seq-len ${options.seqLen} (${trainIds.length} training tokens)`,
-        options.corpus,
-      );
-    }
-    const data = new StreamBatcher({
-      documents: [trainIds],
-      batchSize: options.batch,
-      seqLength: options.seqLen,
-      seed: options.seed,
-    });
     const base: TrainerConfig = {
       optimizer: { type: 'adam', learningRate: options.lr },
       maxSteps: options.steps,
@@ -222,7 +245,8 @@ async function runTraining(
       app: '@seqgen/app-text',
       command: options.from ? 'finetune' : 'train',
       options: {
-        corpus: options.corpus,
+        ...(options.corpus !== undefined ? { corpus: options.corpus } : {}),
+        ...(options.shards !== undefined ? { shards: options.shards } : {}),
         tokenizer: options.tokenizer,
         cell: options.cell,
         layers: options.layers,
@@ -243,14 +267,14 @@ async function runTraining(
       validateEvery,
     };
     writeRunInfo(run.staging, record as unknown as Record<string, unknown>);
-    const periodicVal = valIds.slice(0, PERIODIC_VALIDATION_TOKENS + 1);
+    const periodicVal = corpus.periodicValidation;
     const valBatch = Math.max(1, Math.min(16, Math.floor((periodicVal.length - 1) / (2 * options.seqLen))));
     const canValidate = Math.floor((periodicVal.length - 1) / valBatch) >= options.seqLen;
     const validation = canValidate
       ? streamBatches({ documents: [periodicVal], batchSize: valBatch, seqLength: options.seqLen })
       : undefined;
     const unk = tokenizer.tokenToId(UNK);
-    const samplePrime = tokenizer.encode(trainText.slice(0, 1));
+    const samplePrime = corpus.samplePrime;
     // The best validated weights are kept when they beat the final ones (from best/ after a resume).
     const bestWeights = validation ? new BestWeights({ checkpoint: run.path(BEST_CHECKPOINT) }) : undefined;
     const trainer = new Trainer(
@@ -328,12 +352,14 @@ async function runTraining(
         `keeping the best validated weights (${best.bestLoss.toFixed(4)} < final ${best.finalLoss.toFixed(4)})`,
       );
     }
-    const metrics = await heldOutMetrics(model, valIds, countChars(heldOut));
+    const finalHeldOut = corpus.finalHeldOut(tokenizer);
+    const metrics = await heldOutMetrics(model, finalHeldOut.ids, finalHeldOut.chars);
     await model.save(run.staging, {
       tokenizer,
       metadata: {
         app: '@seqgen/app-text',
-        corpus: options.corpus,
+        ...(options.corpus !== undefined ? { corpus: options.corpus } : {}),
+        ...(options.shards !== undefined ? { shards: options.shards } : {}),
         heldOutFraction: HELD_OUT_FRACTION,
         steps: result.steps,
         seconds: Math.round(seconds),
@@ -360,6 +386,7 @@ async function runTraining(
       ...(vocabReport ? { vocabulary: vocabReport } : {}),
     };
   } finally {
+    corpus?.close();
     model.dispose();
   }
 }

@@ -30,10 +30,32 @@ export { CyclingBatches } from './data/cycling-batches.js';
 export type { DataSource } from './data/data-source.js';
 export type { PaddedBatch, PadOptions } from './data/padded-batch.js';
 export { padBatch } from './data/padded-batch.js';
+export type { ShardFailure } from './data/shard-error.js';
+export { ShardError } from './data/shard-error.js';
 export type { DocumentSplit, SliceableTokens, TailSplit } from './data/split.js';
 export { splitByDocument, splitTail } from './data/split.js';
 export type { StreamBatch, StreamBatcherOptions } from './data/stream-batcher.js';
 export { StreamBatcher, streamBatches } from './data/stream-batcher.js';
+export type { TokenShardBatcherOptions } from './data/token-shard-batcher.js';
+export { TokenShardBatcher } from './data/token-shard-batcher.js';
+export type {
+  TokenDtype,
+  TokenShardEntry,
+  TokenShardManifest,
+  TokenSplit,
+} from './data/token-shard-manifest.js';
+export {
+  bytesPerToken,
+  dtypeFor,
+  parseTokenShardManifest,
+  TOKEN_SHARD_FORMAT,
+  TOKEN_SHARD_MANIFEST,
+  TOKEN_SHARD_VERSION,
+} from './data/token-shard-manifest.js';
+export type { TokenShardWriterOptions } from './data/token-shard-writer.js';
+export { DEFAULT_SHARD_BYTES, TokenShardWriter, writeTokenShards } from './data/token-shard-writer.js';
+export type { OpenTokenShardsOptions } from './data/token-shards.js';
+export { openTokenShards, TokenShards } from './data/token-shards.js';
 export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
 export { evaluate } from './evaluate.js';
 export type { LogRecord } from './jsonl-log.js';

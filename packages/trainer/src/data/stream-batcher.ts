@@ -1,6 +1,7 @@
-import type { JsonObject, RngState } from '@seqgen/core';
+import type { JsonObject } from '@seqgen/core';
 import { assertPositiveInteger, ConfigError, Rng } from '@seqgen/core';
 import type { DataSource } from './data-source.js';
+import { restoreStreamCursor, streamCursorState } from './stream-cursor.js';
 
 /** One `[batchSize, seqLength]` chunk of token streams, row-major. */
 export interface StreamBatch {
@@ -149,16 +150,12 @@ export class StreamBatcher implements DataSource<StreamBatch> {
 
   /** Epoch, batch index, epoch offset and RNG state, saved in trainer checkpoints. */
   getState(): JsonObject {
-    return { epoch: this.epoch, index: this.index, offset: this.offset, rng: [...this.rng.getState()] };
+    return streamCursorState({ epoch: this.epoch, index: this.index, offset: this.offset }, this.rng);
   }
 
   /** Resumes from a `getState` result; throws a ConfigError on an invalid state. */
   setState(state: JsonObject): void {
-    const { epoch, index, offset, rng } = state as { epoch: number; index: number; offset: number; rng: number[] };
-    if (![epoch, index, offset].every((v) => Number.isInteger(v) && v >= 0) || !(offset < this.seqLength)) {
-      throw new ConfigError('data state', `is not a StreamBatcher cursor: ${JSON.stringify(state)}`);
-    }
-    this.rng.setState(rng as unknown as RngState);
+    const { epoch, index, offset } = restoreStreamCursor(state, this.seqLength, this.rng, 'StreamBatcher');
     this.epoch = epoch;
     this.index = index;
     this.offset = offset;

@@ -1,6 +1,6 @@
 import { ConfigError } from '@seqgen/core';
 import { describe, expect, it } from 'vitest';
-import { platform } from './browser.js';
+import { platform, tokenFiles } from './browser.js';
 
 // The module the browser build swaps in for ./node.ts, run here directly.
 describe('trainer browser platform', () => {
@@ -15,5 +15,11 @@ describe('trainer browser platform', () => {
     expect(() => platform.createTerminalBar('', undefined, false)).toThrow(ConfigError);
     expect(() => platform.createTerminalBar('', undefined, false)).toThrow(/^progressBar: needs Node\.js/);
     expect(() => platform.appendText('log.jsonl', '{}')).toThrow(/^log: needs Node\.js \(files and terminals\)/);
+  });
+
+  it('token shard files are a ConfigError saying they need Node.js', () => {
+    expect(tokenFiles.available).toBe(false);
+    expect(() => tokenFiles.openRead('train-00000.bin')).toThrow(ConfigError);
+    expect(() => tokenFiles.stat('shards')).toThrow(/^token shards: needs Node\.js/);
   });
 });

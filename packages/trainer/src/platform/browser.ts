@@ -1,5 +1,6 @@
 import { ConfigError } from '@seqgen/core';
 import type { TrainerPlatform } from './platform.js';
+import type { TokenFiles } from './token-files.js';
 
 function needsNode(what: string): never {
   throw new ConfigError(
@@ -22,4 +23,24 @@ export const platform: TrainerPlatform = {
   appendText: () => needsNode('log'),
   stderrIsTerminal: () => false,
   createTerminalBar: () => needsNode('progressBar'),
+};
+
+/** Browsers: token shards are files on disk, so every call says they need Node.js. */
+export const tokenFiles: TokenFiles = {
+  available: false,
+  join: (dir, name) => `${dir.replace(/\/+$/, '')}/${name}`,
+  makeFolder: () => needsNode('token shards'),
+  list: () => needsNode('token shards'),
+  stat: () => needsNode('token shards'),
+  readText: () => needsNode('token shards'),
+  openRead: () => needsNode('token shards'),
+  openWrite: () => needsNode('token shards'),
+  size: () => needsNode('token shards'),
+  read: () => needsNode('token shards'),
+  write: () => needsNode('token shards'),
+  sync: () => needsNode('token shards'),
+  close: () => needsNode('token shards'),
+  rename: () => needsNode('token shards'),
+  remove: () => needsNode('token shards'),
+  sha256: () => needsNode('token shards'),
 };

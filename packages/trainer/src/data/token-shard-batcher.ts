@@ -1,0 +1,150 @@
+import type { JsonObject } from '@seqgen/core';
+import { assertPositiveInteger, ConfigError, Rng } from '@seqgen/core';
+import type { DataSource } from './data-source.js';
+import type { StreamBatch } from './stream-batcher.js';
+import { restoreStreamCursor, streamCursorState } from './stream-cursor.js';
+import type { TokenSplit } from './token-shard-manifest.js';
+import type { TokenShards } from './token-shards.js';
+
+/** The shard set a {@link TokenShardBatcher} reads and how it cuts it. */
+export type TokenShardBatcherOptions = {
+  /** An opened shard set ({@link openTokenShards}). */
+  shards: TokenShards;
+  /** Which stream to read (default `train`). */
+  split?: TokenSplit;
+  /** Lanes the stream is split into: rows per batch. */
+  batchSize: number;
+  /** Time steps per chunk: the truncation length of truncated BPTT. */
+  seqLength: number;
+  /** Seed of the batcher's own RNG (random epoch offsets). */
+  seed?: number;
+  /** Start each epoch at a random offset in [0, seqLength) (default true). */
+  randomOffset?: boolean;
+  /** Tokens each lane reads ahead per file read (default 8192; at least seqLength + 1). */
+  readAheadTokens?: number;
+};
+
+type LaneWindow = { start: number; length: number; ids: Int32Array };
+
+/**
+ * {@link StreamBatcher}'s scheme over a shard set on disk: the split's token
+ * stream is cut into `batchSize` contiguous lanes, batch k holds the k-th
+ * chunk of each lane (so carried state stays valid), and every epoch starts at
+ * a random offset drawn from the same RNG sequence — with the same seed the
+ * batches equal StreamBatcher's over the same ids. Memory is bounded: each
+ * lane keeps one read-ahead window, filled by positioned reads.
+ */
+export class TokenShardBatcher implements DataSource<StreamBatch> {
+  /** Lanes the stream is split into: rows per batch. */
+  readonly batchSize: number;
+  /** Time steps per chunk: the truncated-BPTT length. */
+  readonly seqLength: number;
+  private readonly shards: TokenShards;
+  private readonly split: TokenSplit;
+  private readonly total: number;
+  private readonly randomOffset: boolean;
+  private readonly rng: Rng;
+  private readonly lanes: LaneWindow[];
+  private epoch = 0;
+  private index = 0;
+  private offset = 0;
+
+  constructor(options: TokenShardBatcherOptions) {
+    const { shards, batchSize, seqLength } = options;
+    assertPositiveInteger('batchSize', batchSize);
+    assertPositiveInteger('seqLength', seqLength);
+    this.split = options.split ?? 'train';
+    this.total = shards.tokenCount(this.split);
+    const worstOffset = options.randomOffset === false ? 0 : seqLength - 1;
+    if (Math.floor((this.total - 1 - worstOffset) / batchSize) < seqLength) {
+      throw new ConfigError(
+        'batchSize',
+        `batch larger than data: ${batchSize} lanes × ${seqLength} steps need more than ${this.total} ${this.split} tokens`,
+      );
+    }
+    const readAhead = Math.max(seqLength + 1, options.readAheadTokens ?? 8192);
+    assertPositiveInteger('readAheadTokens', readAhead);
+    this.shards = shards;
+    this.batchSize = batchSize;
+    this.seqLength = seqLength;
+    this.randomOffset = options.randomOffset ?? true;
+    this.rng = new Rng(options.seed ?? 0);
+    this.lanes = Array.from({ length: batchSize }, () => ({ start: 0, length: 0, ids: new Int32Array(readAhead) }));
+    this.offset = this.drawOffset();
+  }
+
+  private drawOffset(): number {
+    return this.randomOffset ? this.rng.int(this.seqLength) : 0;
+  }
+
+  private laneLength(offset: number): number {
+    return Math.floor((this.total - 1 - offset) / this.batchSize);
+  }
+
+  /** Batches in the current epoch (depends on its offset). */
+  get batchesPerEpoch(): number {
+    return Math.floor(this.laneLength(this.offset) / this.seqLength);
+  }
+
+  /** The window of lane `b` holding tokens [p, p + need), read from disk when it does not yet. */
+  private window(b: number, p: number, need: number): LaneWindow {
+    const lane = this.lanes[b] as LaneWindow;
+    if (p < lane.start || p + need > lane.start + lane.length) {
+      const length = Math.min(lane.ids.length, this.total - p);
+      this.shards.read(this.split, p, length, lane.ids);
+      lane.start = p;
+      lane.length = length;
+    }
+    return lane;
+  }
+
+  /** The next chunk of every lane; after the last one a new epoch starts (at a new random offset when enabled). */
+  next(): StreamBatch {
+    if (this.index >= this.batchesPerEpoch) {
+      this.epoch++;
+      this.index = 0;
+      this.offset = this.drawOffset();
+    }
+    const { batchSize: B, seqLength: T } = this;
+    const laneLength = this.laneLength(this.offset);
+    const inputs = new Int32Array(B * T);
+    const targets = new Int32Array(B * T);
+    const mask = new Float32Array(B * T).fill(1);
+    const resets = new Float32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const p = this.offset + b * laneLength + this.index * T;
+      const w = this.window(b, p, T + 1);
+      const at = p - w.start;
+      inputs.set(w.ids.subarray(at, at + T), b * T);
+      targets.set(w.ids.subarray(at + 1, at + T + 1), b * T);
+      // One stream, no document edges: only a lane's first chunk of an epoch starts from zero state.
+      if (this.index === 0) resets[b * T] = 1;
+    }
+    const batch: StreamBatch = {
+      batchSize: B,
+      seqLength: T,
+      inputs,
+      targets,
+      mask,
+      resets,
+      tokens: B * T,
+      epoch: this.epoch,
+      index: this.index,
+    };
+    this.index++;
+    return batch;
+  }
+
+  /** Epoch, batch index, epoch offset and RNG state, saved in trainer checkpoints. */
+  getState(): JsonObject {
+    return streamCursorState({ epoch: this.epoch, index: this.index, offset: this.offset }, this.rng);
+  }
+
+  /** Resumes from a `getState` result; throws a ConfigError on an invalid state. */
+  setState(state: JsonObject): void {
+    const { epoch, index, offset } = restoreStreamCursor(state, this.seqLength, this.rng, 'TokenShardBatcher');
+    this.epoch = epoch;
+    this.index = index;
+    this.offset = offset;
+  }
+}
