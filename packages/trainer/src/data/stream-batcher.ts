@@ -1,7 +1,7 @@
 import type { JsonObject } from '@seqgen/core';
-import { assertPositiveInteger, ConfigError, Rng } from '@seqgen/core';
+import { assertPositiveInteger, ConfigError } from '@seqgen/core';
 import type { DataSource } from './data-source.js';
-import { restoreStreamCursor, streamCursorState } from './stream-cursor.js';
+import { LaneSchedule } from './lane-schedule.js';
 
 /** One `[batchSize, seqLength]` chunk of token streams, row-major. */
 export interface StreamBatch {
@@ -54,11 +54,7 @@ export class StreamBatcher implements DataSource<StreamBatch> {
   readonly seqLength: number;
   private readonly tokens: Int32Array;
   private readonly docIds: Int32Array;
-  private readonly randomOffset: boolean;
-  private readonly rng: Rng;
-  private epoch = 0;
-  private index = 0;
-  private offset = 0;
+  private readonly schedule: LaneSchedule;
 
   constructor(options: StreamBatcherOptions) {
     const { documents, batchSize, seqLength } = options;
@@ -68,17 +64,9 @@ export class StreamBatcher implements DataSource<StreamBatch> {
     assertPositiveInteger('batchSize', batchSize);
     assertPositiveInteger('seqLength', seqLength);
     // The worst-case offset (seqLength - 1) must still leave one full chunk per lane.
-    const worstOffset = options.randomOffset === false ? 0 : seqLength - 1;
-    if (Math.floor((total - 1 - worstOffset) / batchSize) < seqLength) {
-      throw new ConfigError(
-        'batchSize',
-        `batch larger than data: ${batchSize} lanes × ${seqLength} steps need more than ${total} tokens`,
-      );
-    }
+    this.schedule = new LaneSchedule(total, batchSize, seqLength, options.randomOffset ?? true, options.seed ?? 0);
     this.batchSize = batchSize;
     this.seqLength = seqLength;
-    this.randomOffset = options.randomOffset ?? true;
-    this.rng = new Rng(options.seed ?? 0);
     this.tokens = new Int32Array(total);
     this.docIds = new Int32Array(total);
     let at = 0;
@@ -88,38 +76,24 @@ export class StreamBatcher implements DataSource<StreamBatch> {
         this.docIds[at++] = d;
       }
     });
-    this.offset = this.drawOffset();
-  }
-
-  private drawOffset(): number {
-    return this.randomOffset ? this.rng.int(this.seqLength) : 0;
-  }
-
-  private laneLength(offset: number): number {
-    return Math.floor((this.tokens.length - 1 - offset) / this.batchSize);
   }
 
   /** Batches in the current epoch (depends on its offset). */
   get batchesPerEpoch(): number {
-    return Math.floor(this.laneLength(this.offset) / this.seqLength);
+    return this.schedule.batchesPerEpoch;
   }
 
   /** The next chunk of every lane; after the last one a new epoch starts (at a new random offset when enabled). */
   next(): StreamBatch {
-    if (this.index >= this.batchesPerEpoch) {
-      this.epoch++;
-      this.index = 0;
-      this.offset = this.drawOffset();
-    }
+    const { epoch, index, offset, laneLength: lane } = this.schedule.next();
     const { batchSize: B, seqLength: T } = this;
-    const lane = this.laneLength(this.offset);
     const inputs = new Int32Array(B * T);
     const targets = new Int32Array(B * T);
     const mask = new Float32Array(B * T);
     const resets = new Float32Array(B * T);
     let tokens = 0;
     for (let b = 0; b < B; b++) {
-      const start = this.offset + b * lane + this.index * T;
+      const start = offset + b * lane + index * T;
       for (let t = 0; t < T; t++) {
         const p = start + t;
         const i = b * T + t;
@@ -129,7 +103,7 @@ export class StreamBatcher implements DataSource<StreamBatch> {
         mask[i] = sameDoc ? 1 : 0;
         tokens += mask[i] as number;
         // Lanes start fresh each epoch; a document starts fresh wherever it begins.
-        const laneStart = this.index === 0 && t === 0;
+        const laneStart = index === 0 && t === 0;
         resets[i] = laneStart || (p > 0 && this.docIds[p] !== this.docIds[p - 1]) ? 1 : 0;
       }
     }
@@ -141,24 +115,20 @@ export class StreamBatcher implements DataSource<StreamBatch> {
       mask,
       resets,
       tokens,
-      epoch: this.epoch,
-      index: this.index,
+      epoch,
+      index,
     };
-    this.index++;
     return batch;
   }
 
   /** Epoch, batch index, epoch offset and RNG state, saved in trainer checkpoints. */
   getState(): JsonObject {
-    return streamCursorState({ epoch: this.epoch, index: this.index, offset: this.offset }, this.rng);
+    return this.schedule.getState();
   }
 
   /** Resumes from a `getState` result; throws a ConfigError on an invalid state. */
   setState(state: JsonObject): void {
-    const { epoch, index, offset } = restoreStreamCursor(state, this.seqLength, this.rng, 'StreamBatcher');
-    this.epoch = epoch;
-    this.index = index;
-    this.offset = offset;
+    this.schedule.setState(state, 'StreamBatcher');
   }
 }
 

@@ -1,8 +1,8 @@
 import type { JsonObject } from '@seqgen/core';
-import { assertPositiveInteger, ConfigError, Rng } from '@seqgen/core';
+import { assertPositiveInteger } from '@seqgen/core';
 import type { DataSource } from './data-source.js';
+import { LaneSchedule } from './lane-schedule.js';
 import type { StreamBatch } from './stream-batcher.js';
-import { restoreStreamCursor, streamCursorState } from './stream-cursor.js';
 import type { TokenSplit } from './token-shard-manifest.js';
 import type { TokenShards } from './token-shards.js';
 
@@ -42,12 +42,8 @@ export class TokenShardBatcher implements DataSource<StreamBatch> {
   private readonly shards: TokenShards;
   private readonly split: TokenSplit;
   private readonly total: number;
-  private readonly randomOffset: boolean;
-  private readonly rng: Rng;
+  private readonly schedule: LaneSchedule;
   private readonly lanes: LaneWindow[];
-  private epoch = 0;
-  private index = 0;
-  private offset = 0;
 
   constructor(options: TokenShardBatcherOptions) {
     const { shards, batchSize, seqLength } = options;
@@ -55,35 +51,25 @@ export class TokenShardBatcher implements DataSource<StreamBatch> {
     assertPositiveInteger('seqLength', seqLength);
     this.split = options.split ?? 'train';
     this.total = shards.tokenCount(this.split);
-    const worstOffset = options.randomOffset === false ? 0 : seqLength - 1;
-    if (Math.floor((this.total - 1 - worstOffset) / batchSize) < seqLength) {
-      throw new ConfigError(
-        'batchSize',
-        `batch larger than data: ${batchSize} lanes × ${seqLength} steps need more than ${this.total} ${this.split} tokens`,
-      );
-    }
+    this.schedule = new LaneSchedule(
+      this.total,
+      batchSize,
+      seqLength,
+      options.randomOffset ?? true,
+      options.seed ?? 0,
+      `${this.split} tokens`,
+    );
     const readAhead = Math.max(seqLength + 1, options.readAheadTokens ?? 8192);
     assertPositiveInteger('readAheadTokens', readAhead);
     this.shards = shards;
     this.batchSize = batchSize;
     this.seqLength = seqLength;
-    this.randomOffset = options.randomOffset ?? true;
-    this.rng = new Rng(options.seed ?? 0);
     this.lanes = Array.from({ length: batchSize }, () => ({ start: 0, length: 0, ids: new Int32Array(readAhead) }));
-    this.offset = this.drawOffset();
-  }
-
-  private drawOffset(): number {
-    return this.randomOffset ? this.rng.int(this.seqLength) : 0;
-  }
-
-  private laneLength(offset: number): number {
-    return Math.floor((this.total - 1 - offset) / this.batchSize);
   }
 
   /** Batches in the current epoch (depends on its offset). */
   get batchesPerEpoch(): number {
-    return Math.floor(this.laneLength(this.offset) / this.seqLength);
+    return this.schedule.batchesPerEpoch;
   }
 
   /** The window of lane `b` holding tokens [p, p + need), read from disk when it does not yet. */
@@ -100,25 +86,20 @@ export class TokenShardBatcher implements DataSource<StreamBatch> {
 
   /** The next chunk of every lane; after the last one a new epoch starts (at a new random offset when enabled). */
   next(): StreamBatch {
-    if (this.index >= this.batchesPerEpoch) {
-      this.epoch++;
-      this.index = 0;
-      this.offset = this.drawOffset();
-    }
+    const { epoch, index, offset, laneLength } = this.schedule.next();
     const { batchSize: B, seqLength: T } = this;
-    const laneLength = this.laneLength(this.offset);
     const inputs = new Int32Array(B * T);
     const targets = new Int32Array(B * T);
     const mask = new Float32Array(B * T).fill(1);
     const resets = new Float32Array(B * T);
     for (let b = 0; b < B; b++) {
-      const p = this.offset + b * laneLength + this.index * T;
+      const p = offset + b * laneLength + index * T;
       const w = this.window(b, p, T + 1);
       const at = p - w.start;
       inputs.set(w.ids.subarray(at, at + T), b * T);
       targets.set(w.ids.subarray(at + 1, at + T + 1), b * T);
       // One stream, no document edges: only a lane's first chunk of an epoch starts from zero state.
-      if (this.index === 0) resets[b * T] = 1;
+      if (index === 0) resets[b * T] = 1;
     }
     const batch: StreamBatch = {
       batchSize: B,
@@ -128,23 +109,19 @@ export class TokenShardBatcher implements DataSource<StreamBatch> {
       mask,
       resets,
       tokens: B * T,
-      epoch: this.epoch,
-      index: this.index,
+      epoch,
+      index,
     };
-    this.index++;
     return batch;
   }
 
   /** Epoch, batch index, epoch offset and RNG state, saved in trainer checkpoints. */
   getState(): JsonObject {
-    return streamCursorState({ epoch: this.epoch, index: this.index, offset: this.offset }, this.rng);
+    return this.schedule.getState();
   }
 
   /** Resumes from a `getState` result; throws a ConfigError on an invalid state. */
   setState(state: JsonObject): void {
-    const { epoch, index, offset } = restoreStreamCursor(state, this.seqLength, this.rng, 'TokenShardBatcher');
-    this.epoch = epoch;
-    this.index = index;
-    this.offset = offset;
+    this.schedule.setState(state, 'TokenShardBatcher');
   }
 }
