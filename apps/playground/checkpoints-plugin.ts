@@ -8,6 +8,7 @@ import type { Plugin } from 'vite';
 export const SHIPPED_CHECKPOINTS: Readonly<Record<string, string>> = {
   'moby-char-lstm': resolve(import.meta.dirname, '../text/pretrained/moby-char-lstm'),
   'openmsx-chord-lstm': resolve(import.meta.dirname, '../music/pretrained/openmsx-chord-lstm'),
+  'en-de-gru-attention': resolve(import.meta.dirname, '../translate/pretrained/en-de-gru-attention'),
 };
 
 /** Only what a checkpoint needs to load: its manifest and its weight shards (no logs or plots). */

@@ -7,6 +7,7 @@ import { setUpMusicTab } from './page/music-tab.js';
 import { setUpTabs } from './page/tabs.js';
 import { setUpTextTab } from './page/text-tab.js';
 import { setUpTrainTab } from './page/train-tab.js';
+import { setUpTranslateTab } from './page/translate-tab.js';
 import { WorkerClient } from './page/worker-client.js';
 
 installErrorPanel();
@@ -31,3 +32,4 @@ setUpTextTab(worker);
 setUpMusicTab(worker);
 setUpExplorerTab(worker);
 setUpTrainTab(worker);
+setUpTranslateTab(worker);

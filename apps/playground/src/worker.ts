@@ -5,6 +5,7 @@ import { startBackend } from './worker/backend.js';
 import { trainOnText } from './worker/browser-training.js';
 import { composeMusic } from './worker/music-generation.js';
 import { generateText } from './worker/text-generation.js';
+import { translateText } from './worker/translation.js';
 import { traceUnits } from './worker/unit-trace.js';
 
 const scope = self as unknown as {
@@ -41,6 +42,8 @@ async function run(request: Exclude<WorkerRequest, { type: 'init' } | { type: 's
       reply({ type: 'trained', id, ...outcome });
     } else if (request.type === 'compose') {
       reply({ type: 'composed', id, ...(await composeMusic(request.settings, controller.signal)) });
+    } else if (request.type === 'translate') {
+      reply({ type: 'translated', id, lines: await translateText(request.settings) });
     } else {
       reply({ type: 'traced', id, ...(await traceUnits(request.url, request.text)) });
     }

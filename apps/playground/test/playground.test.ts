@@ -5,6 +5,7 @@ import {
   assertChromiumPresent,
   CHROMIUM_LAUNCH_ARGS,
   CHROMIUM_PATH,
+  CHROMIUM_SOFTWARE_WEBGPU_ARGS,
   mobyDickSlice,
   skipWithoutChromium,
 } from '@seqgen/test-utils';
@@ -12,6 +13,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, assertBuilt, DIST } from './built-app.js';
 import { type StaticServer, serveStatic } from './static-server.js';
+import { translateInNode } from './translate-in-node.js';
 
 // The built page (dist/) in Debian's headless Chromium, served as static files; one page for
 // the whole file, driven tab by tab as a user would.
@@ -21,11 +23,13 @@ describe.skipIf(skipWithoutChromium())('the playground in headless Chromium', ()
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Every URL the default (wasm) page requested. */
+  const defaultPageRequests: string[] = [];
 
   /** What an element shows (its text content; '' when it has none). */
   const textOf = async (selector: string, on: Page = page) => (await on.locator(selector).textContent()) ?? '';
   const errorPanelText = () => textOf('#error-list');
-  const outputText = () => textOf('#text-output');
+  const outputText = (on: Page = page) => textOf('#text-output', on);
 
   beforeAll(async () => {
     assertChromiumPresent();
@@ -41,6 +45,7 @@ describe.skipIf(skipWithoutChromium())('the playground in headless Chromium', ()
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => defaultPageRequests.push(request.url()));
     await page.goto(`${server.origin}/`);
   });
 
@@ -192,6 +197,66 @@ describe.skipIf(skipWithoutChromium())('the playground in headless Chromium', ()
     await page.screenshot({ path: join(ARTIFACTS, 'explorer-tab.png') });
   });
 
+  it('translates with the shipped encoder–decoder: greedy as in Node, beam search with an n-best list, attention as a heat map', async () => {
+    const lines = ['Display this help and exit.', 'The file could not be opened.'];
+    const expected = await translateInNode(lines);
+    await page.click('[role="tab"][data-tab="translate"]');
+    await page.fill('#translate-text', '  \n');
+    await page.click('#translate-run');
+    await page.waitForSelector('#translate-status[data-state="failed"]', { timeout: 60_000 });
+    expect(await errorPanelText()).toBe('Translation: type a sentence to translate');
+    await page.click('#error-dismiss');
+
+    await page.fill('#translate-text', lines.join('\n'));
+    await page.fill('#translate-beams', '1');
+    await page.fill('#translate-n-best', '1');
+    await page.click('#translate-run');
+    await page.waitForSelector('#translate-status[data-state="done"]', { timeout: 60_000 });
+    const candidates = () =>
+      page.$$eval('.translation', (views) =>
+        views.map((view) =>
+          [...view.querySelectorAll('.n-best li')].map((li) => ({
+            text: li.querySelector('.candidate')?.textContent ?? '',
+            score: Number(li.querySelector('.score')?.textContent),
+          })),
+        ),
+      );
+    // The same checkpoint decoded greedily in the browser (wasm) and in Node (cpu) gives the same German.
+    const greedy = await candidates();
+    expect(greedy.map((line) => line.map((c) => c.text))).toEqual(expected.greedy.map((text) => [text || '(empty)']));
+
+    await page.fill('#translate-beams', '4');
+    await page.fill('#translate-n-best', '3');
+    await page.click('#translate-run');
+    await page.waitForSelector('#translate-status[data-state="done"]', { timeout: 60_000 });
+    expect(await textOf('#translate-status')).toMatch(/^2 lines in \d+\.\d s \(beam 4\)$/);
+    const beams = await candidates();
+    expect(beams).toHaveLength(2);
+    for (const line of beams) {
+      expect(line).toHaveLength(3);
+      const scores = line.map((c) => c.score);
+      expect(scores.every((score) => Number.isFinite(score) && score <= 0)).toBe(true);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      expect(new Set(line.map((c) => c.text)).size).toBe(3);
+    }
+    // One heat-map column per source token the model read, one row per target token, cells painted blue.
+    const maps = await page.$$eval('.attention-map', (canvases) =>
+      canvases.map((canvas) => {
+        const c = canvas as HTMLCanvasElement;
+        const { data } = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+        let blue = 0;
+        for (let i = 0; i < data.length; i += 4) if ((data[i + 2] as number) > (data[i] as number) + 60) blue++;
+        return { rows: Number(c.dataset.rows), columns: Number(c.dataset.columns), blue };
+      }),
+    );
+    expect(maps.map((m) => m.columns)).toEqual(expected.sourceTokens);
+    for (const map of maps) {
+      expect(map.rows).toBeGreaterThan(0);
+      expect(map.blue).toBeGreaterThan(map.rows * 20);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'translate-tab.png'), fullPage: true });
+  });
+
   it('generates a seeded passage to the end for the README screenshot', async () => {
     await page.click('[role="tab"][data-tab="text"]');
     await page.fill('#text-prompt', 'Call me Ishmael. ');
@@ -242,6 +307,59 @@ describe.skipIf(skipWithoutChromium())('the playground in headless Chromium', ()
       expect(await textOf('#text-status', other)).toBe('12 characters');
     } finally {
       await other.close();
+    }
+  });
+
+  it('runs on WebGPU (software adapter) with the output wasm gives; without an adapter it falls back to wasm with a notice', async () => {
+    const greedy = async (on: Page) => {
+      await on.fill('#text-prompt', 'Call me Ishmael. ');
+      await on.fill('#text-length', '12');
+      await on.fill('#text-temperature', '0');
+      await on.click('#text-generate');
+      await on.waitForSelector('#text-output[data-state="done"]', { timeout: 90_000 });
+      expect(await textOf('#text-status', on)).toBe('12 characters');
+      return outputText(on);
+    };
+    await page.click('[role="tab"][data-tab="text"]');
+    const onWasm = await greedy(page);
+
+    // This browser runs with --disable-gpu: WebGPU finds no adapter, and the page says so.
+    const fallback = await context.newPage();
+    try {
+      await fallback.goto(`${server.origin}/?backend=webgpu`);
+      await fallback.waitForSelector('body[data-backend]', { timeout: 60_000 });
+      expect(await fallback.inputValue('#backend-choice')).toBe('webgpu');
+      expect(await fallback.getAttribute('body', 'data-backend')).toBe('wasm');
+      expect(await textOf('#backend-notice', fallback)).toMatch(
+        /^WebGPU backend unavailable \((WebGPU found no GPU adapter|this browser has no WebGPU in workers \(navigator\.gpu is missing\))\); running on WebAssembly$/,
+      );
+      expect(await greedy(fallback)).toBe(onWasm);
+    } finally {
+      await fallback.close();
+    }
+
+    // SwiftShader's software Vulkan gives Chromium a WebGPU adapter: tfjs's WebGPU backend runs the model.
+    const gpuBrowser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_SOFTWARE_WEBGPU_ARGS],
+      timeout: 60_000,
+    });
+    try {
+      const onGpu = await gpuBrowser.newPage();
+      const fetched: string[] = [];
+      onGpu.on('request', (request) => fetched.push(request.url()));
+      await onGpu.goto(`${server.origin}/?backend=webgpu`);
+      await onGpu.waitForSelector('body[data-backend]', { timeout: 60_000 });
+      expect(await onGpu.getAttribute('body', 'data-backend')).toBe('webgpu');
+      expect(await onGpu.locator('#backend-notice').isHidden()).toBe(true);
+      expect(await greedy(onGpu)).toBe(onWasm);
+      // The WebGPU backend is its own chunk: fetched here, never by the default page.
+      const lazyChunk = /\/assets\/dist-[\w-]+\.js$/;
+      expect(fetched.some((url) => lazyChunk.test(url))).toBe(true);
+      expect(defaultPageRequests.some((url) => lazyChunk.test(url))).toBe(false);
+    } finally {
+      await gpuBrowser.close();
     }
   });
 

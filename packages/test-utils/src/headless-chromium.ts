@@ -18,6 +18,18 @@ export const CHROMIUM_LAUNCH_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/**
+ * Flags that give headless Chromium a WebGPU adapter without a GPU: Dawn on SwiftShader's software
+ * Vulkan (`libvk_swiftshader.so`, shipped in Debian's chromium-common). Slow, but the real WebGPU path.
+ */
+export const CHROMIUM_SOFTWARE_WEBGPU_ARGS: readonly string[] = [
+  ...CHROMIUM_LAUNCH_ARGS.filter((flag) => flag !== '--disable-gpu'),
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
 /** Whether the browser tests should be skipped: no Chromium and not required. */
 export function skipWithoutChromium(): boolean {
   return !existsSync(CHROMIUM_PATH) && !CHROMIUM_REQUIRED;

@@ -5,6 +5,7 @@ export {
   CHROMIUM_LAUNCH_ARGS,
   CHROMIUM_PATH,
   CHROMIUM_REQUIRED,
+  CHROMIUM_SOFTWARE_WEBGPU_ARGS,
   skipWithoutChromium,
 } from './headless-chromium.js';
 export type { InterruptAndResumeOptions } from './interrupt-and-resume.js';

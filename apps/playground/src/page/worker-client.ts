@@ -1,4 +1,4 @@
-import type { WorkerReply, WorkerRequest } from '../protocol.js';
+import type { BackendName, WorkerReply, WorkerRequest } from '../protocol.js';
 
 /** Receives the replies of one job; the last is its result or an `error`. */
 export type JobListener = (reply: WorkerReply) => void;
@@ -28,8 +28,8 @@ export class WorkerClient {
     );
   }
 
-  /** Starts tfjs in the worker on `backend` (webgl falls back to wasm, wasm to cpu, each with a notice). */
-  start(backend: 'wasm' | 'webgl' | 'cpu'): void {
+  /** Starts tfjs in the worker on `backend` (webgpu and webgl fall back to wasm, wasm to cpu, each with a notice). */
+  start(backend: BackendName): void {
     this.post({ type: 'init', backend });
   }
 
@@ -62,7 +62,8 @@ export class WorkerClient {
       reply.type === 'generated' ||
       reply.type === 'trained' ||
       reply.type === 'composed' ||
-      reply.type === 'traced'
+      reply.type === 'traced' ||
+      reply.type === 'translated'
     ) {
       this.listeners.delete(id as number);
     }
