@@ -4,9 +4,17 @@
  * gpt-tokenizer and js-tiktoken, both with GPT-2's r50k_base (same
  * pre-tokenization regex family, byte-level BPE). Not a test.
  *
- *   pnpm --filter @seqgen/tokenizers bench
+ *   pnpm --filter @seqgen/tokenizers bench [--runs 3] [--reps 5]
+ *
+ * The machine may be shared, so one figure says little: the bench runs
+ * `--runs` rounds, each timing every tokenizer `--reps` times with the
+ * tokenizers interleaved (rep 1 of all, then rep 2 of all, ...), takes each
+ * round's median, and prints the spread (min / median / max) over rounds and
+ * the spread of the same-round speed ratios.
  */
 
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { readMobyDick } from '@seqgen/test-utils';
 import { decode as gptDecode, encode as gptEncode } from 'gpt-tokenizer/encoding/r50k_base';
 import { Tiktoken } from 'js-tiktoken/lite';
@@ -22,19 +30,47 @@ interface Candidate {
   decode: (ids: number[]) => string;
 }
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    reps: { type: 'string', default: '5' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(
+    'Usage: pnpm --filter @seqgen/tokenizers bench [--runs N (rounds, default 3)] [--reps M (timings per round, default 5)]',
+  );
+  process.exit(0);
+}
+const RUNS = Number(args.runs);
+const REPS = Number(args.reps);
+for (const [name, value] of [
+  ['--runs', RUNS],
+  ['--reps', REPS],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+}
+
 const text = readMobyDick();
 const megabytes = Buffer.byteLength(text, 'utf8') / 1e6;
 
-function median(xs: number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function time<T>(fn: () => T): [T, number] {
   const start = performance.now();
   const result = fn();
   return [result, performance.now() - start];
+}
+
+// V8 builds a string joined piece by piece as a rope and copies it into one flat string on first read; reading a
+// character forces that, so "decode + read" is what a caller that uses the text pays.
+function readOnce(s: string): string {
+  s.charCodeAt(s.length >> 1);
+  return s;
 }
 
 const [ours, trainMs] = time(() => ByteBpeTokenizer.train(text, { vocabSize: 8192, specialTokens: ['<|endoftext|>'] }));
@@ -78,55 +114,64 @@ const candidates: Candidate[] = [
   },
 ];
 
-interface Row {
-  name: string;
-  coldEncode: number;
+/** MB/s of one round (the median of its reps) for each measure. */
+interface Round {
   encode: number;
   decode: number;
-  tokens: number;
-  exact: boolean;
+  decodeRead: number;
 }
 
-const rows: Row[] = [];
-for (const c of candidates) {
-  // First pass is "cold": every merge cache starts empty.
-  const [ids, coldMs] = time(() => c.encode(text));
-  const encodeMs: number[] = [];
-  const decodeMs: number[] = [];
-  let back = '';
-  for (let r = 0; r < RUNS; r++) {
-    encodeMs.push(time(() => c.encode(text))[1]);
-    const [decoded, ms] = time(() => c.decode(ids));
-    decodeMs.push(ms);
-    back = decoded;
+const loadBefore = loadavg();
+// The first encode of each is "cold": every merge cache starts empty (later rounds reuse the warm caches).
+const ids = candidates.map(() => [] as number[]);
+const coldEncode = candidates.map((c, i) => {
+  const [out, ms] = time(() => c.encode(text));
+  ids[i] = out;
+  return megabytes / (ms / 1000);
+});
+const exact = candidates.map((c, i) => c.decode(ids[i]!) === text);
+const rounds: Round[][] = candidates.map(() => []);
+for (let r = 0; r < RUNS; r++) {
+  const ms = candidates.map(() => ({ encode: [] as number[], decode: [] as number[], decodeRead: [] as number[] }));
+  for (let rep = 0; rep < REPS; rep++) {
+    candidates.forEach((c, i) => {
+      ms[i]!.encode.push(time(() => c.encode(text))[1]);
+      ms[i]!.decode.push(time(() => c.decode(ids[i]!))[1]);
+      ms[i]!.decodeRead.push(time(() => readOnce(c.decode(ids[i]!)))[1]);
+    });
   }
-  rows.push({
-    name: c.name,
-    coldEncode: megabytes / (coldMs / 1000),
-    encode: megabytes / (median(encodeMs) / 1000),
-    decode: megabytes / (median(decodeMs) / 1000),
-    tokens: ids.length,
-    exact: back === text,
+  ms.forEach((m, i) => {
+    const rate = (xs: number[]) => megabytes / (median(xs) / 1000);
+    rounds[i]!.push({ encode: rate(m.encode), decode: rate(m.decode), decodeRead: rate(m.decodeRead) });
   });
 }
+const loadAfter = loadavg();
 
-const base = rows[0]!;
-const peers = rows.slice(1, 3);
 const fmt = (x: number) => x.toFixed(1);
+const spread = (xs: number[], digits = 1, unit = '') =>
+  `${Math.min(...xs).toFixed(digits)}${unit} / ${median(xs).toFixed(digits)}${unit} / ${Math.max(...xs).toFixed(digits)}${unit}`;
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(
-  `Moby-Dick (${megabytes.toFixed(2)} MB UTF-8), Node ${process.version}, median of ${RUNS} runs after one cold run; training the 8,192-token BPE took ${(trainMs / 1000).toFixed(2)} s\n`,
+  `Moby-Dick (${megabytes.toFixed(2)} MB UTF-8), Node ${process.version}; ${RUNS} rounds × ${REPS} interleaved timings, each round's median; spread over rounds as min / median / max; training the 8,192-token BPE took ${(trainMs / 1000).toFixed(2)} s; load average ${load(loadBefore)} before, ${load(loadAfter)} after\n`,
 );
-console.log('| tokenizer | encode cold MB/s | encode MB/s | decode MB/s | tokens | bytes/token | exact round trip |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | :---: |');
-for (const r of rows) {
+console.log(
+  '| tokenizer | encode cold MB/s | encode MB/s | decode MB/s | decode + read MB/s | tokens | bytes/token | exact round trip |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+candidates.forEach((c, i) => {
+  const rs = rounds[i]!;
   console.log(
-    `| ${r.name} | ${fmt(r.coldEncode)} | ${fmt(r.encode)} | ${fmt(r.decode)} | ${r.tokens.toLocaleString('en-US')} | ${((megabytes * 1e6) / r.tokens).toFixed(2)} | ${r.exact ? 'yes' : 'no'} |`,
+    `| ${c.name} | ${fmt(coldEncode[i]!)} | ${spread(rs.map((r) => r.encode))} | ${spread(rs.map((r) => r.decode))} | ${spread(rs.map((r) => r.decodeRead))} | ${ids[i]!.length.toLocaleString('en-US')} | ${((megabytes * 1e6) / ids[i]!.length).toFixed(2)} | ${exact[i] ? 'yes' : 'no'} |`,
   );
-}
-console.log('\n| ratio (@seqgen byte-bpe ÷ peer) | encode cold | encode | decode |');
-console.log('| --- | ---: | ---: | ---: |');
-for (const p of peers) {
+});
+console.log(
+  '\n| ratio (@seqgen byte-bpe ÷ peer, same round) | encode cold | encode | decode | decode + read | decode ≥ peer in every round |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | :---: |');
+for (const p of [1, 2]) {
+  const ratio = (key: keyof Round) => rounds[0]!.map((r, k) => r[key] / rounds[p]![k]![key]);
+  const decode = ratio('decode');
   console.log(
-    `| vs ${p.name} | ${(base.coldEncode / p.coldEncode).toFixed(2)}× | ${(base.encode / p.encode).toFixed(2)}× | ${(base.decode / p.decode).toFixed(2)}× |`,
+    `| vs ${candidates[p]!.name} | ${(coldEncode[0]! / coldEncode[p]!).toFixed(2)}× | ${spread(ratio('encode'), 2, '×')} | ${spread(decode, 2, '×')} | ${spread(ratio('decodeRead'), 2, '×')} | ${decode.every((x) => x >= 1) ? 'yes' : 'no'} |`,
   );
 }

@@ -37,8 +37,8 @@ export abstract class BaseTokenizer implements SeqgenTokenizer {
   abstract toJSON(): TokenizerJson;
   /** Appends the ids of `text` (which holds no special token) to `out`; `offset` is its index in the whole input. */
   protected abstract encodeText(text: string, offset: number, out: number[]): void;
-  /** Decodes ids that are all ordinary (non-special) tokens. */
-  protected abstract decodeOrdinary(ids: readonly number[]): string;
+  /** Decodes `ids[start..end)`, which are all ordinary (non-special) tokens; a range, so that no copy is made. */
+  protected abstract decodeOrdinary(ids: readonly number[], start: number, end: number): string;
 
   /** Id of `<pad>`, or undefined when this tokenizer has no such special token. */
   get padId(): number | undefined {
@@ -102,7 +102,7 @@ export abstract class BaseTokenizer implements SeqgenTokenizer {
         }
         if (id >= specials) continue;
       }
-      if (i > start) out += this.decodeOrdinary(ids.slice(start, i));
+      if (i > start) out += this.decodeOrdinary(ids, start, i);
       if (id !== undefined && !options.skipSpecialTokens) out += this.specialTokens[id];
       start = i + 1;
     }

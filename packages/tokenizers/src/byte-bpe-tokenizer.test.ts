@@ -1,8 +1,9 @@
-import { ConfigError, type TokenizerError } from '@seqgen/base';
+import { ConfigError, TokenizerError } from '@seqgen/base';
 import { PROPERTY_SEED, readMobyDick, unicodeStrings } from '@seqgen/test-utils';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ByteBpeTokenizer } from './byte-bpe-tokenizer.js';
+import { decodeWtf8 } from './wtf8.js';
 
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -170,3 +171,50 @@ class CountingMap extends Map<number, number> {
     return super.get(key);
   }
 }
+
+describe('ByteBpeTokenizer.decode of any id sequence', () => {
+  // Tokens that are whole characters decode from their precomputed text and the others (parts of characters,
+  // lone bytes, surrogate forms) through their bytes: together they must give what decoding all bytes at once gives.
+  const text = 'naïve café — “quoted” 🐋🐋 日本語 \uD800x \uDC00y naïve café — 🐋 日本';
+  const tok = ByteBpeTokenizer.train(text, {
+    vocabSize: 4 + 256 + 40,
+    specialTokens: ['<pad>', '<unk>', '<bos>', '<eos>'],
+  });
+  const byBytes = (ids: number[]) => {
+    const bytes = ids.flatMap((id) => [...tok.tokenBytes(id)!]);
+    return decodeWtf8(Uint8Array.from(bytes));
+  };
+
+  it('has merged tokens that are parts of characters, so that both paths run', () => {
+    const partial = [...Array(tok.merges.length).keys()]
+      .map((r) => tok.tokenBytes(4 + 256 + r)!)
+      .filter((bytes) => new TextDecoder().decode(bytes).includes('\uFFFD'));
+    expect(partial.length).toBeGreaterThan(0);
+  });
+
+  it('equals decoding the joined bytes of the ids (property, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 4, max: tok.vocabSize - 1 }), { maxLength: 40 }), (ids) => {
+        expect(tok.decode(ids)).toBe(byBytes(ids));
+      }),
+      { seed: PROPERTY_SEED, numRuns: 3000 },
+    );
+  });
+
+  it('joins a character split over byte tokens and breaks an unfinished one before a whole token', () => {
+    const bytes = new ByteBpeTokenizer([], { specialTokens: ['<eos>'] });
+    const ids = (...bs: number[]) => bs.map((b) => b + 1);
+    expect(bytes.decode(ids(0xe2, 0x80, 0x94, 0x61))).toBe('—a');
+    expect(bytes.decode(ids(0xe2, 0x80, 0x61, 0x62))).toBe('\uFFFDab');
+    expect(bytes.decode([...ids(0xe2), 0, ...ids(0x80, 0x94)])).toBe('\uFFFD<eos>\uFFFD\uFFFD');
+    expect(bytes.decode(ids(0xed, 0xa0, 0x80, 0x61, 0xed, 0xb0, 0x80))).toBe('\uD800a\uDC00');
+    expect(bytes.decode(ids(0xed, 0xa0, 0x61))).toBe('\uFFFD\uFFFDa');
+  });
+
+  it('still rejects ids outside the vocabulary with a TokenizerError naming the index', () => {
+    expect(() => tok.decode([100, tok.vocabSize])).toThrow(
+      `decode: ids[1] = ${tok.vocabSize} is not a token id in [0, ${tok.vocabSize})`,
+    );
+    expect(() => tok.decode([100, -1])).toThrow(TokenizerError);
+  });
+});

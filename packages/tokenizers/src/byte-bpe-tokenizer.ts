@@ -21,7 +21,7 @@ import {
   toJsonRecord,
 } from './tokenizer-json.js';
 import type { TokenizerJson } from './types.js';
-import { decodeWtf8, encodeWtf8Into } from './wtf8.js';
+import { decodeWtf8, encodeWtf8Into, standaloneUtf8Text } from './wtf8.js';
 
 export { GPT2_PATTERN };
 
@@ -64,6 +64,11 @@ export class ByteBpeTokenizer extends BaseTokenizer {
   private readonly ranks: Map<number, number>;
   /** Bytes of every ordinary symbol, indexed by symbol (id − number of special tokens). */
   private readonly symbolBytes: Uint8Array[];
+  /**
+   * Text of every ordinary symbol whose bytes are well-formed UTF-8 on their own (nearly all of them), else
+   * undefined: decoding concatenates these strings and only runs the byte decoder over the rest.
+   */
+  private readonly symbolText: (string | undefined)[];
   private readonly symbolOfName: Map<string, number>;
   private readonly cache = new Map<string, number[]>();
   private readonly cacheSize: number;
@@ -112,6 +117,7 @@ export class ByteBpeTokenizer extends BaseTokenizer {
         );
       }
     }
+    this.symbolText = this.symbolBytes.map(standaloneUtf8Text);
     this.merges = merges.map(([a, b]) => [a, b] as const);
     this.ranks = rankMerges(this.merges);
   }
@@ -238,19 +244,39 @@ export class ByteBpeTokenizer extends BaseTokenizer {
     return applyMerges(this.scratch.subarray(0, end), this.ranks, this.specialTokens.length);
   }
 
-  protected decodeOrdinary(ids: readonly number[]): string {
+  protected decodeOrdinary(ids: readonly number[], start: number, end: number): string {
+    // Like gpt-tokenizer, join each token's precomputed text: a token that is well-formed UTF-8 alone decodes the
+    // same whatever surrounds it (it cannot complete or be completed by a neighbour's bytes), so only runs of other
+    // tokens (partial characters, lone bytes, surrogate forms) go through the byte decoder, together.
+    const offset = this.specialTokens.length;
+    const texts = this.symbolText;
+    let out = '';
+    let runStart = -1;
+    for (let i = start; i < end; i++) {
+      const text = texts[ids[i]! - offset];
+      if (text === undefined) {
+        if (runStart < 0) runStart = i;
+        continue;
+      }
+      if (runStart >= 0) {
+        out += this.decodeBytes(ids, runStart, i);
+        runStart = -1;
+      }
+      out += text;
+    }
+    return runStart < 0 ? out : out + this.decodeBytes(ids, runStart, end);
+  }
+
+  /** Decodes `ids[start..end)` through their bytes, joined first: a character may span several tokens. */
+  private decodeBytes(ids: readonly number[], start: number, end: number): string {
     const offset = this.specialTokens.length;
     let total = 0;
-    for (let i = 0; i < ids.length; i++) total += this.symbolBytes[ids[i]! - offset]!.length;
+    for (let i = start; i < end; i++) total += this.symbolBytes[ids[i]! - offset]!.length;
     const bytes = new Uint8Array(total);
     let at = 0;
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = start; i < end; i++) {
       const token = this.symbolBytes[ids[i]! - offset]!;
-      if (token.length === 1) bytes[at++] = token[0]!;
-      else {
-        bytes.set(token, at);
-        at += token.length;
-      }
+      for (let j = 0; j < token.length; j++) bytes[at++] = token[j]!;
     }
     return decodeWtf8(bytes);
   }

@@ -69,13 +69,13 @@ export class CharTokenizer extends VocabTokenizer {
     }
   }
 
-  protected decodeOrdinary(ids: readonly number[]): string {
+  protected decodeOrdinary(ids: readonly number[], start: number, end: number): string {
     // Code units in a typed array, turned into a string a chunk at a time: far faster than
     // concatenating one string per token, and (unlike a UTF-16 TextDecoder) keeps lone surrogates.
-    const units = new Uint16Array(ids.length * 2);
+    const units = new Uint16Array((end - start) * 2);
     let n = 0;
-    for (const id of ids) {
-      const token = this.vocab.tokens[id]!;
+    for (let i = start; i < end; i++) {
+      const token = this.vocab.tokens[ids[i]!]!;
       units[n++] = token.charCodeAt(0);
       if (token.length === 2) units[n++] = token.charCodeAt(1);
     }

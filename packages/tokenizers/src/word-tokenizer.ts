@@ -102,7 +102,9 @@ export class WordTokenizer extends VocabTokenizer {
     });
   }
 
-  protected decodeOrdinary(ids: readonly number[]): string {
-    return ids.map((id) => this.vocab.tokens[id]).join(this.separator);
+  protected decodeOrdinary(ids: readonly number[], start: number, end: number): string {
+    const words = new Array<string>(end - start);
+    for (let i = start; i < end; i++) words[i - start] = this.vocab.tokens[ids[i]!]!;
+    return words.join(this.separator);
   }
 }

@@ -72,3 +72,18 @@ export function decodeWtf8(bytes: Uint8Array): string {
   }
   return start === 0 ? utf8.decode(bytes) : out + utf8.decode(bytes.subarray(start));
 }
+
+// fatal: a byte sequence that is not well-formed UTF-8 (a lone lead or continuation byte, a surrogate form) throws.
+const strictUtf8 = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+
+/**
+ * The text of `bytes` when they are well-formed UTF-8 on their own, else undefined. Such bytes decode the same
+ * alone as inside any longer sequence (they start a character and end one), so their text can be concatenated.
+ */
+export function standaloneUtf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
