@@ -1,6 +1,6 @@
 // One training step of a ConvLSTM forecaster (Moving MNIST shape: 64×64, batch 8, 20 frames), timed in
 // CPU seconds in one process: seqgen's ConvLstmForecaster (its loss + Adam through tf.variableGrads, as
-// the trainer runs it) and tfjs's own tf.layers.convLstm2d stack (teacher-forced: tf.layers cannot feed
+// the trainer runs it; the ConvLSTM in @seqgen/native when built, pure tfjs with SEQGEN_NATIVE=0) and tfjs's own tf.layers.convLstm2d stack (teacher-forced: tf.layers cannot feed
 // its predictions back, so it does less work per step than the two others). Run: pnpm bench.
 import { initBackend } from '@seqgen/core';
 import { ConvLstmForecaster } from '@seqgen/models';
@@ -50,7 +50,9 @@ const seqgen = await cpuSecondsPerStep(async () => {
   await value.data();
   tf.dispose([value, ...Object.values(grads)]);
 });
-console.log(`seqgen ConvLstmForecaster: train ${seqgen.toFixed(3)} cpu-s/step`);
+// @seqgen/cells runs the ConvLSTM in @seqgen/native when it is built, unless SEQGEN_NATIVE=0 (compare.sh runs both).
+const path = /^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE ?? '') ? 'pure tfjs' : 'native ConvLSTM kernels';
+console.log(`seqgen ConvLstmForecaster (${path}): train ${seqgen.toFixed(3)} cpu-s/step`);
 model.dispose();
 
 if (!skipLayers) {

@@ -4,6 +4,7 @@ import type { CellConfigJson, RecurrentCell, StepOptions, StepResult } from './c
 import { CellBase } from './cell-base.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
+import { nativeConvLstm, nativeConvLstmKernels } from './fused/native-conv-lstm.js';
 import { fastSplit } from './kernels/fast-split.js';
 import { tanh } from './ops/tanh.js';
 
@@ -75,6 +76,10 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
     if (!h || !c) throw new ShapeError('state', '[h, c]', `${state.length} tensors`, 'ConvLSTM2DCell.step');
     expectShape(h, 'state[0] (h)', [B, H, W, this.units], 'ConvLSTM2DCell.step');
     expectShape(c, 'state[1] (c)', [B, H, W, this.units], 'ConvLSTM2DCell.step');
+    if (!options.recurrentMask && !options.trace) {
+      const native = this.sequenceNative(tf.reshape(x, [B, 1, H, W, this.inputSize]), [h, c]);
+      if (native) return { output: native.state[0] as tf.Tensor, state: native.state };
+    }
     const v = this.store.variables;
     const F = this.units;
     const hIn = options.recurrentMask ? tf.mul(h, options.recurrentMask) : h;
@@ -87,6 +92,33 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
     const result: StepResult = { output: hNew, state: [hNew, cNew] };
     if (options.trace) result.trace = { i: i!, f: f!, g, o: o!, c: cNew, h: hNew };
     return result;
+  }
+
+  /**
+   * Frames `[B, T, H, W, C]` through the cell in `@seqgen/native` (the whole
+   * sequence in C++, backward through time included), when the native kernels
+   * apply (wasm/cpu backend, addon built, not turned off by `SEQGEN_NATIVE=0` or
+   * `setNativeKernels(false)`); undefined otherwise, and the caller steps the
+   * tfjs ops. Every step's h `[B, T, H, W, F]` and the final `[h, c]`.
+   */
+  sequenceNative(x: tf.Tensor, state: tf.Tensor[]): { outputs: tf.Tensor5D; state: tf.Tensor[] } | undefined {
+    const native = nativeConvLstmKernels();
+    if (!native) return undefined;
+    const where = 'ConvLSTM2DCell.sequenceNative';
+    expectShape(x, 'x', [undefined, undefined, undefined, undefined, this.inputSize], where);
+    const [B, , H, W] = x.shape as number[];
+    if (state.length !== 2) throw new ShapeError('state', '[h, c]', `${state.length} tensors`, where);
+    expectShape(state[0] as tf.Tensor, 'state[0] (h)', [B, H, W, this.units], where);
+    expectShape(state[1] as tf.Tensor, 'state[1] (c)', [B, H, W, this.units], where);
+    const v = this.store.variables;
+    return nativeConvLstm(native, {
+      x,
+      kernel: v.kernel!,
+      recurrentKernel: v.recurrentKernel!,
+      bias: v.bias!,
+      h0: state[0] as tf.Tensor,
+      c0: state[1] as tf.Tensor,
+    });
   }
 
   /** The cell's config: sizes, kernel size and forget bias. */

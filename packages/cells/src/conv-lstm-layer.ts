@@ -41,7 +41,10 @@ export type ConvLSTM2DResult = {
 /**
  * Runs a {@link ConvLSTM2DCell} over frames `[B, T, H, W, C]`, returning every
  * step's hidden frames `[B, T, H, W, F]` (or only the last with
- * `returnSequences: false`) and the final `[h, c]`.
+ * `returnSequences: false`) and the final `[h, c]`. Where `@seqgen/native`
+ * applies (see {@link ConvLSTM2DCell.sequenceNative}) the whole sequence runs
+ * there, forward and backward; with `trace` or without the addon the cell's
+ * tfjs ops are stepped frame by frame.
  */
 export class ConvLSTM2D {
   constructor(
@@ -61,6 +64,11 @@ export class ConvLSTM2D {
     expectShape(x, 'x', [undefined, undefined, undefined, undefined, this.cell.inputSize], 'ConvLSTM2D.apply');
     const [B, , H, W] = x.shape as number[];
     let state = options.initialState ?? this.cell.initialState(B as number, H, W);
+    const native = options.trace ? undefined : this.cell.sequenceNative(x, state);
+    if (native) {
+      const output = this.options.returnSequences === false ? (native.state[0] as tf.Tensor) : native.outputs;
+      return { output, state: native.state };
+    }
     const outs: tf.Tensor[] = [];
     const traces: Array<Record<string, tf.Tensor>> = [];
     for (const frame of unstackRows(swapBatchTime(x))) {

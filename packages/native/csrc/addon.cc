@@ -1,11 +1,12 @@
-// N-API binding of @seqgen/native: whole-sequence LSTM / GRU / RNN forward and
-// backward, a batch step for generation, and a GEMM, on Float32Arrays. Shapes are
+// N-API binding of @seqgen/native: whole-sequence LSTM / GRU / RNN and ConvLSTM
+// forward and backward, a batch step for generation, and a GEMM, on Float32Arrays. Shapes are
 // validated again here (the TypeScript layer validates first and throws seqgen's
 // typed errors); a mismatch throws a RangeError, never reads out of bounds.
 #include <napi.h>
 
 #include <algorithm>
 #include <atomic>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,11 @@ namespace sgn {
 [[noreturn]] void sgn_throw_oom(size_t) { throw std::bad_alloc(); }
 
 void free_saved(Saved* s) {
+  if (!s) return;
+  for (float* p : s->buf) std::free(p);
+  std::free(s);
+}
+void free_conv_saved(ConvSaved* s) {
   if (!s) return;
   for (float* p : s->buf) std::free(p);
   std::free(s);
@@ -183,19 +189,38 @@ Napi::Float32Array new_f32(Napi::Env env, size_t n) { return Napi::Float32Array:
 
 int gates_of(int kind) { return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1; }
 
+// What one forward pass kept: a recurrent layer's (s) or a ConvLSTM layer's (conv).
 struct SavedBox {
   Saved* s = nullptr;
+  ConvSaved* conv = nullptr;
 };
 
 void release_box(Napi::Env env, SavedBox* box) {
+  long long bytes = 0;
   if (box->s) {
-    long long bytes = static_cast<long long>(box->s->bytes);
+    bytes = static_cast<long long>(box->s->bytes);
     free_saved(box->s);
     box->s = nullptr;
-    g_live_saved--;
-    g_live_bytes -= bytes;
-    Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+  } else if (box->conv) {
+    bytes = static_cast<long long>(box->conv->bytes);
+    free_conv_saved(box->conv);
+    box->conv = nullptr;
+  } else {
+    return;
   }
+  g_live_saved--;
+  g_live_bytes -= bytes;
+  Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+}
+
+Napi::External<SavedBox> saved_handle(Napi::Env env, SavedBox* box, size_t bytes) {
+  g_live_saved++;
+  g_live_bytes += static_cast<long long>(bytes);
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(bytes));
+  return Napi::External<SavedBox>::New(env, box, [](Napi::Env e, SavedBox* bx) {
+    release_box(e, bx);
+    delete bx;
+  });
 }
 
 // ---- exports
@@ -235,14 +260,7 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("out", out);
   if (s) {
-    auto* box = new SavedBox{s};
-    g_live_saved++;
-    g_live_bytes += static_cast<long long>(s->bytes);
-    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(s->bytes));
-    result.Set("saved", Napi::External<SavedBox>::New(env, box, [](Napi::Env e, SavedBox* bx) {
-                 release_box(e, bx);
-                 delete bx;
-               }));
+    result.Set("saved", saved_handle(env, new SavedBox{s, nullptr}, s->bytes));
   } else {
     result.Set("saved", env.Null());
   }
@@ -258,6 +276,7 @@ SavedBox* saved_arg(const Napi::CallbackInfo& info, size_t i) {
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SavedBox* box = saved_arg(info, 0);
+  if (box->conv) throw Napi::TypeError::New(env, "backward: saved comes from convLstmForward (use convLstmBackward)");
   if (!box->s) throw Napi::Error::New(env, "backward: this forward pass was already released (backward runs once)");
   const Saved& s = *box->s;
   const size_t B = s.B, T = s.T, I = s.I, H = s.H, G = gates_of(s.kind) * H;
@@ -286,6 +305,74 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Array result = Napi::Array::New(env, 7);
   result.Set(0u, dx), result.Set(1u, dW), result.Set(2u, dU), result.Set(3u, db);
   result.Set(4u, drb), result.Set(5u, dh0), result.Set(6u, dc0);
+  return result;
+}
+
+// convLstmForward(x, W, U, b, h0, c0, B, T, Hh, Ww, C, F, kh, kw, save) -> { out, saved }
+Napi::Value ConvLstmForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 15) throw Napi::TypeError::New(env, "convLstmForward: 15 arguments expected");
+  ConvArgs a{};
+  a.B = int_arg(info, 6, "B", 1);
+  a.T = int_arg(info, 7, "T", 1);
+  a.Hh = int_arg(info, 8, "height", 1);
+  a.Ww = int_arg(info, 9, "width", 1);
+  a.C = int_arg(info, 10, "C", 1);
+  a.F = int_arg(info, 11, "F", 1);
+  a.kh = int_arg(info, 12, "kh", 1);
+  a.kw = int_arg(info, 13, "kw", 1);
+  if (a.kh % 2 == 0 || a.kw % 2 == 0) fail(env, "kernel sizes must be odd");
+  const size_t B = a.B, T = a.T, P = static_cast<size_t>(a.Hh) * a.Ww, C = a.C, F = a.F, G = 4 * F;
+  const size_t taps = static_cast<size_t>(a.kh) * a.kw;
+  if (B * T * P * (C + 2 * G + 4 * F) > (size_t)1 << 33 || B * T * P > (size_t)1 << 30)
+    fail(env, "sequence too large for native kernels");
+  a.x = f32(info, 0, "x", B * T * P * C);
+  a.W = f32(info, 1, "kernel", taps * C * G);
+  a.U = f32(info, 2, "recurrentKernel", taps * F * G);
+  a.b = f32(info, 3, "bias", G);
+  a.h0 = f32(info, 4, "h0", B * P * F);
+  a.c0 = f32(info, 5, "c0", B * P * F);
+  const bool save = info[14].ToBoolean().Value();
+  Napi::Float32Array out = new_f32(env, B * (T + 2) * P * F);
+  ConvSaved* s = nullptr;
+  try {
+    s = ops().conv_forward(runner(), a, out.Data(), save ? 1 : 0);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native convLstmForward: out of memory");
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("out", out);
+  if (s)
+    result.Set("saved", saved_handle(env, new SavedBox{nullptr, s}, s->bytes));
+  else
+    result.Set("saved", env.Null());
+  return result;
+}
+
+// convLstmBackward(saved, dy) -> [dx, dW, dU, db, dh0, dc0]; frees the saved buffers.
+Napi::Value ConvLstmBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SavedBox* box = saved_arg(info, 0);
+  if (box->s) throw Napi::TypeError::New(env, "convLstmBackward: saved comes from forward (use backward)");
+  if (!box->conv)
+    throw Napi::Error::New(env, "convLstmBackward: this forward pass was already released (backward runs once)");
+  const ConvArgs& a = box->conv->shape;
+  const size_t B = a.B, T = a.T, P = static_cast<size_t>(a.Hh) * a.Ww, C = a.C, F = a.F, G = 4 * F;
+  const size_t taps = static_cast<size_t>(a.kh) * a.kw;
+  const float* dy = f32(info, 1, "dy", B * (T + 2) * P * F);
+  Napi::Float32Array dx = new_f32(env, B * T * P * C), dW = new_f32(env, taps * C * G),
+                     dU = new_f32(env, taps * F * G), db = new_f32(env, G), dh0 = new_f32(env, B * P * F),
+                     dc0 = new_f32(env, B * P * F);
+  ConvGrads g{dx.Data(), dW.Data(), dU.Data(), db.Data(), dh0.Data(), dc0.Data()};
+  try {
+    ops().conv_backward(runner(), *box->conv, dy, g);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native convLstmBackward: out of memory");
+  }
+  release_box(env, box);
+  Napi::Array result = Napi::Array::New(env, 6);
+  result.Set(0u, dx), result.Set(1u, dW), result.Set(2u, dU), result.Set(3u, db);
+  result.Set(4u, dh0), result.Set(5u, dc0);
   return result;
 }
 
@@ -342,8 +429,11 @@ std::atomic<long long> g_live_decoders{0};
 struct Decoder {
   const Ops* ops = nullptr;  // the kernel set that packed the weights (panel widths differ per set)
   int kind = 0, V = 0, E = 0, top = 0;
+  // A conditioned model: layer 0 reads [token embedding, condition embedding] (Vc ids of width Ec).
+  int Vc = 0, Ec = 0;
   std::vector<StepWeights*> layers;
-  float* emb = nullptr;  // [V, E]
+  float* emb = nullptr;   // [V, E]
+  float* cemb = nullptr;  // [Vc, Ec], or null
   float* PO = nullptr;   // packed [top, V]
   float* bo = nullptr;   // [V]
   size_t bytes = 0;
@@ -361,7 +451,7 @@ struct Decoder {
     for (StepWeights* w : layers) free_step(w);
     for (auto& v : parts)
       for (StepWeights* w : v) free_step(w);
-    std::free(emb), std::free(PO), std::free(bo);
+    std::free(emb), std::free(cemb), std::free(PO), std::free(bo);
     std::free(POpart[0]), std::free(POpart[1]);
   }
 };
@@ -405,7 +495,12 @@ void split_task(void* p, int t) {
       d.ops->step_part(*d.parts[t][l], x, hl, hl + u0, S == 2 ? j.st[l * S + 1] + u0 : nullptr, hn + u0, z);
     // Both halves of the new h are needed by the next layer (and nobody reads the old h any more).
     j.arrived[l].fetch_add(1, std::memory_order_acq_rel);
-    while (j.arrived[l].load(std::memory_order_acquire) < 2) cpu_relax();
+    // Spin briefly (the other half is microseconds away on a quiet machine), then yield: when other
+    // processes hold the cores, spinning only burns the time slice the other half needs.
+    for (int spins = 0; j.arrived[l].load(std::memory_order_acquire) < 2; spins++) {
+      if (spins < 4096) cpu_relax();
+      else std::this_thread::yield();
+    }
     std::memcpy(hl + u0, hn + u0, static_cast<size_t>(u1 - u0) * sizeof(float));
     x = hn;
   }
@@ -425,7 +520,9 @@ float* copy_floats(const float* p, size_t n) {
 }
 
 // packDecoder(kind, relu, V, E, layers: [{ I, H, kernel, recurrentKernel, bias, recurrentBias }], embedding,
-//             outKernel, outTransposed, outBias) -> handle
+//             outKernel, outTransposed, outBias[, Vc, Ec, conditionEmbedding]) -> handle
+// With Vc > 0 the model is conditioned: layer 0's input is the token's embedding row followed by the
+// condition's row of conditionEmbedding [Vc, Ec] (so its I is E + Ec), and decodeStep takes the ids.
 Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int kind = int_arg(info, 0, "kind", 1);
@@ -438,7 +535,11 @@ Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
   std::unique_ptr<Decoder> d(new Decoder());
   d->ops = &ops();
   d->kind = kind, d->V = V, d->E = E;
-  int in = E;
+  if (info.Length() > 9 && !info[9].IsUndefined() && info[9].ToNumber().Int32Value() > 0) {
+    d->Vc = int_arg(info, 9, "Vc", 1);
+    d->Ec = int_arg(info, 10, "Ec", 1);
+  }
+  int in = E + d->Ec;
   try {
     for (uint32_t l = 0; l < layers.Length(); l++) {
       Napi::Object o = layers.Get(l).As<Napi::Object>();
@@ -470,6 +571,11 @@ Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
     d->PO = d->ops->pack(in, V, out, trans ? 1 : 0);
     d->bo = copy_floats(bo, V);
     d->bytes += sizeof(float) * (static_cast<size_t>(V) * E + static_cast<size_t>(in) * V * 2 + V);
+    if (d->Vc > 0) {
+      const size_t n = static_cast<size_t>(d->Vc) * d->Ec;
+      d->cemb = copy_floats(f32(info, 11, "conditionEmbedding", n), n);
+      d->bytes += sizeof(float) * n;
+    }
     if (runner().threads >= 2 && d->layers.size() <= 64 && decode_split_wanted(d->bytes)) {
       size_t total = 0;
       for (uint32_t l = 0; l < layers.Length(); l++) {
@@ -522,7 +628,7 @@ Napi::Value PackDecoder(const Napi::CallbackInfo& info) {
 }
 
 // decodeStep(handle, B, tokens: Int32Array [B], states: Float32Array[] (h, [c,] per layer, updated in place),
-//            logits: Float32Array [B, V])
+//            logits: Float32Array [B, V][, conditions: Int32Array [B], for a conditioned decoder])
 Napi::Value DecodeStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsExternal()) throw Napi::TypeError::New(env, "decoder must be a handle returned by packDecoder");
@@ -548,26 +654,41 @@ Napi::Value DecodeStep(const Napi::CallbackInfo& info) {
     st[k] = v.As<Napi::Float32Array>().Data();
   }
   float* logits = f32(info, 4, "logits", static_cast<size_t>(B) * d.V);
+  const int32_t* conditions = nullptr;
+  if (d.Vc > 0) {
+    if (!info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+        info[5].As<Napi::Int32Array>().ElementLength() != static_cast<size_t>(B))
+      throw Napi::TypeError::New(env, "conditions must be an Int32Array of B elements (a conditioned decoder)");
+    conditions = info[5].As<Napi::Int32Array>().Data();
+    for (int b = 0; b < B; b++)
+      if (conditions[b] < 0 || conditions[b] >= d.Vc)
+        fail(env, "condition " + std::to_string(conditions[b]) + " out of range");
+  }
   try {
     const Runner r = runner();
+    // Layer 0's input rows: the embedding rows themselves, or (batch > 1, conditioned) gathered.
+    std::vector<float> x0;
+    const size_t I0 = static_cast<size_t>(d.E) + d.Ec;
+    const float* x = d.emb + static_cast<size_t>(tokens[0]) * d.E;
+    if (B > 1 || conditions) {
+      x0.resize(static_cast<size_t>(B) * I0);
+      for (int b = 0; b < B; b++) {
+        float* row = x0.data() + static_cast<size_t>(b) * I0;
+        std::memcpy(row, d.emb + static_cast<size_t>(tokens[b]) * d.E, d.E * sizeof(float));
+        if (conditions)
+          std::memcpy(row + d.E, d.cemb + static_cast<size_t>(conditions[b]) * d.Ec, d.Ec * sizeof(float));
+      }
+      x = x0.data();
+    }
     if (B == 1 && d.split && r.threads >= 2) {
       SplitJob job;
       job.d = &d;
-      job.x0 = d.emb + static_cast<size_t>(tokens[0]) * d.E;
+      job.x0 = x;
       job.st = st.data();
       job.logits = logits;
       for (auto& a : job.arrived) a.store(0, std::memory_order_relaxed);
       r.run(2, split_task, &job);
       return env.Undefined();
-    }
-    std::vector<float> x0;
-    const float* x = d.emb + static_cast<size_t>(tokens[0]) * d.E;
-    if (B > 1) {
-      x0.resize(static_cast<size_t>(B) * d.E);
-      for (int b = 0; b < B; b++)
-        std::memcpy(x0.data() + static_cast<size_t>(b) * d.E, d.emb + static_cast<size_t>(tokens[b]) * d.E,
-                    d.E * sizeof(float));
-      x = x0.data();
     }
     for (size_t l = 0; l < d.layers.size(); l++) {
       d.ops->step(r, *d.layers[l], B, x, st[l * S], S == 2 ? st[l * S + 1] : nullptr);
@@ -651,6 +772,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("release", Napi::Function::New(env, Release));
+  exports.Set("convLstmForward", Napi::Function::New(env, ConvLstmForward));
+  exports.Set("convLstmBackward", Napi::Function::New(env, ConvLstmBackward));
   exports.Set("packStep", Napi::Function::New(env, PackStep));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("gemm", Napi::Function::New(env, Gemm));

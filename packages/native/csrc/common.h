@@ -61,6 +61,34 @@ struct StepWeights {
   int KH;    // rows of U (= H, except for a column part: the full layer's units)
 };
 
+// A ConvLSTM layer over a whole sequence: NHWC frames, 'same' padding, stride 1, odd kernels.
+struct ConvArgs {
+  int B, T, Hh, Ww, C, F, kh, kw;
+  const float* x;   // [B, T, Hh, Ww, C]
+  const float* W;   // [kh, kw, C, 4F]
+  const float* U;   // [kh, kw, F, 4F]
+  const float* b;   // [4F]
+  const float* h0;  // [B, Hh, Ww, F]
+  const float* c0;  // [B, Hh, Ww, F]
+};
+
+// What a ConvLSTM forward pass keeps for its backward pass (shape has null pointers).
+struct ConvSaved {
+  ConvArgs shape;
+  float* buf[8];  // malloc'ed; see conv_forward for the meaning of each slot
+  size_t bytes;
+};
+
+// ConvLSTM gradients: dx [B,T,Hh,Ww,C], dW, dU, db, dh0, dc0 (the shapes of the inputs).
+struct ConvGrads {
+  float* dx;
+  float* dW;
+  float* dU;
+  float* db;
+  float* dh0;
+  float* dc0;
+};
+
 struct Ops {
   const char* isa;
   // out: [B, T + S, H] where S = 2 (LSTM) or 1; returns saved state (or null when !save).
@@ -86,6 +114,9 @@ struct Ops {
                     float* hout, float* z);
   // y[N] = x[K] · packed B, on the calling thread.
   void (*gemv)(int N, int K, const float* x, const float* PB, float* y);
+  // out: time-major [T + 2, B, Hh, Ww, F] (every step's h, then the final h and c); saved state or null when !save.
+  ConvSaved* (*conv_forward)(const Runner& r, const ConvArgs& a, float* out, int save);
+  void (*conv_backward)(const Runner& r, const ConvSaved& s, const float* dy, const ConvGrads& g);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);
@@ -95,6 +126,7 @@ const Ops* ops_avx2();
 const Ops* ops_avx512();
 
 void free_saved(Saved* s);
+void free_conv_saved(ConvSaved* s);
 void free_step(StepWeights* w);
 
 }  // namespace sgn

@@ -1,6 +1,6 @@
 /**
- * @seqgen/native: whole-sequence LSTM / GRU / RNN kernels (forward and
- * backward) and a batch step for generation: a prebuilt binary for linux-x64
+ * @seqgen/native: whole-sequence LSTM / GRU / RNN and ConvLSTM kernels (forward
+ * and backward) and a batch step for generation: a prebuilt binary for linux-x64
  * (glibc) ships in the package, and elsewhere the install script compiles this
  * package's C++ sources with node-gyp. When no binary loads (no compiler,
  * install scripts blocked, `SEQGEN_NATIVE=0`) everything here reports why and
@@ -65,11 +65,20 @@ interface Binding {
   forward(...args: unknown[]): { out: Float32Array; saved: unknown };
   backward(saved: unknown, dy: Float32Array): Array<Float32Array | null>;
   release(saved: unknown): void;
+  convLstmForward(...args: unknown[]): { out: Float32Array; saved: unknown };
+  convLstmBackward(saved: unknown, dy: Float32Array): Float32Array[];
   packStep(...args: unknown[]): unknown;
   step(w: unknown, B: number, x: Float32Array, h: Float32Array, c: Float32Array | null): void;
   gemm(...args: unknown[]): void;
   packDecoder(...args: unknown[]): unknown;
-  decodeStep(d: unknown, B: number, tokens: Int32Array, states: Float32Array[], logits: Float32Array): void;
+  decodeStep(
+    d: unknown,
+    B: number,
+    tokens: Int32Array,
+    states: Float32Array[],
+    logits: Float32Array,
+    conditions?: Int32Array,
+  ): void;
   info(): BindingInfo;
   configure(o: { threads?: number; isa?: string }): BindingInfo;
 }
@@ -204,12 +213,24 @@ export interface NativeCallCounts {
   sequenceBackward: number;
   /** Completed {@link stepForward} calls. */
   stepForward: number;
+  /** Completed {@link convLstmForward} calls. */
+  convLstmForward: number;
+  /** Completed {@link convLstmBackward} calls. */
+  convLstmBackward: number;
   /** Completed {@link decodeStep} calls. */
   decodeStep: number;
   /** Completed {@link gemm} calls. */
   gemm: number;
 }
-const calls: NativeCallCounts = { sequenceForward: 0, sequenceBackward: 0, stepForward: 0, decodeStep: 0, gemm: 0 };
+const calls: NativeCallCounts = {
+  sequenceForward: 0,
+  sequenceBackward: 0,
+  stepForward: 0,
+  convLstmForward: 0,
+  convLstmBackward: 0,
+  decodeStep: 0,
+  gemm: 0,
+};
 
 /**
  * How many times each kernel ran in this process (through this module instance:
@@ -364,6 +385,128 @@ export function sequenceBackward(saved: NativeSaved, dy: Float32Array): Sequence
   return g;
 }
 
+/** Inputs, weights and sizes of a ConvLSTM layer's forward pass over a whole sequence ({@link convLstmForward}). */
+export type ConvLstmForwardArgs = {
+  /** Frames `[batch, steps, height, width, channels]` (NHWC). */
+  x: Float32Array;
+  /** `[kernelHeight, kernelWidth, channels, 4·filters]`, gates `[i, f, o, g]`. */
+  kernel: Float32Array;
+  /** `[kernelHeight, kernelWidth, filters, 4·filters]`. */
+  recurrentKernel: Float32Array;
+  /** `[4·filters]`. */
+  bias: Float32Array;
+  /** `[batch, height, width, filters]`. */
+  h0: Float32Array;
+  /** `[batch, height, width, filters]`. */
+  c0: Float32Array;
+  /** Sequences in the batch. */
+  batch: number;
+  /** Frames of each sequence. */
+  steps: number;
+  /** Frame height. */
+  height: number;
+  /** Frame width. */
+  width: number;
+  /** Input channels. */
+  channels: number;
+  /** Filters (hidden channels). */
+  filters: number;
+  /** Odd spatial kernel `[height, width]` of both convolutions ('same' padding, stride 1). */
+  kernelSize: readonly [number, number];
+  /** Keep what backward needs (default true). */
+  save?: boolean;
+};
+
+/**
+ * A ConvLSTM layer (Shi et al. 2015) over a whole sequence, as @seqgen/cells'
+ * ConvLSTM2D computes it: `z = conv(x, kernel) + conv(h, recurrentKernel) + bias`,
+ * gates `[i, f, o, g]`. Every convolution is im2col + the packed GEMM (the input
+ * convolution of all frames at once). `out` is time-major, `[steps + 2, batch,
+ * height, width, filters]`: every step's h, then the final h and c (each a
+ * contiguous block). What backward needs is kept
+ * in native memory, O(steps).
+ */
+export function convLstmForward(a: ConvLstmForwardArgs): SequenceForwardResult {
+  const where = 'convLstmForward';
+  const b = need();
+  const B = dim(a.batch, 'batch', where);
+  const T = dim(a.steps, 'steps', where);
+  const Hh = dim(a.height, 'height', where);
+  const Ww = dim(a.width, 'width', where);
+  const C = dim(a.channels, 'channels', where);
+  const F = dim(a.filters, 'filters', where);
+  if (!Array.isArray(a.kernelSize) || a.kernelSize.length !== 2) {
+    throw new ShapeError('kernelSize', '[height, width]', String(a.kernelSize), where);
+  }
+  const [kh, kw] = a.kernelSize.map((k, i) => {
+    const v = dim(k, `kernelSize[${i}]`, where);
+    if (v % 2 === 0) throw new ShapeError(`kernelSize[${i}]`, 'an odd integer', String(v), where);
+    return v;
+  }) as [number, number];
+  const P = Hh * Ww;
+  const r = b.convLstmForward(
+    f32(a.x, 'x', B * T * P * C, where),
+    f32(a.kernel, 'kernel', kh * kw * C * 4 * F, where),
+    f32(a.recurrentKernel, 'recurrentKernel', kh * kw * F * 4 * F, where),
+    f32(a.bias, 'bias', 4 * F, where),
+    f32(a.h0, 'h0', B * P * F, where),
+    f32(a.c0, 'c0', B * P * F, where),
+    B,
+    T,
+    Hh,
+    Ww,
+    C,
+    F,
+    kh,
+    kw,
+    a.save ?? true,
+  );
+  calls.convLstmForward++;
+  return { out: r.out, saved: (r.saved ?? null) as NativeSaved | null };
+}
+
+/** Gradients of a ConvLSTM forward pass's loss with respect to everything it read ({@link convLstmBackward}). */
+export type ConvLstmGradients = {
+  /** With respect to the frames: `[batch, steps, height, width, channels]`. */
+  dx: Float32Array;
+  /** With respect to the input kernel. */
+  dKernel: Float32Array;
+  /** With respect to the recurrent kernel. */
+  dRecurrentKernel: Float32Array;
+  /** With respect to the bias. */
+  dBias: Float32Array;
+  /** With respect to the initial hidden state. */
+  dh0: Float32Array;
+  /** With respect to the initial cell state. */
+  dc0: Float32Array;
+};
+
+/** Backward of {@link convLstmForward}: `dy` has the shape of its `out`. Frees `saved`; runs once per forward. */
+export function convLstmBackward(saved: NativeSaved, dy: Float32Array): ConvLstmGradients {
+  const b = need();
+  if (!(dy instanceof Float32Array)) {
+    throw new ShapeError('dy', 'a Float32Array', String((dy as object | null)?.constructor?.name), 'convLstmBackward');
+  }
+  let r: Float32Array[];
+  try {
+    r = b.convLstmBackward(saved, dy);
+  } catch (error) {
+    const m = /dy must have (\d+) elements, got (\d+)/.exec((error as Error).message);
+    if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, 'convLstmBackward');
+    throw new SeqgenError('ERR_NATIVE_INVALID', `convLstmBackward: ${(error as Error).message}`, { cause: error });
+  }
+  calls.convLstmBackward++;
+  const [dx, dKernel, dRecurrentKernel, dBias, dh0, dc0] = r as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  return { dx, dKernel, dRecurrentKernel, dBias, dh0, dc0 };
+}
+
 /** Frees what a forward pass kept, when its backward will not run (idempotent). */
 export function releaseSaved(saved: NativeSaved): void {
   need().release(saved);
@@ -453,6 +596,8 @@ export interface NativeDecoder {
   readonly embeddingSize: number;
   /** Units per layer. */
   readonly units: readonly number[];
+  /** Conditioning ids a conditioned decoder takes (0: not conditioned). */
+  readonly conditionVocabSize: number;
 }
 
 /** The weights of an embedding → stacked cells → linear head language model, for {@link packDecoder}. */
@@ -486,6 +631,19 @@ export interface PackDecoderArgs {
   outputTransposed?: boolean;
   /** `[vocabSize]`. */
   outputBias: Float32Array;
+  /**
+   * A conditioned model: layer 0 reads the token's embedding row followed by the condition's row
+   * of this table (its kernel is then `[embeddingSize + condition.embeddingSize, G·units]`), and
+   * {@link decodeStep} takes one condition id per row.
+   */
+  condition?: {
+    /** Conditioning ids (e.g. chord symbols). */
+    vocabSize: number;
+    /** Width of a condition's embedding. */
+    embeddingSize: number;
+    /** `[vocabSize, embeddingSize]`. */
+    embedding: Float32Array;
+  };
 }
 
 /**
@@ -502,7 +660,9 @@ export function packDecoder(a: PackDecoderArgs): NativeDecoder {
   if (!Array.isArray(a.layers) || a.layers.length < 1) {
     throw new ShapeError('layers', 'at least one layer', String(a.layers?.length), where);
   }
-  let inSize = E;
+  const Vc = a.condition ? dim(a.condition.vocabSize, 'condition.vocabSize', where) : 0;
+  const Ec = a.condition ? dim(a.condition.embeddingSize, 'condition.embeddingSize', where) : 0;
+  let inSize = E + Ec;
   const layers = a.layers.map((l, k) => {
     const H = dim(l.units, `layers[${k}].units`, where);
     const G = GATES[a.cell] * H;
@@ -527,16 +687,33 @@ export function packDecoder(a: PackDecoderArgs): NativeDecoder {
     f32(a.outputKernel, 'outputKernel', inSize * V, where),
     a.outputTransposed ?? false,
     f32(a.outputBias, 'outputBias', V, where),
+    Vc,
+    Ec,
+    a.condition ? f32(a.condition.embedding, 'condition.embedding', Vc * Ec, where) : null,
   );
-  return Object.freeze({ handle, cell: a.cell, vocabSize: V, embeddingSize: E, units: layers.map((l) => l.H) });
+  return Object.freeze({
+    handle,
+    cell: a.cell,
+    vocabSize: V,
+    embeddingSize: E,
+    units: layers.map((l) => l.H),
+    conditionVocabSize: Vc,
+  });
 }
 
 /**
  * One generation step of a packed model for `tokens.length` rows: `states`
  * (`[h, c]` per LSTM layer, `[h]` otherwise, each `[batch, units]`) are updated in
- * place and `logits` `[batch, vocabSize]` is written.
+ * place and `logits` `[batch, vocabSize]` is written. A conditioned decoder
+ * (packed with `condition`) needs `conditions`, one id per row.
  */
-export function decodeStep(d: NativeDecoder, tokens: Int32Array, states: Float32Array[], logits: Float32Array): void {
+export function decodeStep(
+  d: NativeDecoder,
+  tokens: Int32Array,
+  states: Float32Array[],
+  logits: Float32Array,
+  conditions?: Int32Array,
+): void {
   const where = 'decodeStep';
   const b = need();
   if (!(tokens instanceof Int32Array) || tokens.length < 1) {
@@ -555,6 +732,19 @@ export function decodeStep(d: NativeDecoder, tokens: Int32Array, states: Float32
     const t = tokens[i] as number;
     if (t < 0 || t >= d.vocabSize) throw new ShapeError(`tokens[${i}]`, `in [0, ${d.vocabSize})`, String(t), where);
   }
-  b.decodeStep(d.handle, B, tokens, states, logits);
+  if (d.conditionVocabSize > 0) {
+    if (!(conditions instanceof Int32Array) || conditions.length !== B) {
+      throw new ShapeError('conditions', `an Int32Array of ${B} condition ids`, String(conditions?.length), where);
+    }
+    for (let i = 0; i < B; i++) {
+      const c = conditions[i] as number;
+      if (c < 0 || c >= d.conditionVocabSize) {
+        throw new ShapeError(`conditions[${i}]`, `in [0, ${d.conditionVocabSize})`, String(c), where);
+      }
+    }
+  } else if (conditions !== undefined) {
+    throw new ShapeError('conditions', 'none (this decoder is not conditioned)', `${conditions.length} ids`, where);
+  }
+  b.decodeStep(d.handle, B, tokens, states, logits, conditions);
   calls.decodeStep++;
 }

@@ -38,6 +38,28 @@ function random(seed: number) {
   };
 }
 const fill = (n: number, r: (s?: number) => number, scale = 1) => Float32Array.from({ length: n }, () => r(scale));
+
+/** Random decoder layers, bottom to top: layer 0 reads `inputSize` features, each next layer the previous one's units. */
+function decoderLayers(
+  cell: 'lstm' | 'gru' | 'rnn',
+  inputSize: number,
+  units: readonly number[],
+  r: (s?: number) => number,
+) {
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  let inSize = inputSize;
+  return units.map((H) => {
+    const l = {
+      units: H,
+      kernel: fill(inSize * G * H, r, 0.3),
+      recurrentKernel: fill(H * G * H, r, 0.3),
+      bias: fill(G * H, r, 0.1),
+      ...(cell === 'gru' ? { recurrentBias: fill(G * H, r, 0.1) } : {}),
+    };
+    inSize = H;
+    return l;
+  });
+}
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   let m = 0;
@@ -249,21 +271,9 @@ describe.skipIf(!status.loaded && !required)('native kernels', () => {
           for (const cell of ['lstm', 'gru', 'rnn'] as const) {
             for (const tied of [false, true]) {
               for (const B of [1, 3]) {
-                const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
                 const top = tied ? E : (units[1] as number);
                 const layerUnits = tied ? [20, E] : units;
-                let inSize = E;
-                const layers = layerUnits.map((H) => {
-                  const l = {
-                    units: H,
-                    kernel: fill(inSize * G * H, r, 0.3),
-                    recurrentKernel: fill(H * G * H, r, 0.3),
-                    bias: fill(G * H, r, 0.1),
-                    ...(cell === 'gru' ? { recurrentBias: fill(G * H, r, 0.1) } : {}),
-                  };
-                  inSize = H;
-                  return l;
-                });
+                const layers = decoderLayers(cell, E, layerUnits, r);
                 const embedding = fill(V * E, r);
                 const outputKernel = tied ? embedding : fill(top * V, r, 0.3);
                 const outputBias = fill(V, r, 0.1);
@@ -315,6 +325,106 @@ describe.skipIf(!status.loaded && !required)('native kernels', () => {
               }
             }
           }
+      });
+      it('a conditioned decodeStep reads [token embedding, condition embedding] into layer 0', () => {
+        configureNative({ isa: isa as 'generic' });
+        const r = random(12);
+        const V = 29;
+        const Vc = 7;
+        // The second shape passes 512 KiB: batch 1 runs split over two threads.
+        for (const [E, Ec, units] of [
+          [8, 3, [21]],
+          [40, 16, [130, 120]],
+        ] as [number, number, number[]][])
+          for (const cell of ['lstm', 'gru'] as const)
+            for (const B of [1, 3]) {
+              const layers = decoderLayers(cell, E + Ec, units, r);
+              const top = units[units.length - 1] as number;
+              const embedding = fill(V * E, r);
+              const conditionEmbedding = fill(Vc * Ec, r);
+              const outputKernel = fill(top * V, r, 0.3);
+              const outputBias = fill(V, r, 0.1);
+              const d = packDecoder({
+                cell,
+                vocabSize: V,
+                embeddingSize: E,
+                layers,
+                embedding,
+                outputKernel,
+                outputBias,
+                condition: { vocabSize: Vc, embeddingSize: Ec, embedding: conditionEmbedding },
+              });
+              expect(d.conditionVocabSize).toBe(Vc);
+              const S = cell === 'lstm' ? 2 : 1;
+              const states = units.flatMap((H) => Array.from({ length: S }, () => fill(B * H, r, 0.5)));
+              const want = states.map((s) => s.slice());
+              const steps = layers.map((l, k) =>
+                packStepWeights({ cell, inputSize: k === 0 ? E + Ec : (units[k - 1] as number), ...l }),
+              );
+              const tokens = Int32Array.from({ length: B }, (_, i) => (i * 5 + 2) % V);
+              const conditions = Int32Array.from({ length: B }, (_, i) => (i * 3 + 1) % Vc);
+              const logits = new Float32Array(B * V);
+              decodeStep(d, tokens, states, logits, conditions);
+              let x = new Float32Array(B * (E + Ec));
+              for (let i = 0; i < B; i++) {
+                const t = tokens[i] as number;
+                const c = conditions[i] as number;
+                x.set(embedding.subarray(t * E, (t + 1) * E), i * (E + Ec));
+                x.set(conditionEmbedding.subarray(c * Ec, (c + 1) * Ec), i * (E + Ec) + E);
+              }
+              steps.forEach((w, k) => {
+                stepForward(w, B, x, want[k * S] as Float32Array, S === 2 ? want[k * S + 1] : undefined);
+                x = (want[k * S] as Float32Array).slice();
+              });
+              const ref = new Float32Array(B * V);
+              for (let i = 0; i < B; i++)
+                for (let v = 0; v < V; v++) {
+                  let acc = outputBias[v] as number;
+                  for (let k = 0; k < top; k++) acc += (x[i * top + k] as number) * (outputKernel[k * V + v] as number);
+                  ref[i * V + v] = acc;
+                }
+              expect(maxDiff(logits, ref)).toBeLessThan(1e-5);
+              states.forEach((s, k) => {
+                expect(maxDiff(s, want[k] as Float32Array)).toBeLessThan(1e-6);
+              });
+              // The ids are required, in range, one per row.
+              expect(() => decodeStep(d, tokens, states, logits)).toThrow(/conditions/);
+              expect(() =>
+                decodeStep(
+                  d,
+                  tokens,
+                  states,
+                  logits,
+                  conditions.map(() => Vc),
+                ),
+              ).toThrow(ShapeError);
+              expect(() => decodeStep(d, tokens, states, logits, new Int32Array(B + 1))).toThrow(ShapeError);
+            }
+      });
+
+      it('an unconditioned decoder refuses condition ids', () => {
+        const r = random(13);
+        const d = packDecoder({
+          cell: 'gru',
+          vocabSize: 5,
+          embeddingSize: 2,
+          layers: [
+            {
+              units: 3,
+              kernel: fill(18, r),
+              recurrentKernel: fill(27, r),
+              bias: fill(9, r),
+              recurrentBias: fill(9, r),
+            },
+          ],
+          embedding: fill(10, r),
+          outputKernel: fill(15, r),
+          outputBias: fill(5, r),
+        });
+        expect(d.conditionVocabSize).toBe(0);
+        expect(() => decodeStep(d, Int32Array.of(1), [fill(3, r)], new Float32Array(5), Int32Array.of(0))).toThrow(
+          /not conditioned/,
+        );
       });
     });
   }

@@ -8,6 +8,8 @@ describe('@seqgen/native public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'NATIVE_ENV',
       'configureNative',
+      'convLstmBackward',
+      'convLstmForward',
       'decodeStep',
       'gemm',
       'nativeAvailable',

@@ -4,18 +4,20 @@
  * patch size 4; `--patch 1` keeps 64×64×1), 64 hidden channels, 5×5 kernels.
  * One step = the ConvLSTM over frames 0..18, a 1×1 head predicting frames
  * 1..19, MSE, backward through time, Adam. In one run it times:
- *   - seqgen: @seqgen/cells' ConvLSTM2D (convolutions as depth-1 conv3d, so they train on wasm);
+ *   - seqgen: @seqgen/cells' ConvLSTM2D, with @seqgen/native's ConvLSTM kernels (im2col + packed GEMM,
+ *     forward and backward through time in C++) when built, and again on the pure-tfjs path
+ *     (setNativeKernels(false): one frame at a time in tfjs ops; `--no-pure` skips it);
  *   - tf.layers.convLstm2d (+ a dense head), tfjs's own layer, on the same backend;
  *   - PyTorch (Debian's python3-torch, bench/torch_conv_lstm.py) at threads = cores.
  *
  *   pnpm --filter @seqgen/video bench [--backend wasm|cpu] [--steps 2] [--warmup 1]
- *                                     [--patch 4] [--hidden 64] [--batch 8] [--no-torch] [--no-layers]
+ *                                     [--patch 4] [--hidden 64] [--batch 8] [--no-torch] [--no-layers] [--no-pure]
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConvLSTM2D, ConvLSTM2DCell } from '@seqgen/cells';
+import { ConvLSTM2D, ConvLSTM2DCell, fusedKernelStatus, setNativeKernels } from '@seqgen/cells';
 import { type BackendName, glorotUniform, initBackend, Rng } from '@seqgen/core';
 import { loadMnistDigits } from '@seqgen/vision';
 import * as tf from '@tensorflow/tfjs';
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '8' },
     'no-torch': { type: 'boolean', default: false },
     'no-layers': { type: 'boolean', default: false },
+    'no-pure': { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
@@ -180,7 +183,13 @@ console.log(
     `backend ${backend} (selected by ${report.selectedBy}); best of ${steps} after ${warmup} warm-up; load average ${load} on ${availableParallelism()} cores`,
 );
 const rows: Array<[string, Timing | string]> = [];
-rows.push([`seqgen ConvLSTM2D (${backend})`, await seqgenStep(x)]);
+const kernels = fusedKernelStatus();
+rows.push([`seqgen ConvLSTM2D (${backend}, ${kernels.native ? kernels.reason : 'pure tfjs'})`, await seqgenStep(x)]);
+if (kernels.native && !args['no-pure']) {
+  setNativeKernels(false);
+  rows.push([`seqgen ConvLSTM2D (${backend}, pure tfjs)`, await seqgenStep(x)]);
+  setNativeKernels(true);
+}
 if (!args['no-layers']) rows.push([`tf.layers.convLstm2d (${backend})`, await layersStep(x)]);
 const torch = torchStep();
 rows.push([typeof torch === 'string' ? 'PyTorch' : `PyTorch ${torch.threads} threads`, torch]);

@@ -29,7 +29,7 @@ import {
   patchChannels,
   resolveForecasterConfig,
 } from './forecaster-config.js';
-import { fromPatches, toPatches } from './patch-reshape.js';
+import { fromPatches, patchesTimeMajor, toPatches } from './patch-reshape.js';
 
 const NAME = 'ConvLstmForecaster';
 
@@ -271,39 +271,55 @@ export class ConvLstmForecaster implements ContinuousSequenceModel<ForecasterSta
     const c = this.config;
     const frames = batchTensor(batch, c, c.contextFrames + 1, `${NAME}.loss`);
     const [B, T] = frames.shape;
+    frames.dispose();
     const sampling = c.scheduledSampling && (context.training ?? false);
     const ratio = context.teacherForcingRatio ?? 0;
     const rng = context.rng ?? new Rng(c.seed + 7);
-    try {
-      const loss = tf.tidy(() => {
-        const patched = this.patched(frames);
-        const Tc = c.contextFrames;
-        const read = this.readContext(tf.slice(patched, [0, 0], [B, Tc]) as tf.Tensor5D, this.initialState(B));
-        const contextPredictions = this.applyHead(read.output);
-        const predictions: tf.Tensor[] = [contextPredictions];
-        let state = read.state;
-        let previous = tf.squeeze(tf.slice(contextPredictions, [0, Tc - 1], [B, 1]), [1]) as tf.Tensor4D;
-        for (let t = Tc; t < T - 1; t++) {
-          let input = previous;
-          if (sampling) {
-            const truth = tf.squeeze(tf.slice(patched, [0, t], [B, 1]), [1]) as tf.Tensor4D;
-            const useTruth = Float32Array.from({ length: B }, () => (rng.float() < ratio ? 1 : 0));
-            const mask = tf.tensor4d(useTruth, [B, 1, 1, 1]);
-            input = tf.add(tf.mul(truth, mask), tf.mul(previous, tf.sub(1, mask))) as tf.Tensor4D;
-          }
-          const next = this.stepPatched(input, state);
-          state = next.state;
-          previous = next.frame;
-          predictions.push(tf.expandDims(previous, 1));
+    const p = c.patchSize;
+    const [h, w, D] = [c.height / p, c.width / p, patchChannels(c)];
+    // The frames are data: patched and taken apart here in plain arrays, time-major [T, B, h, w, D],
+    // because every taped tfjs op on them would keep a copy for a gradient nobody needs, and
+    // tfjs-wasm's strided slices of [B, T, …] cost more than the ConvLSTM's native kernels.
+    const S = B * h * w * D;
+    const byTime = patchesTimeMajor(batch.data, batch.shape, p);
+    const frameAt = (t: number) => byTime.subarray(t * S, (t + 1) * S);
+    const Tc = c.contextFrames;
+    /** Frames [t0, t1) batch-major, [B, t1 − t0, h, w, D]. */
+    const batchMajor = (t0: number, t1: number) => {
+      const out = new Float32Array((t1 - t0) * S);
+      const one = S / B;
+      for (let b = 0; b < B; b++)
+        for (let t = t0; t < t1; t++)
+          out.set(byTime.subarray(t * S + b * one, t * S + (b + 1) * one), (b * (t1 - t0) + t - t0) * one);
+      return tf.tensor5d(out, [B, t1 - t0, h, w, D]);
+    };
+    const loss = tf.tidy(() => {
+      const read = this.readContext(batchMajor(0, Tc), this.initialState(B));
+      let sum = tf.sum(tf.squaredDifference(this.applyHead(read.output), batchMajor(1, Tc + 1)));
+      let state = read.state;
+      // The last context frame's prediction, from the top layer's final h (its last output).
+      let previous = this.applyHead(state[state.length - 2] as tf.Tensor4D);
+      const predictions: tf.Tensor[] = [];
+      for (let t = Tc; t < T - 1; t++) {
+        let input = previous;
+        if (sampling) {
+          const truth = tf.tensor4d(frameAt(t), [B, h, w, D]);
+          const useTruth = Float32Array.from({ length: B }, () => (rng.float() < ratio ? 1 : 0));
+          const mask = tf.tensor4d(useTruth, [B, 1, 1, 1]);
+          input = tf.add(tf.mul(truth, mask), tf.mul(previous, tf.sub(1, mask))) as tf.Tensor4D;
         }
-        const predicted = predictions.length === 1 ? contextPredictions : tf.concat(predictions, 1);
-        const targets = tf.slice(patched, [0, 1], [B, T - 1]);
-        return tf.mean(tf.squaredDifference(predicted, targets)) as tf.Scalar;
-      });
-      return { loss, tokens: B * (T - 1) };
-    } finally {
-      frames.dispose();
-    }
+        const next = this.stepPatched(input, state);
+        state = next.state;
+        previous = next.frame;
+        predictions.push(tf.expandDims(previous, 0));
+      }
+      if (predictions.length) {
+        const targets = tf.tensor5d(byTime.subarray((Tc + 1) * S, T * S), [T - 1 - Tc, B, h, w, D]);
+        sum = tf.add(sum, tf.sum(tf.squaredDifference(tf.concat(predictions, 0), targets)));
+      }
+      return tf.div(sum, (T - 1) * S) as tf.Scalar;
+    });
+    return { loss, tokens: B * (T - 1) };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromPatches, toPatches } from './patch-reshape.js';
+import { fromPatches, patchesTimeMajor, toPatches } from './patch-reshape.js';
 
 describe('patch reshape (space-to-depth, as OpenSTL)', () => {
   beforeAll(async () => {
@@ -30,6 +30,15 @@ describe('patch reshape (space-to-depth, as OpenSTL)', () => {
     expect(Array.from(await fromPatches(p4, 4).data())).toEqual(Array.from(await mnist.data()));
     expect(toPatches(mnist, 1)).toBe(mnist);
     tf.dispose([frame, patches, back, mnist, p4]);
+  });
+
+  it('patches plain data time-major exactly as toPatches does', async () => {
+    const [B, T, H, W, C, p] = [2, 3, 8, 4, 2, 2];
+    const data = Float32Array.from({ length: B * T * H * W * C }, (_, i) => i);
+    const frames = tf.tensor5d(data, [B, T, H, W, C]);
+    const patches = toPatches(tf.reshape(frames, [B * T, H, W, C]) as tf.Tensor4D, p);
+    const byTime = tf.transpose(tf.reshape(patches, [B, T, H / p, W / p, p * p * C]), [1, 0, 2, 3, 4]);
+    expect(Array.from(patchesTimeMajor(data, [B, T, H, W, C], p))).toEqual(Array.from(await byTime.data()));
   });
 
   it('refuses sizes the patch does not divide', () => {
