@@ -200,6 +200,7 @@ describe('swapAxes01', () => {
       [64, 31],
       [5, 7, 3],
       [4, 2, 3, 5],
+      [3, 2, 4, 4, 2],
     ]) {
       const x = randomNormal(rng, shape);
       const perm = shape.map((_, i) => (i < 2 ? 1 - i : i));
