@@ -5,6 +5,7 @@ import { LocationSensitiveAttention } from './attention/location-sensitive-atten
 import { LuongAttention } from './attention/luong-attention.js';
 import { Bidirectional } from './bidirectional.js';
 import type { CellConfigJson, RecurrentCell } from './cell.js';
+import type { CellInit } from './cell-init.js';
 import { pick } from './config-fields.js';
 import { ConvLSTM2DCell } from './conv-lstm-cell.js';
 import { ConvLSTM2D } from './conv-lstm-layer.js';
@@ -31,12 +32,14 @@ const CELLS: Record<string, Seeded<RecurrentCell>> = {
       ...pick(c, 'forgetBias', 'number'),
       ...pick(c, 'projSize', 'number'),
       ...pick(c, 'layerNorm', 'boolean'),
+      ...initOf(c),
     }),
-  gru: (c, seed = 0) => new GRUCell({ ...sizes(c, seed), ...pick(c, 'resetAfter', 'boolean') }),
+  gru: (c, seed = 0) => new GRUCell({ ...sizes(c, seed), ...pick(c, 'resetAfter', 'boolean'), ...initOf(c) }),
   rnn: (c, seed = 0) =>
     new SimpleRNNCell({
       ...sizes(c, seed),
       ...(pick(c, 'activation', 'string') as { activation?: 'tanh' | 'relu' }),
+      ...initOf(c),
     }),
   'conv-lstm': (c, seed = 0) =>
     new ConvLSTM2DCell({
@@ -45,6 +48,11 @@ const CELLS: Record<string, Seeded<RecurrentCell>> = {
       ...pick(c, 'forgetBias', 'number'),
     }),
 };
+
+/** A config's `init` when present (the cell checks its value). */
+function initOf(c: TypedConfig): { init?: CellInit } {
+  return pick(c, 'init', 'string') as { init?: CellInit };
+}
 
 const LAYERS: Record<string, Seeded<unknown>> = {
   recurrent: (c, seed) => RecurrentLayer.fromConfig(c, seed),

@@ -15,6 +15,14 @@ export interface ConvLSTM2DCellOptions extends BaseCellOptions {
   forgetBias?: number;
 }
 
+/** What {@link ConvLSTM2DCell.sequenceNative} returns. */
+export type ConvLstmSequenceResult = {
+  /** Every frame's hidden state `[B, T, H, W, units]`. */
+  outputs: tf.Tensor5D;
+  /** The final `[h, c]`, each `[B, H, W, units]`. */
+  state: tf.Tensor[];
+};
+
 /**
  * Convolutional LSTM (Shi et al. 2015): the LSTM's matrix products become
  * 'same'-padded 2-D convolutions, so state keeps its spatial layout —
@@ -101,7 +109,7 @@ export class ConvLSTM2DCell extends CellBase implements RecurrentCell {
    * `setNativeKernels(false)`); undefined otherwise, and the caller steps the
    * tfjs ops. Every step's h `[B, T, H, W, F]` and the final `[h, c]`.
    */
-  sequenceNative(x: tf.Tensor, state: tf.Tensor[]): { outputs: tf.Tensor5D; state: tf.Tensor[] } | undefined {
+  sequenceNative(x: tf.Tensor, state: tf.Tensor[]): ConvLstmSequenceResult | undefined {
     const native = nativeConvLstmKernels();
     if (!native) return undefined;
     const where = 'ConvLSTM2DCell.sequenceNative';

@@ -2,6 +2,7 @@ import { glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
 import { CellBase } from './cell-base.js';
+import { type CellInit, cellInit, pytorchSummedBias, pytorchUniform } from './cell-init.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { gruSequence } from './fused/gru-sequence.js';
@@ -16,6 +17,8 @@ export interface GRUCellOptions extends BaseCellOptions {
    * `reset_after=false`).
    */
   resetAfter?: boolean;
+  /** How the initial weights are drawn: `keras` (default) or `pytorch` (see {@link CellInit}). */
+  init?: CellInit;
 }
 
 /**
@@ -36,6 +39,8 @@ export class GRUCell extends CellBase implements RecurrentCell {
   readonly stateSizes: readonly number[];
   /** Whether the reset gate applies after the recurrent matmul (default true, PyTorch/cuDNN). */
   readonly resetAfter: boolean;
+  /** How the initial weights were drawn (default `keras`). */
+  readonly init: CellInit;
   readonly sequence: RecurrentCell['sequence'];
 
   constructor(options: GRUCellOptions) {
@@ -43,14 +48,25 @@ export class GRUCell extends CellBase implements RecurrentCell {
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     this.resetAfter = options.resetAfter ?? true;
+    this.init = cellInit(options.init);
     this.outputSize = this.units;
     this.stateSizes = [this.units];
     const H = this.units;
     const rng = cellRng(options);
-    this.store.add('kernel', glorotUniform(rng, [this.inputSize, 3 * H]));
-    this.store.add('recurrentKernel', orthogonal(rng, [H, 3 * H]));
-    this.store.add('bias', tf.zeros([3 * H]));
-    if (this.resetAfter) this.store.add('recurrentBias', tf.zeros([3 * H]));
+    if (this.init === 'pytorch') {
+      // Reset-after keeps PyTorch's two biases (b_ih, b_hh); reset-before has one, their sum.
+      this.store.add('kernel', pytorchUniform(rng, [this.inputSize, 3 * H], H));
+      this.store.add('recurrentKernel', pytorchUniform(rng, [H, 3 * H], H));
+      if (this.resetAfter) {
+        this.store.add('bias', pytorchUniform(rng, [3 * H], H));
+        this.store.add('recurrentBias', pytorchUniform(rng, [3 * H], H));
+      } else this.store.add('bias', tf.tensor1d(pytorchSummedBias(rng, 3 * H, H)));
+    } else {
+      this.store.add('kernel', glorotUniform(rng, [this.inputSize, 3 * H]));
+      this.store.add('recurrentKernel', orthogonal(rng, [H, 3 * H]));
+      this.store.add('bias', tf.zeros([3 * H]));
+      if (this.resetAfter) this.store.add('recurrentBias', tf.zeros([3 * H]));
+    }
     this.sequence = this.resetAfter ? this.fusedSequence.bind(this) : undefined;
   }
 
@@ -110,8 +126,14 @@ export class GRUCell extends CellBase implements RecurrentCell {
     return { outputs, state: [h] };
   }
 
-  /** The cell's config: sizes and `resetAfter`. */
+  /** The cell's config: sizes, `resetAfter` and `init`. */
   getConfig(): CellConfigJson {
-    return { type: 'gru', inputSize: this.inputSize, units: this.units, resetAfter: this.resetAfter };
+    return {
+      type: 'gru',
+      inputSize: this.inputSize,
+      units: this.units,
+      resetAfter: this.resetAfter,
+      init: this.init,
+    };
   }
 }

@@ -2,6 +2,7 @@ import { glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
 import { CellBase } from './cell-base.js';
+import { type CellInit, cellInit, defaultForgetBias, pytorchSummedBias, pytorchUniform } from './cell-init.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { lstmSequence } from './fused/lstm-sequence.js';
@@ -11,8 +12,10 @@ import { layerNorm } from './layer-norm.js';
 import { tanh } from './ops/tanh.js';
 
 export interface LSTMCellOptions extends BaseCellOptions {
-  /** Initial forget-gate bias (default 1, Jozefowicz et al. 2015). */
+  /** Added to the forget gate's initial bias (default 1 with `init: 'keras'`, Jozefowicz et al. 2015; 0 with `pytorch`, PyTorch's draw). */
   forgetBias?: number;
+  /** How the initial weights are drawn: `keras` (default) or `pytorch` (see {@link CellInit}). */
+  init?: CellInit;
   /** Project h to this size after each step, as PyTorch `proj_size` does (default: none). */
   projSize?: number;
   /** Layer-normalize the input and recurrent pre-activations and the cell state (default false). */
@@ -35,8 +38,10 @@ export class LSTMCell extends CellBase implements RecurrentCell {
   readonly units: number;
   readonly outputSize: number;
   readonly stateSizes: readonly number[];
-  /** Initial forget-gate bias (default 1). */
+  /** Added to the forget gate's initial bias (default 1 with `init: 'keras'`, 0 with `pytorch`). */
   readonly forgetBias: number;
+  /** How the initial weights were drawn (default `keras`). */
+  readonly init: CellInit;
   /** Size P that h is projected to after each step, or undefined for no projection. */
   readonly projSize: number | undefined;
   /** Whether pre-activations and the cell state are layer-normalized (default false). */
@@ -47,19 +52,26 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     this.inputSize = positiveInt(options.inputSize, 'inputSize');
     this.units = positiveInt(options.units, 'units');
     this.projSize = options.projSize === undefined ? undefined : positiveInt(options.projSize, 'projSize');
-    this.forgetBias = options.forgetBias ?? 1;
     this.layerNorm = options.layerNorm ?? false;
+    this.init = cellInit(options.init);
+    this.forgetBias = options.forgetBias ?? defaultForgetBias(this.init);
     const H = this.units;
     const P = this.projSize ?? H;
     this.outputSize = P;
     this.stateSizes = [P, H];
     const rng = cellRng(options);
-    this.store.add('kernel', glorotUniform(rng, [this.inputSize, 4 * H]));
-    this.store.add('recurrentKernel', orthogonal(rng, [P, 4 * H]));
-    const bias = new Float32Array(4 * H);
-    bias.fill(this.forgetBias, H, 2 * H);
+    const torch = this.init === 'pytorch';
+    this.store.add(
+      'kernel',
+      torch ? pytorchUniform(rng, [this.inputSize, 4 * H], H) : glorotUniform(rng, [this.inputSize, 4 * H]),
+    );
+    this.store.add('recurrentKernel', torch ? pytorchUniform(rng, [P, 4 * H], H) : orthogonal(rng, [P, 4 * H]));
+    const bias = torch ? pytorchSummedBias(rng, 4 * H, H) : new Float32Array(4 * H);
+    for (let j = H; j < 2 * H; j++) bias[j] = (bias[j] as number) + this.forgetBias;
     this.store.add('bias', tf.tensor1d(bias));
-    if (this.projSize !== undefined) this.store.add('projection', glorotUniform(rng, [H, P]));
+    if (this.projSize !== undefined) {
+      this.store.add('projection', torch ? pytorchUniform(rng, [H, P], H) : glorotUniform(rng, [H, P]));
+    }
     if (this.layerNorm) {
       this.store.add('inputGamma', tf.ones([4 * H]));
       this.store.add('inputBeta', tf.zeros([4 * H]));
@@ -129,7 +141,7 @@ export class LSTMCell extends CellBase implements RecurrentCell {
     return { outputs, state: [h, c] };
   }
 
-  /** The cell's config: sizes, forget bias, projection and layer normalization. */
+  /** The cell's config: sizes, forget bias, projection, layer normalization and initialization. */
   getConfig(): CellConfigJson {
     return {
       type: 'lstm',
@@ -138,6 +150,7 @@ export class LSTMCell extends CellBase implements RecurrentCell {
       forgetBias: this.forgetBias,
       projSize: this.projSize ?? null,
       layerNorm: this.layerNorm,
+      init: this.init,
     };
   }
 }

@@ -8,6 +8,7 @@ describe('@seqgen/cells public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'BahdanauAttention',
       'Bidirectional',
+      'CELL_INITS',
       'ConvLSTM2D',
       'ConvLSTM2DCell',
       'GRUCell',

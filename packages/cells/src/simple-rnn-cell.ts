@@ -2,6 +2,7 @@ import { ConfigError, glorotUniform, orthogonal } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import type { CellConfigJson, RecurrentCell, SequenceResult, StepOptions, StepResult } from './cell.js';
 import { CellBase } from './cell-base.js';
+import { type CellInit, cellInit, pytorchSummedBias, pytorchUniform } from './cell-init.js';
 import { type BaseCellOptions, cellRng } from './cell-options.js';
 import { expectShape, positiveInt } from './checks.js';
 import { nativeStep } from './fused/native-step.js';
@@ -11,6 +12,8 @@ import { tanh } from './ops/tanh.js';
 export interface SimpleRNNCellOptions extends BaseCellOptions {
   /** `tanh` (default) or `relu` (Le et al. 2015's IRNN uses relu with identity init). */
   activation?: 'tanh' | 'relu';
+  /** How the initial weights are drawn: `keras` (default) or `pytorch` (see {@link CellInit}). */
+  init?: CellInit;
 }
 
 /**
@@ -28,6 +31,8 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
   readonly stateSizes: readonly number[];
   /** Activation of the new state (default `tanh`). */
   readonly activation: 'tanh' | 'relu';
+  /** How the initial weights were drawn (default `keras`). */
+  readonly init: CellInit;
   readonly sequence: RecurrentCell['sequence'];
 
   constructor(options: SimpleRNNCellOptions) {
@@ -38,12 +43,20 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
     if (this.activation !== 'tanh' && this.activation !== 'relu') {
       throw new ConfigError('activation', `must be "tanh" or "relu", got ${JSON.stringify(options.activation)}`);
     }
+    this.init = cellInit(options.init);
     this.outputSize = this.units;
     this.stateSizes = [this.units];
     const rng = cellRng(options);
-    this.store.add('kernel', glorotUniform(rng, [this.inputSize, this.units]));
-    this.store.add('recurrentKernel', orthogonal(rng, [this.units, this.units]));
-    this.store.add('bias', tf.zeros([this.units]));
+    const H = this.units;
+    if (this.init === 'pytorch') {
+      this.store.add('kernel', pytorchUniform(rng, [this.inputSize, H], H));
+      this.store.add('recurrentKernel', pytorchUniform(rng, [H, H], H));
+      this.store.add('bias', tf.tensor1d(pytorchSummedBias(rng, H, H)));
+    } else {
+      this.store.add('kernel', glorotUniform(rng, [this.inputSize, H]));
+      this.store.add('recurrentKernel', orthogonal(rng, [H, H]));
+      this.store.add('bias', tf.zeros([H]));
+    }
     this.sequence = this.fusedSequence.bind(this);
   }
 
@@ -88,6 +101,12 @@ export class SimpleRNNCell extends CellBase implements RecurrentCell {
 
   /** The cell's config: sizes and activation. */
   getConfig(): CellConfigJson {
-    return { type: 'rnn', inputSize: this.inputSize, units: this.units, activation: this.activation };
+    return {
+      type: 'rnn',
+      inputSize: this.inputSize,
+      units: this.units,
+      activation: this.activation,
+      init: this.init,
+    };
   }
 }

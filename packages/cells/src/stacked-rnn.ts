@@ -2,6 +2,7 @@ import { ConfigError, Rng, ShapeError } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Bidirectional, type MergeMode } from './bidirectional.js';
 import type { CellConfigJson, RecurrentCell } from './cell.js';
+import { type CellInit, cellInit, defaultForgetBias } from './cell-init.js';
 import { dropoutRate, expectShape, positiveInt } from './checks.js';
 import { cellFromConfig } from './config-registry.js';
 import { dropoutMask } from './dropout-mask.js';
@@ -33,12 +34,14 @@ export interface StackedRNNOptions {
   projSize?: number;
   /** LSTM: layer normalization. */
   layerNorm?: boolean;
-  /** LSTM: initial forget-gate bias (default 1). */
+  /** LSTM: added to the forget gate's initial bias (default 1 with `init: 'keras'`, 0 with `pytorch`). */
   forgetBias?: number;
   /** GRU: reset gate after the recurrent matmul (default true). */
   resetAfter?: boolean;
   /** Vanilla RNN activation (default tanh). */
   activation?: 'tanh' | 'relu';
+  /** How every cell draws its initial weights: `keras` (default) or `pytorch`, like `nn.LSTM` (see {@link CellInit}). */
+  init?: CellInit;
   /** Seed for weights and dropout masks (default 0). */
   seed?: number;
   /** Use fused kernels when available (default true). */
@@ -124,9 +127,10 @@ export class StackedRNN {
       recurrentDropout: dropoutRate(options.recurrentDropout, 'recurrentDropout'),
       projSize: options.projSize ?? null,
       layerNorm: options.layerNorm ?? false,
-      forgetBias: options.forgetBias ?? 1,
+      forgetBias: options.forgetBias ?? defaultForgetBias(cellInit(options.init)),
       resetAfter: options.resetAfter ?? true,
       activation: options.activation ?? 'tanh',
+      init: cellInit(options.init),
       seed: options.seed ?? 0,
       fused: options.fused ?? true,
     };
@@ -153,7 +157,7 @@ export class StackedRNN {
 
   private makeCell(inputSize: number, rng: Rng): RecurrentCell {
     const o = this.options;
-    const config: CellConfigJson = { type: o.cell, inputSize, units: o.hiddenSize };
+    const config: CellConfigJson = { type: o.cell, inputSize, units: o.hiddenSize, init: o.init };
     if (o.cell === 'lstm') {
       config.forgetBias = o.forgetBias;
       config.layerNorm = o.layerNorm;
