@@ -78,6 +78,7 @@ export {
   RECURRENT_LM_TYPE,
   resolveLMConfig,
 } from './lm-config.js';
+export type { LMInit } from './lm-init.js';
 export { maskedCrossEntropy } from './masked-cross-entropy.js';
 export type { ModelFactory, RegisterModelOptions } from './model-registry.js';
 export {

@@ -1,6 +1,7 @@
 import { StackedRNN } from '@seqgen/cells';
 import { assertPositiveInteger, ConfigError, describeValue } from '@seqgen/core';
 import { atMost, checkConfigFields, definedOnly } from './config-checks.js';
+import { LM_INITS, type LMInit } from './lm-init.js';
 
 /** The recurrent cell of every layer. */
 export type LMCellType = 'lstm' | 'gru' | 'rnn';
@@ -40,8 +41,10 @@ export type RecurrentLMConfig = {
   tieWeights: boolean;
   /** LSTM only: layer normalization inside the cell. */
   layerNorm: boolean;
-  /** LSTM only: initial forget-gate bias. */
+  /** LSTM only: added to the forget gate's initial bias (default 1; 0 with `init: 'pytorch'`, PyTorch's draw). */
   forgetBias: number;
+  /** How the initial weights are drawn: `seqgen` (default), `pytorch` or `keras` (seqgen's earlier draw); see {@link LMInit}. */
+  init: LMInit;
   /** GRU only: reset gate applied after the recurrent matmul (PyTorch/cuDNN convention). */
   resetAfter: boolean;
   /** Vanilla RNN only: activation. */
@@ -74,6 +77,7 @@ export const DEFAULT_RECURRENT_LM_CONFIG: Omit<RecurrentLMConfig, 'vocabSize' | 
   tieWeights: false,
   layerNorm: false,
   forgetBias: 1,
+  init: 'seqgen',
   resetAfter: true,
   activation: 'tanh',
   seed: 0,
@@ -116,6 +120,8 @@ export function resolveLMConfig(options: RecurrentLMOptions, limits: Partial<LMC
   }
   checkConfigFields(options, KNOWN_FIELDS, RECURRENT_LM_TYPE);
   const c = { ...DEFAULT_RECURRENT_LM_CONFIG, ...definedOnly(options), type: RECURRENT_LM_TYPE } as RecurrentLMConfig;
+  // Unless given, the forget bias follows the init: 0 in PyTorch's draw, 1 (the Keras habit) otherwise.
+  if (options.forgetBias === undefined && c.init === 'pytorch') c.forgetBias = 0;
   for (const field of ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) positiveInt(c[field], field);
   atMost(c.vocabSize, max.maxVocabSize, 'vocabSize');
   atMost(c.embeddingSize, max.maxWidth, 'embeddingSize');
@@ -144,6 +150,9 @@ export function resolveLMConfig(options: RecurrentLMOptions, limits: Partial<LMC
   }
   if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) {
     throw new ConfigError('forgetBias', `must be a finite number, got ${describeValue(c.forgetBias)}`);
+  }
+  if (!LM_INITS.includes(c.init)) {
+    throw new ConfigError('init', `must be "seqgen", "pytorch" or "keras", got ${describeValue(c.init)}`);
   }
   if (c.activation !== 'tanh' && c.activation !== 'relu') {
     throw new ConfigError('activation', `must be "tanh" or "relu", got ${describeValue(c.activation)}`);

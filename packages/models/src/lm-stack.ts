@@ -1,7 +1,8 @@
 import { StackedRNN } from '@seqgen/cells';
-import { glorotUniform, type Rng } from '@seqgen/core';
-import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@seqgen/core';
+import type * as tf from '@tensorflow/tfjs';
 import { type RecurrentLMConfig, topOutputSize } from './lm-config.js';
+import { cellInitOf, initialHead } from './lm-init.js';
 import { variableFrom } from './variable-from.js';
 
 /** The recurrent stack and output head a language model builds after its embeddings. */
@@ -10,7 +11,7 @@ export type LMStack = {
   rnn: StackedRNN;
   /** The output projection `[topOutputSize, vocabSize]`; null when tied to the embedding. */
   outputKernel: tf.Variable | null;
-  /** The output bias `[vocabSize]`, zeros at first. */
+  /** The output bias `[vocabSize]` (drawn as the config's `init` says). */
   outputBias: tf.Variable;
   /** State tensor sizes, per layer. */
   layerStateSizes: number[][];
@@ -35,16 +36,15 @@ export function buildLMStack(c: Omit<RecurrentLMConfig, 'type'>, inputSize: numb
     forgetBias: c.forgetBias,
     resetAfter: c.resetAfter,
     activation: c.activation,
+    init: cellInitOf(c.init),
     seed: rng.uint32(),
   });
   // Tied: the output kernel is the embedding transposed, so no variable of its own.
-  const outputKernel = c.tieWeights
-    ? null
-    : variableFrom(glorotUniform(rng, [topOutputSize(c), c.vocabSize]) as tf.Tensor2D);
+  const head = initialHead(c.init, rng, topOutputSize(c), c.vocabSize, c.tieWeights);
   return {
     rnn,
-    outputKernel,
-    outputBias: variableFrom(tf.zeros([c.vocabSize])),
+    outputKernel: head.kernel ? variableFrom(head.kernel) : null,
+    outputBias: variableFrom(head.bias),
     layerStateSizes: rnn.layers.map((_, l) => [...(rnn.cellsOf(l)[0]?.stateSizes ?? [])]),
   };
 }

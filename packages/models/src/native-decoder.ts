@@ -19,6 +19,11 @@ export interface DecoderParts {
   outputKernel: tf.Tensor | null;
   /** `[vocab]`. */
   outputBias: tf.Tensor;
+  /**
+   * A conditioned model's second embedding `[condition vocab, width]`: layer 0 reads the token's
+   * row followed by the condition's row, and `step` takes one condition id per row.
+   */
+  conditionEmbedding?: tf.Tensor;
 }
 
 /**
@@ -35,8 +40,9 @@ export interface NativeDecoder {
    * One step for `tokens.length` rows: `states` (one Float32Array `[batch, size]` per
    * state tensor) are updated in place; returns the logits `[batch, vocab]`: written into
    * `out` when given (reuse one buffer per generation loop: no allocation per token), else fresh.
+   * A conditioned decoder needs `conditions`, one id per row.
    */
-  step(tokens: Int32Array, states: Float32Array[], out?: Float32Array): Float32Array;
+  step(tokens: Int32Array, states: Float32Array[], out?: Float32Array, conditions?: Int32Array): Float32Array;
 }
 
 const cache = new WeakMap<object, { ids: object[]; d: NativeDecoder }>();
@@ -65,15 +71,17 @@ function plain(cell: RecurrentCell): boolean {
 export function nativeDecoder(parts: DecoderParts): NativeDecoder | undefined {
   if (tf.engine().isTapeOn()) return undefined;
   const native = nativeKernels();
-  const { cells, embedding, outputKernel, outputBias } = parts;
+  const { cells, embedding, outputKernel, outputBias, conditionEmbedding } = parts;
   const first = cells[0];
   if (!native || !first || !cells.every((c) => c.type === first.type && plain(c))) return undefined;
   const cellType = first.type as 'lstm' | 'gru' | 'rnn';
   const activation = (first as { activation?: 'tanh' | 'relu' }).activation ?? 'tanh';
   if (cells.some((c) => ((c as { activation?: string }).activation ?? 'tanh') !== activation)) return undefined;
   if (embedding.rank !== 2 || embedding.dtype !== 'float32') return undefined;
+  if (conditionEmbedding && (conditionEmbedding.rank !== 2 || conditionEmbedding.dtype !== 'float32')) return undefined;
   const [V, E] = embedding.shape as [number, number];
   const tensors: tf.Tensor[] = [embedding, outputBias];
+  if (conditionEmbedding) tensors.push(conditionEmbedding);
   if (outputKernel) tensors.push(outputKernel);
   for (const c of cells) for (const k of Object.keys(c.variables).sort()) tensors.push(c.variables[k] as tf.Tensor);
   const ids = tensors.map((t) => t.dataId as object);
@@ -97,6 +105,15 @@ export function nativeDecoder(parts: DecoderParts): NativeDecoder | undefined {
       outputKernel: f32(outputKernel ?? embedding),
       outputTransposed: outputKernel === null,
       outputBias: f32(outputBias),
+      ...(conditionEmbedding
+        ? {
+            condition: {
+              vocabSize: conditionEmbedding.shape[0] as number,
+              embeddingSize: conditionEmbedding.shape[1] as number,
+              embedding: f32(conditionEmbedding),
+            },
+          }
+        : {}),
     });
   } catch {
     return undefined; // shapes the native kernels do not take: the tfjs ops handle (and report) them
@@ -105,12 +122,37 @@ export function nativeDecoder(parts: DecoderParts): NativeDecoder | undefined {
   const d: NativeDecoder = {
     vocabSize: V,
     stateSizes,
-    step(tokens, states, out) {
+    step(tokens, states, out, conditions) {
       const logits = out ?? new Float32Array(tokens.length * V);
-      native.decodeStep(packed, tokens, states, logits);
+      native.decodeStep(packed, tokens, states, logits, conditions);
       return logits;
     },
   };
   cache.set(ids[0] as object, { ids, d });
   return d;
+}
+
+/** The values behind state tensors made by {@link stepStateTensors} (never written after the tensor is made). */
+const stateArrays = new WeakMap<object, Float32Array>();
+
+/**
+ * One native step on tfjs state tensors, for a model's `step`: copies each state (read from the
+ * array a previous native step made it from, else from the tensor) so the caller's tensors stay
+ * untouched, runs the decoder, and returns the logits `[B, vocab]` and new state tensors.
+ */
+export function stepStateTensors(
+  decoder: NativeDecoder,
+  tokens: Int32Array,
+  state: readonly tf.Tensor[],
+  conditions?: Int32Array,
+): { logits: tf.Tensor2D; state: tf.Tensor[] } {
+  const B = tokens.length;
+  const arrays = state.map((s) => (stateArrays.get(s.dataId as object) ?? (s.dataSync() as Float32Array)).slice());
+  const logits = decoder.step(tokens, arrays, undefined, conditions);
+  const next = arrays.map((a, k) => {
+    const t = tf.tensor2d(a, [B, decoder.stateSizes[k] as number]);
+    stateArrays.set(t.dataId as object, a);
+    return t;
+  });
+  return { logits: tf.tensor2d(logits, [B, decoder.vocabSize]), state: next };
 }

@@ -7,7 +7,6 @@ import {
   type LoadCheckpointOptions,
   type ModelConfig,
   Rng,
-  randomUniform,
   type SequenceModel,
   type SequenceStepResult,
   ShapeError,
@@ -26,12 +25,13 @@ import {
   type RecurrentLMOptions,
   resolveLMConfig,
 } from './lm-config.js';
+import { initialEmbedding } from './lm-init.js';
 import { buildLMStack } from './lm-stack.js';
 import { loadLimits } from './load-limits.js';
 import { loadModelOfType } from './load-model-of-type.js';
 import { maskedCrossEntropy } from './masked-cross-entropy.js';
 import { checkModelType } from './model-type.js';
-import { nativeDecoder } from './native-decoder.js';
+import { nativeDecoder, stepStateTensors } from './native-decoder.js';
 import { runStackedSegments } from './stacked-segments.js';
 import { variableFrom } from './variable-from.js';
 
@@ -136,7 +136,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     this.config = c;
     // One seeded stream for all initial weights, then a fork for dropout masks.
     const rng = new Rng(c.seed);
-    this.embedding = variableFrom(randomUniform(rng, [c.vocabSize, c.embeddingSize], -0.1, 0.1));
+    this.embedding = variableFrom(initialEmbedding(c.init, rng, c.vocabSize, c.embeddingSize, c.tieWeights));
     const stack = buildLMStack(c, c.embeddingSize, rng);
     this.rnn = stack.rnn;
     this.outputKernel = stack.outputKernel;
@@ -340,17 +340,7 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
       outputBias: this.outputBias,
     });
     if (!decoder) return undefined;
-    const ids = Int32Array.from(tokens.dataSync());
-    const B = ids.length;
-    // Copies (updated in place); a state tensor this path made is read from the array it was made from.
-    const arrays = state.map((s) => (stateArrays.get(s.dataId as object) ?? (s.dataSync() as Float32Array)).slice());
-    const logits = decoder.step(ids, arrays);
-    const next = arrays.map((a, k) => {
-      const t = tf.tensor2d(a, [B, decoder.stateSizes[k] as number]);
-      stateArrays.set(t.dataId as object, a);
-      return t;
-    });
-    return { logits: tf.tensor2d(logits, [B, decoder.vocabSize]), state: next };
+    return stepStateTensors(decoder, Int32Array.from(tokens.dataSync()), state);
   }
 
   /**
@@ -429,9 +419,6 @@ export class RecurrentLanguageModel implements SequenceModel<LMState> {
     if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
   }
 }
-
-/** The values behind state tensors made by the native step (never written after the tensor is made). */
-const stateArrays = new WeakMap<object, Float32Array>();
 
 function describeCondition(condition: unknown): string {
   if (condition === null) return 'null';

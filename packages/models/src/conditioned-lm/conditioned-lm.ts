@@ -8,7 +8,6 @@ import {
   type LoadCheckpointOptions,
   type ModelConfig,
   Rng,
-  randomUniform,
   type SequenceModel,
   type SequenceStepResult,
   ShapeError,
@@ -20,11 +19,13 @@ import { checkFloatShape, checkTokenIds } from '../input-checks.js';
 import { splitLayerStates } from '../layer-states.js';
 import { batchTensors } from '../lm-batch.js';
 import type { LMConfigLimits } from '../lm-config.js';
+import { initialEmbedding } from '../lm-init.js';
 import { buildLMStack } from '../lm-stack.js';
 import { loadLimits } from '../load-limits.js';
 import { loadModelOfType } from '../load-model-of-type.js';
 import { maskedCrossEntropy } from '../masked-cross-entropy.js';
 import { checkModelType } from '../model-type.js';
+import { nativeDecoder, stepStateTensors } from '../native-decoder.js';
 import type { LMLossContext, LMLossResult, LMState } from '../recurrent-lm.js';
 import { runStackedSegments } from '../stacked-segments.js';
 import { variableFrom } from '../variable-from.js';
@@ -117,9 +118,9 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     const c = resolveConditionedLMConfig(options, limits);
     this.config = c;
     const rng = new Rng(c.seed);
-    this.embedding = variableFrom(randomUniform(rng, [c.vocabSize, c.embeddingSize], -0.1, 0.1));
+    this.embedding = variableFrom(initialEmbedding(c.init, rng, c.vocabSize, c.embeddingSize, c.tieWeights));
     this.conditionEmbedding = variableFrom(
-      randomUniform(rng, [c.conditionVocabSize, c.conditionEmbeddingSize], -0.1, 0.1),
+      initialEmbedding(c.init, rng, c.conditionVocabSize, c.conditionEmbeddingSize),
     );
     const stack = buildLMStack(c, c.embeddingSize + c.conditionEmbeddingSize, rng);
     this.rnn = stack.rnn;
@@ -234,6 +235,8 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     const { position, conditions } = state;
     const N = conditions.shape[1];
     const lookahead = this.config.conditionOn === 'next' ? 1 : 0;
+    const fast = this.nativeStep(tokens, state.layers, position, conditions, lookahead);
+    if (fast) return fast;
     const out = tf.tidy(() => {
       // Each row's id in the flattened [B·N] sequence: row·N + min(position + lookahead, N − 1).
       const int = (n: number) => tf.scalar(n, 'int32');
@@ -250,6 +253,41 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
     });
     // The conditioning sequence passes through as the same tensor: samplers reorder it only when rows change.
     return { logits: out.logits, state: { layers: out.layers, position: out.position, conditions } };
+  }
+
+  /**
+   * `step` in one native call (both embedding rows, every layer, the output projection) when
+   * @seqgen/native applies (see `nativeDecoder`) and no gradient tape records; undefined otherwise.
+   * Each row's condition id is read on the host: the conditioning ids are read from their tensor
+   * once and kept by its data id (the samplers pass the same tensor on), so a step stays O(1).
+   */
+  private nativeStep(
+    tokens: tf.Tensor1D,
+    layers: tf.Tensor[],
+    position: tf.Tensor1D,
+    conditions: tf.Tensor2D,
+    lookahead: number,
+  ): SequenceStepResult<ConditionedLMState> | undefined {
+    const decoder = nativeDecoder({
+      embedding: this.embedding,
+      cells: this.rnn.layers.map((_, l) => this.rnn.cellsOf(l)[0] as NonNullable<ReturnType<StackedRNN['cellsOf']>[0]>),
+      outputKernel: this.outputKernel,
+      outputBias: this.outputBias,
+      conditionEmbedding: this.conditionEmbedding,
+    });
+    if (!decoder) return undefined;
+    const ids = Int32Array.from(tokens.dataSync());
+    const B = ids.length;
+    const N = conditions.shape[1];
+    const at = position.dataSync();
+    const table = conditionIdsOf(conditions);
+    const rows = Int32Array.from(
+      { length: B },
+      (_, b) => table[b * N + Math.min((at[b] as number) + lookahead, N - 1)] as number,
+    );
+    const { logits, state } = stepStateTensors(decoder, ids, layers, rows);
+    const next = tf.tidy(() => tf.add(position, tf.scalar(1, 'int32')) as tf.Tensor1D);
+    return { logits, state: { layers: state, position: next, conditions } };
   }
 
   /**
@@ -458,4 +496,18 @@ export class ConditionedLanguageModel implements SequenceModel<ConditionedLMStat
   private assertLive(): void {
     if (this.disposed) throw new ConfigError('model', `this ${NAME} was disposed`);
   }
+}
+
+/** The ids behind each conditioning tensor a native step has read (tensors are immutable: read once). */
+const conditionIdCache = new WeakMap<object, Int32Array>();
+
+/** `conditions`' ids, read from the tensor the first time only. */
+function conditionIdsOf(conditions: tf.Tensor2D): Int32Array {
+  const key = conditions.dataId as object;
+  let ids = conditionIdCache.get(key);
+  if (!ids) {
+    ids = Int32Array.from(conditions.dataSync());
+    conditionIdCache.set(key, ids);
+  }
+  return ids;
 }
