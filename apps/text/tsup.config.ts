@@ -6,6 +6,7 @@ export default defineConfig({
     demo: 'src/demo.ts',
     'bench-ngram': 'bench/ngram.ts',
     'bench-shards': 'bench/shards.ts',
+    'bench-learning-curve': 'bench/learning-curve.ts',
     // A file of its own: `tokenize` starts it in worker threads.
     'tokenize-worker': 'src/tokenize-worker.ts',
   },

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 data=runs/bench-data
 py=/usr/bin/python3
 npx tsx bench/export-events.ts "$data"
-echo "== seqgen speed (wasm, one thread for generation)"
-npx tsx bench/speed.ts --train-steps "${TRAIN_STEPS:-20}"
+echo "== seqgen speed (one core: wasm and the native kernels on one thread each)"
+SEQGEN_NATIVE_THREADS=1 npx tsx bench/speed.ts --train-steps "${TRAIN_STEPS:-20}"
 echo "== PyTorch peer speed, each thread setting (OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset)"
 for t in 1 2; do
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$t "$py" bench/torch_music.py --data "$data" --threads "$t" --steps "${TRAIN_STEPS:-20}" | head -1

@@ -6,10 +6,16 @@ on). Vocabulary: the training text's characters + <unk> (held-out characters not
 Model: embedding 64 -> 1-layer LSTM 256 -> linear, as `train --hidden 256 --embedding 64`.
 Training: truncated BPTT with carried state over 32 contiguous lanes x 64 steps (a random offset
 per epoch), Adam lr 3e-3 with warmup (min(100, steps/20)) then cosine decay to 0.1x, global-norm
-clip 5; the number of steps is sized from the time budget like `--minutes` (3 timed steps).
-Evaluation: the whole held-out text read in order with carried state (16 lanes, chunks <= 256).
+clip 5; the number of steps is sized from the time budget like `--minutes` (3 timed steps), or fixed
+with `--steps N` (then the cosine decays over N steps, as `train --steps N` does).
+Evaluation: the whole held-out text read in order with carried state (16 lanes, chunks <= 256), at the
+end and at every step of `--eval-at` (the learning-curve comparison, bench/learning-curve.sh).
+`--init keras` draws the initial weights the way seqgen does (embedding U(+-0.1), glorot input kernel,
+orthogonal recurrent kernel, forget bias 1, glorot output kernel, zero biases) instead of PyTorch's
+defaults, to test initialization from the other side.
 
 Run: /usr/bin/python3 bench/torch_char_lm.py --corpus FILE --minutes 10 [--clock cpu] [--threads 1]
+     /usr/bin/python3 bench/torch_char_lm.py --corpus FILE --steps 6000 --eval-at 500,2000,6000 [--init keras]
 """
 import argparse, math, os, random, sys, time
 
@@ -32,6 +38,9 @@ p.add_argument("--batch", type=int, default=32)
 p.add_argument("--seq-len", type=int, default=64)
 p.add_argument("--lr", type=float, default=3e-3)
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--steps", type=int, default=0, help="train exactly N steps (instead of sizing from --minutes)")
+p.add_argument("--eval-at", default="", help="comma-separated steps after which the held-out loss is printed")
+p.add_argument("--init", default="pytorch", choices=["pytorch", "keras"], help="initial weights: PyTorch's or seqgen's")
 p.add_argument("--clock", default="wall", choices=["wall", "cpu"], help="what --minutes counts (cpu: process time)")
 a = p.parse_args()
 clock = time.perf_counter if a.clock == "wall" else time.process_time
@@ -79,7 +88,22 @@ def batches():
             yield x[:, t : t + a.seq_len], y[:, t : t + a.seq_len]
 
 
+def keras_init(m):
+    """seqgen's (Keras-style) initializers, for the initialization ablation."""
+    with torch.no_grad():
+        nn.init.uniform_(m.emb.weight, -0.1, 0.1)
+        nn.init.xavier_uniform_(m.rnn.weight_ih_l0)
+        nn.init.orthogonal_(m.rnn.weight_hh_l0)
+        m.rnn.bias_ih_l0.zero_()
+        m.rnn.bias_hh_l0.zero_()
+        m.rnn.bias_ih_l0[a.hidden : 2 * a.hidden] = 1.0  # forget gate (PyTorch's gate order is i, f, g, o)
+        nn.init.xavier_uniform_(m.out.weight)
+        m.out.bias.zero_()
+
+
 model = CharLM()
+if a.init == "keras":
+    keras_init(model)
 opt = torch.optim.Adam(model.parameters(), a.lr)
 data = batches()
 state = None
@@ -104,17 +128,21 @@ def train_step(lr):
     return loss.item()
 
 
-# Size the run from the budget, like `--minutes`: time 3 steps after a warm-up step, then start over.
-init = {k: v.clone() for k, v in model.state_dict().items()}
-train_step(a.lr)
-t0 = clock()
-for _ in range(3):
+if a.steps > 0:
+    steps, per_step, deadline = a.steps, float("nan"), float("inf")
+else:
+    # Size the run from the budget, like `--minutes`: time 3 steps after a warm-up step, then start over.
+    init = {k: v.clone() for k, v in model.state_dict().items()}
     train_step(a.lr)
-per_step = (clock() - t0) / 3
-model.load_state_dict(init)
-opt = torch.optim.Adam(model.parameters(), a.lr)
-data, state = batches(), None
-steps = max(1, int((deadline - clock()) * 0.9 / per_step))
+    t0 = clock()
+    for _ in range(3):
+        train_step(a.lr)
+    per_step = (clock() - t0) / 3
+    model.load_state_dict(init)
+    opt = torch.optim.Adam(model.parameters(), a.lr)
+    data, state = batches(), None
+    steps = max(1, int((deadline - clock()) * 0.9 / per_step))
+eval_at = {int(s) for s in a.eval_at.split(",") if s}
 warmup = min(100, math.ceil(steps / 20))
 
 
@@ -123,17 +151,6 @@ def lr_at(step):
         return a.lr * (step + 1) / warmup
     progress = min(1.0, (step - warmup) / max(1, steps - warmup))
     return a.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
-
-
-print(f"torch {torch.__version__}, {a.threads} thread(s), {a.clock} clock: ~{per_step:.3f} s/step -> up to {steps} steps", flush=True)
-done = 0
-for step in range(steps):
-    loss = train_step(lr_at(step))
-    done += 1
-    if step % 200 == 0:
-        print(f"step {step}: train loss {loss:.4f}", flush=True)
-    if clock() > deadline:
-        break
 
 
 @torch.no_grad()
@@ -148,6 +165,21 @@ def evaluate(ids):
         nats += nn.functional.cross_entropy(logits.reshape(-1, V), y[:, t : t + seq].reshape(-1), reduction="sum").item()
         n += y[:, t : t + seq].numel()
     return nats / n, n
+
+
+print(f"torch {torch.__version__}, {a.threads} thread(s), {a.clock} clock: ~{per_step:.3f} s/step -> up to {steps} steps, init {a.init}", flush=True)
+done = 0
+for step in range(steps):
+    loss = train_step(lr_at(step))
+    done += 1
+    if step % 200 == 0:
+        print(f"step {step}: train loss {loss:.4f}", flush=True)
+    if done in eval_at:
+        held, _ = evaluate(val_ids)
+        model.train()
+        print(f"torch eval step {done}: held-out {held:.4f} nats/char", flush=True)
+    if clock() > deadline:
+        break
 
 
 loss, n = evaluate(val_ids)
