@@ -45,6 +45,8 @@ describe('a chord-conditioned music model, traced and explained', () => {
     conditionEmbeddingSize: 3,
     hiddenSize: 8,
     seed: 7,
+    // The draw these checks were written for: embeddings U(±0.1), which the IG test scales up below.
+    init: 'keras',
   });
   afterAll(() => model.dispose());
 
