@@ -7,28 +7,10 @@ import {
   convLstmForward,
   nativeCallCounts,
   nativeMemory,
-  nativeStatus,
   releaseSaved,
   sequenceBackward,
 } from './index.js';
-
-const status = nativeStatus();
-/** As in native.test.ts: CI (SEQGEN_NATIVE_REQUIRED=1) fails instead of skipping when the addon is missing. */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
-const isas = !status.loaded
-  ? []
-  : ['generic', ...(status.cpu?.avx2 && status.cpu.fma ? ['avx2'] : []), ...(status.cpu?.avx512f ? ['avx512'] : [])];
-
-/** A small deterministic generator (tests only). */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return (scale = 1) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return ((s / 2 ** 32) * 2 - 1) * scale;
-  };
-}
-const fill = (n: number, r: (s?: number) => number, scale = 1) => Float32Array.from({ length: n }, () => r(scale));
+import { fill, isas, random, required, status } from './test-support.js';
 
 type Case = ConvRefParams & {
   x: Float32Array;

@@ -358,20 +358,27 @@ export interface SequenceGradients {
   dc0?: Float32Array;
 }
 
+/**
+ * Runs a binding's backward call, turning its errors into seqgen's: a `dy` of the wrong size is a
+ * {@link ShapeError}, anything else (a `saved` already used or of the other kind) `ERR_NATIVE_INVALID`.
+ */
+function runBackward<R>(where: string, call: () => R): R {
+  try {
+    return call();
+  } catch (error) {
+    const m = /dy must have (\d+) elements, got (\d+)/.exec((error as Error).message);
+    if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, where);
+    throw new SeqgenError('ERR_NATIVE_INVALID', `${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Backward of {@link sequenceForward}: `dy` has the shape of its `out`. Frees `saved`; runs once per forward. */
 export function sequenceBackward(saved: NativeSaved, dy: Float32Array): SequenceGradients {
   const b = need();
   if (!(dy instanceof Float32Array)) {
     throw new ShapeError('dy', 'a Float32Array', String((dy as object | null)?.constructor?.name), 'sequenceBackward');
   }
-  let r: Array<Float32Array | null>;
-  try {
-    r = b.backward(saved, dy);
-  } catch (error) {
-    const m = /dy must have (\d+) elements, got (\d+)/.exec((error as Error).message);
-    if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, 'sequenceBackward');
-    throw new SeqgenError('ERR_NATIVE_INVALID', `sequenceBackward: ${(error as Error).message}`, { cause: error });
-  }
+  const r = runBackward('sequenceBackward', () => b.backward(saved, dy));
   calls.sequenceBackward++;
   const g: SequenceGradients = {
     dx: r[0] as Float32Array,
@@ -487,14 +494,7 @@ export function convLstmBackward(saved: NativeSaved, dy: Float32Array): ConvLstm
   if (!(dy instanceof Float32Array)) {
     throw new ShapeError('dy', 'a Float32Array', String((dy as object | null)?.constructor?.name), 'convLstmBackward');
   }
-  let r: Float32Array[];
-  try {
-    r = b.convLstmBackward(saved, dy);
-  } catch (error) {
-    const m = /dy must have (\d+) elements, got (\d+)/.exec((error as Error).message);
-    if (m) throw new ShapeError('dy', `${m[1]} elements`, m[2] as string, 'convLstmBackward');
-    throw new SeqgenError('ERR_NATIVE_INVALID', `convLstmBackward: ${(error as Error).message}`, { cause: error });
-  }
+  const r = runBackward('convLstmBackward', () => b.convLstmBackward(saved, dy));
   calls.convLstmBackward++;
   const [dx, dKernel, dRecurrentKernel, dBias, dh0, dc0] = r as [
     Float32Array,

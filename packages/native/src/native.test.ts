@@ -16,28 +16,7 @@ import {
   stepForward,
 } from './index.js';
 import { type RefParams, referenceForward } from './reference.js';
-
-const status = nativeStatus();
-/**
- * CI (`.ci/run`) sets SEQGEN_NATIVE_REQUIRED=1: there the suite below runs, and
- * fails, when the addon is not loaded, instead of skipping. `SEQGEN_NATIVE=0`
- * still turns the addon off on purpose.
- */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
-const isas = !status.loaded
-  ? []
-  : ['generic', ...(status.cpu?.avx2 && status.cpu.fma ? ['avx2'] : []), ...(status.cpu?.avx512f ? ['avx512'] : [])];
-
-/** A small deterministic generator (tests only). */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return (scale = 1) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return ((s / 2 ** 32) * 2 - 1) * scale;
-  };
-}
-const fill = (n: number, r: (s?: number) => number, scale = 1) => Float32Array.from({ length: n }, () => r(scale));
+import { fill, isas, random, required, status } from './test-support.js';
 
 /** Random decoder layers, bottom to top: layer 0 reads `inputSize` features, each next layer the previous one's units. */
 function decoderLayers(
