@@ -41,10 +41,10 @@ class Forecaster(nn.Module):
             inputs = width
         self.head = nn.Conv2d(inputs, channels, 1)
 
-    def forward(self, frames, context):
-        # frames [B, T, 1, H, W] -> patches [B, T, p*p, H/p, W/p]
-        B, T = frames.shape[:2]
-        x = F.pixel_unshuffle(frames.flatten(0, 1), self.patch).unflatten(0, (B, T))
+    def predict_patches(self, x, context):
+        """Next-step predictions [B, T-1, p*p, H/p, W/p] from patches x [B, T, p*p, H/p, W/p]: steps
+        before `context` read x, the rest are fed the model's own previous prediction."""
+        B, T = x.shape[:2]
         h, w = x.shape[-2:]
         state = [(x.new_zeros(B, c.hidden, h, w), x.new_zeros(B, c.hidden, h, w)) for c in self.cells]
         outputs = []
@@ -56,8 +56,13 @@ class Forecaster(nn.Module):
                 inp = state[l][0]
             previous = torch.sigmoid(self.head(inp))
             outputs.append(previous)
-        predicted = torch.stack(outputs, 1)
-        return F.mse_loss(predicted, x[:, 1:])
+        return torch.stack(outputs, 1)
+
+    def forward(self, frames, context):
+        # frames [B, T, 1, H, W] -> patches [B, T, p*p, H/p, W/p]
+        B, T = frames.shape[:2]
+        x = F.pixel_unshuffle(frames.flatten(0, 1), self.patch).unflatten(0, (B, T))
+        return F.mse_loss(self.predict_patches(x, context), x[:, 1:])
 
 
 def main():

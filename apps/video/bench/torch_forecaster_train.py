@@ -94,17 +94,7 @@ def rollout(model, frames, context):
     """Next-frame predictions [B, T-1, 1, 64, 64] after frames 0..T-2: frames < context read, the rest fed back."""
     B, T = frames.shape[:2]
     x = F.pixel_unshuffle(frames.flatten(0, 1), model.patch).unflatten(0, (B, T))
-    h, w = x.shape[-2:]
-    state = [(x.new_zeros(B, c.hidden, h, w), x.new_zeros(B, c.hidden, h, w)) for c in model.cells]
-    outputs, previous = [], None
-    for t in range(T - 1):
-        inp = x[:, t] if t < context else previous
-        for l, cell in enumerate(model.cells):
-            state[l] = cell(inp, state[l])
-            inp = state[l][0]
-        previous = torch.sigmoid(model.head(inp))
-        outputs.append(previous)
-    predicted = torch.stack(outputs, 1)
+    predicted = model.predict_patches(x, context)
     return F.pixel_shuffle(predicted.flatten(0, 1), model.patch).unflatten(0, (B, T - 1))
 
 
