@@ -18,6 +18,25 @@ import {
 import { type RefParams, referenceForward } from './reference.js';
 import { fill, isas, random, required, status } from './test-support.js';
 
+/** The head's logits `[B, V]` of top-layer states `x` `[B, top]`, in plain loops: `weight(k, v)` is the kernel's entry. */
+function referenceLogits(
+  x: Float32Array,
+  B: number,
+  top: number,
+  V: number,
+  bias: Float32Array,
+  weight: (k: number, v: number) => number,
+): Float32Array {
+  const ref = new Float32Array(B * V);
+  for (let i = 0; i < B; i++)
+    for (let v = 0; v < V; v++) {
+      let acc = bias[v] as number;
+      for (let k = 0; k < top; k++) acc += (x[i * top + k] as number) * weight(k, v);
+      ref[i * V + v] = acc;
+    }
+  return ref;
+}
+
 /** Random decoder layers, bottom to top: layer 0 reads `inputSize` features, each next layer the previous one's units. */
 function decoderLayers(
   cell: 'lstm' | 'gru' | 'rnn',
@@ -283,16 +302,9 @@ describe.skipIf(!status.loaded && !required)('native kernels', () => {
                     stepForward(w, B, x, want[k * S] as Float32Array, S === 2 ? want[k * S + 1] : undefined);
                     x = (want[k * S] as Float32Array).slice();
                   });
-                  const ref = new Float32Array(B * V);
-                  for (let i = 0; i < B; i++)
-                    for (let v = 0; v < V; v++) {
-                      let acc = outputBias[v] as number;
-                      for (let k = 0; k < top; k++)
-                        acc +=
-                          (x[i * top + k] as number) *
-                          (tied ? (embedding[v * E + k] as number) : (outputKernel[k * V + v] as number));
-                      ref[i * V + v] = acc;
-                    }
+                  const ref = referenceLogits(x, B, top, V, outputBias, (k, v) =>
+                    tied ? (embedding[v * E + k] as number) : (outputKernel[k * V + v] as number),
+                  );
                   expect(maxDiff(logits, ref)).toBeLessThan(1e-5);
                   states.forEach((s, k) => {
                     expect(maxDiff(s, want[k] as Float32Array)).toBeLessThan(1e-6);
@@ -355,13 +367,7 @@ describe.skipIf(!status.loaded && !required)('native kernels', () => {
                 stepForward(w, B, x, want[k * S] as Float32Array, S === 2 ? want[k * S + 1] : undefined);
                 x = (want[k * S] as Float32Array).slice();
               });
-              const ref = new Float32Array(B * V);
-              for (let i = 0; i < B; i++)
-                for (let v = 0; v < V; v++) {
-                  let acc = outputBias[v] as number;
-                  for (let k = 0; k < top; k++) acc += (x[i * top + k] as number) * (outputKernel[k * V + v] as number);
-                  ref[i * V + v] = acc;
-                }
+              const ref = referenceLogits(x, B, top, V, outputBias, (k, v) => outputKernel[k * V + v] as number);
               expect(maxDiff(logits, ref)).toBeLessThan(1e-5);
               states.forEach((s, k) => {
                 expect(maxDiff(s, want[k] as Float32Array)).toBeLessThan(1e-6);
