@@ -1,29 +1,23 @@
 import { RecurrentLanguageModel } from '@seqgen/models';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import type { ModelSource } from '../protocol.js';
+import { loadOncePerUrl } from './load-once.js';
 
 /** A language model with the tokenizer that turns text into its ids. */
 export type LanguageModelWithTokenizer = { model: RecurrentLanguageModel; tokenizer: SeqgenTokenizer };
 
-const byUrl = new Map<string, Promise<LanguageModelWithTokenizer>>();
 let trained: LanguageModelWithTokenizer | undefined;
 
 /** Loads a checkpoint by URL once per worker (a failed load is forgotten, so a retry loads again). */
-export function languageModelAt(url: string): Promise<LanguageModelWithTokenizer> {
-  let loading = byUrl.get(url);
-  if (!loading) {
-    loading = RecurrentLanguageModel.load(url).then(({ model, tokenizer }) => {
-      if (!tokenizer) {
-        model.dispose();
-        throw new Error(`checkpoint ${url} has no tokenizer: it cannot turn text into tokens`);
-      }
-      return { model, tokenizer };
-    });
-    byUrl.set(url, loading);
-    loading.catch(() => byUrl.delete(url));
-  }
-  return loading;
-}
+export const languageModelAt = loadOncePerUrl((url) =>
+  RecurrentLanguageModel.load(url).then(({ model, tokenizer }): LanguageModelWithTokenizer => {
+    if (!tokenizer) {
+      model.dispose();
+      throw new Error(`checkpoint ${url} has no tokenizer: it cannot turn text into tokens`);
+    }
+    return { model, tokenizer };
+  }),
+);
 
 /** The model a text job names: a checkpoint by URL, or the one trained in this session. */
 export async function languageModelFor(source: ModelSource): Promise<LanguageModelWithTokenizer> {

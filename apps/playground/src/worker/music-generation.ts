@@ -2,33 +2,27 @@ import { NO_CHORD_ID, PerformanceEncoding, registerMidiCodecs } from '@seqgen/mi
 import { ConditionedLanguageModel, ScheduledConditionModel } from '@seqgen/models';
 import { stream } from '@seqgen/samplers';
 import type { MusicSettings, PlayedNote } from '../protocol.js';
+import { loadOncePerUrl } from './load-once.js';
 
 /** A music model with the event encoding its ids belong to. */
 type MusicModel = { model: ConditionedLanguageModel; encoding: PerformanceEncoding };
 
-const byUrl = new Map<string, Promise<MusicModel>>();
-
 /** Magenta's performance generator caps notes at 5 s: a release the model forgets ends the note there. */
 const MAX_NOTE_SECONDS = 5;
 
-function musicModelAt(url: string): Promise<MusicModel> {
-  let loading = byUrl.get(url);
-  if (!loading) {
-    registerMidiCodecs();
-    loading = ConditionedLanguageModel.load(url).then(({ model, preprocessors }) => {
-      const events = preprocessors.events;
-      if (events?.type !== 'midi-performance' || preprocessors.chords?.type !== 'midi-chords') {
-        model.dispose();
-        throw new Error(`checkpoint ${url} is not a seqgen-music model (no performance-event and chord codecs)`);
-      }
-      // Rebuilt from its JSON so that it is this bundle's class whichever copy the registry built.
-      return { model, encoding: PerformanceEncoding.fromJSON(events.toJSON()) };
-    });
-    byUrl.set(url, loading);
-    loading.catch(() => byUrl.delete(url));
-  }
-  return loading;
-}
+/** Loads a music checkpoint by URL once per worker (a failed load is forgotten, so a retry loads again). */
+const musicModelAt = loadOncePerUrl((url) => {
+  registerMidiCodecs();
+  return ConditionedLanguageModel.load(url).then(({ model, preprocessors }): MusicModel => {
+    const events = preprocessors.events;
+    if (events?.type !== 'midi-performance' || preprocessors.chords?.type !== 'midi-chords') {
+      model.dispose();
+      throw new Error(`checkpoint ${url} is not a seqgen-music model (no performance-event and chord codecs)`);
+    }
+    // Rebuilt from its JSON so that it is this bundle's class whichever copy the registry built.
+    return { model, encoding: PerformanceEncoding.fromJSON(events.toJSON()) };
+  });
+});
 
 /**
  * Samples `settings.seconds` of music from silence with no chords (N.C.), as the music app's
