@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Matrix, melCepstralDistortion, melCepstrum } from '@seqgen/audio';
+import { dtwAlign, type Matrix, melCepstralDistortion, melCepstrum } from '@seqgen/audio';
 import { alignmentQuality, tacotronBatches, trimAtAlignmentEnd } from '@seqgen/models';
 import { espeakAudio, espeakPhonemes } from './espeak.js';
 import { audioOfLogMel, framesToMatrix, logMelOf, matrixToFrames } from './features.js';
@@ -49,14 +49,31 @@ function meanAbs(a: Matrix, b: Matrix): number {
   return sum / Math.max(1, rows * a.cols);
 }
 
+/** Mean absolute log-mel error along the DTW path of two utterances of different lengths. */
+function alignedMeanAbs(a: Matrix, b: Matrix): number {
+  const { pathA, pathB } = dtwAlign(a, b);
+  let sum = 0;
+  for (let p = 0; p < pathA.length; p++) {
+    for (let c = 0; c < a.cols; c++) sum += Math.abs(a.data[pathA[p]! * a.cols + c]! - b.data[pathB[p]! * b.cols + c]!);
+  }
+  return sum / (pathA.length * a.cols);
+}
+
 const mcd = (reference: Matrix, other: Matrix) => melCepstralDistortion(melCepstrum(reference), melCepstrum(other));
+
+/**
+ * A second espeak-ng voice (British Received Pronunciation) saying the same
+ * sentence: a yardstick for MCD and WER, the distance between two voices of the same synthesizer.
+ */
+export const OTHER_VOICE = 'en-gb-x-rp';
 
 /**
  * `eval`: speaks the checkpoint's held-out test sentences with espeak-ng (the
  * reference), then scores the model (free-running synthesis for MCD, WER,
  * alignment and speed; teacher-forced for mel L1 and stop accuracy) beside two
- * baselines: the reference audio itself, and Griffin-Lim of the reference mel
- * (the vocoder's floor: what a perfect mel predictor would reach).
+ * baselines: the reference audio itself, Griffin-Lim of the reference mel
+ * (the vocoder's floor: what a perfect mel predictor would reach), and
+ * another espeak-ng voice ({@link OTHER_VOICE}) saying the same sentence.
  */
 export async function evaluate(o: {
   checkpoint?: string;
@@ -89,7 +106,12 @@ export async function evaluate(o: {
         { batchSize: 16, reduction: sm.model.config.reduction, melBins: f.nMels },
       ),
     );
-    const sums = { model: { mcd: 0, errors: 0 }, reference: { errors: 0 }, vocoder: { mcd: 0, l1: 0, errors: 0 } };
+    const sums = {
+      model: { mcd: 0, errors: 0 },
+      reference: { errors: 0 },
+      vocoder: { mcd: 0, l1: 0, errors: 0 },
+      otherVoice: { mcd: 0, l1: 0, errors: 0 },
+    };
     let words = 0;
     let diagonal = 0;
     let monotonic = 0;
@@ -120,6 +142,11 @@ export async function evaluate(o: {
       sums.vocoder.mcd += mcd(r.mel, revocoded);
       sums.vocoder.l1 += meanAbs(r.mel, revocoded);
       sums.vocoder.errors += wordErrors(reference, wordsOf(recognize(vocoded, f.sampleRate)));
+      const other = espeakAudio(r.normalized, OTHER_VOICE);
+      const otherMel = logMelOf(other.samples, other.sampleRate, f);
+      sums.otherVoice.mcd += mcd(r.mel, otherMel);
+      sums.otherVoice.l1 += alignedMeanAbs(r.mel, otherMel);
+      sums.otherVoice.errors += wordErrors(reference, wordsOf(recognize(other.samples, other.sampleRate)));
     }
     const n = refs.length;
     return {
@@ -142,6 +169,11 @@ export async function evaluate(o: {
           mel_l1: sums.vocoder.l1 / n,
           mcd_db: sums.vocoder.mcd / n,
           wer: sums.vocoder.errors / words,
+        },
+        [`espeak-ng's ${OTHER_VOICE} voice (DTW-aligned)`]: {
+          mel_l1: sums.otherVoice.l1 / n,
+          mcd_db: sums.otherVoice.mcd / n,
+          wer: sums.otherVoice.errors / words,
         },
       },
       seconds: Math.round(((performance.now() - started) / 1000) * 10) / 10,

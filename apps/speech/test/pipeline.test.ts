@@ -6,7 +6,7 @@ import { readWav } from '@seqgen/audio';
 import { initBackend } from '@seqgen/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { espeakPhonemes } from '../src/espeak.js';
-import { evaluate } from '../src/eval.js';
+import { evaluate, OTHER_VOICE, type SpeechScores } from '../src/eval.js';
 import { prepareCorpus } from '../src/prepared-corpus.js';
 import { wordErrors, wordsOf } from '../src/recognizer.js';
 import { cutPieces, piecesOf, speakText } from '../src/speak.js';
@@ -140,12 +140,17 @@ describe.skipIf(!present)('seqgen-speech pipeline', () => {
     for (const name of ['mel_l1', 'mcd_db', 'wer', 'stop_accuracy', 'alignment_diagonality', 'real_time_factor']) {
       expect(Number.isFinite(report.metrics[name as keyof typeof report.metrics])).toBe(true);
     }
-    const floor = report.baselines['Griffin-Lim of the reference mel (vocoder floor)'] as Record<string, number>;
+    const floor = report.baselines['Griffin-Lim of the reference mel (vocoder floor)'] as SpeechScores;
     expect(floor.mcd_db).toBeGreaterThan(0);
     // Three steps of training are far from the vocoder's floor.
     expect(floor.mcd_db).toBeLessThan(report.metrics.mcd_db);
     expect(report.baselines['espeak-ng reference audio']).toMatchObject({ mel_l1: 0, mcd_db: 0 });
     expect(Object.keys(report.baselines['espeak-ng reference audio'] ?? {})).toEqual(['mel_l1', 'mcd_db', 'wer']);
+    // Another voice saying the same words: farther than the vocoder's floor, nearer than nothing at all.
+    const voice = report.baselines[`espeak-ng's ${OTHER_VOICE} voice (DTW-aligned)`] as SpeechScores;
+    expect(voice.mcd_db).toBeGreaterThan(floor.mcd_db);
+    expect(voice.mel_l1).toBeGreaterThan(floor.mel_l1);
+    expect(voice.mcd_db).toBeLessThan(20);
   });
 
   it('bad input: a typed error naming the problem, the exit code it maps to, and no file written', async () => {

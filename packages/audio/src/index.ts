@@ -11,7 +11,7 @@ export { parseLjspeechMetadata } from './ljspeech-metadata.js';
 export type { Matrix } from './matrix.js';
 export type { McdOptions } from './mel-cepstral-distortion.js';
 export { melCepstralDistortion } from './mel-cepstral-distortion.js';
-export { melCepstrum } from './mel-cepstrum.js';
+export { type MelCepstrumOptions, melCepstrum } from './mel-cepstrum.js';
 export type { MelFilterbankOptions } from './mel-filterbank.js';
 export { melFilterbank } from './mel-filterbank.js';
 export type { MelScale } from './mel-scale.js';

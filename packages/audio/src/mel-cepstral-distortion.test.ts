@@ -21,6 +21,49 @@ function stretched(m: Matrix, repeat: (t: number) => number): Matrix {
   return { data, rows: rows.length, cols: m.cols };
 }
 
+/** `frames` log-mel rows of `n` bands sampled from `log|H(ω)| = c_0 + Σ_m c_m cos(mω)` at `ω_i = π(2i+1)/(2n)`. */
+function logSpectrumOf(cepstrum: (t: number) => number[], frames: number, n: number): Matrix {
+  const data = new Float32Array(frames * n);
+  for (let t = 0; t < frames; t++) {
+    const c = cepstrum(t);
+    for (let i = 0; i < n; i++) {
+      const w = (Math.PI * (2 * i + 1)) / (2 * n);
+      data[t * n + i] = c.reduce((sum, cm, m) => sum + cm * Math.cos(m * w), 0);
+    }
+  }
+  return { data, rows: frames, cols: n };
+}
+
+describe('melCepstrum', () => {
+  it("recovers the coefficients of a known log spectrum (SPTK's mel-cepstrum scale), and librosa's DCT on request", () => {
+    const n = 40;
+    const known = (t: number) => [-2 + 0.1 * t, 1.5, -0.75, 0.25 * t, 0, 0.125];
+    const cepstrum = melCepstrum(logSpectrumOf(known, 4, n), 8);
+    const ortho = melCepstrum(logSpectrumOf(known, 4, n), 8, { normalization: 'ortho' });
+    for (let t = 0; t < 4; t++) {
+      const expected = [...known(t), 0, 0];
+      for (let m = 0; m < 8; m++) {
+        expect(cepstrum.data[t * 8 + m]).toBeCloseTo(expected[m]!, 5);
+        // The orthonormal DCT-II is √n (c0) and √(n/2) (c_m) times larger.
+        expect(ortho.data[t * 8 + m]).toBeCloseTo(expected[m]! * Math.sqrt(m === 0 ? n : n / 2), 4);
+      }
+    }
+    expect(() => melCepstrum(logSpectrumOf(known, 1, n), 8, { normalization: 'dct' as 'ortho' })).toThrow(ConfigError);
+  });
+
+  it('makes MCD independent of the number of mel bands: a 0.1 change in c_2 costs 10/ln10·√2·0.1 dB at 40 or 80 bands', () => {
+    for (const n of [40, 80]) {
+      const withC2 = (c2: number) =>
+        melCepstrum(
+          logSpectrumOf(() => [0, 1, c2, -0.3], 6, n),
+          13,
+        );
+      const [a, b] = [withC2(0.5), withC2(0.6)];
+      expect(melCepstralDistortion(a, b, { align: 'none' })).toBeCloseTo((10 / Math.LN10) * Math.SQRT2 * 0.1, 4);
+    }
+  });
+});
+
 describe('melCepstralDistortion', () => {
   it('is 0 dB for identical sequences and 10/ln10·√2·δ for a constant offset δ in one coefficient', () => {
     expect(melCepstralDistortion(cepstra, cepstra)).toBe(0);

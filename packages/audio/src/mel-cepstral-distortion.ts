@@ -17,7 +17,9 @@ const MCD_DB = (10 / Math.LN10) * Math.SQRT2;
  * Mel-cepstral distortion in dB between two mel-cepstrum sequences (rows are
  * frames, e.g. {@link melCepstrum} of natural-log magnitude mels from
  * {@link logMelSpectrogram}): the mean over aligned frame pairs of
- * `10/ln10 · √(2 Σ_d (a_d − b_d)²)`, c0 excluded unless asked for.
+ * `10/ln10 · √(2 Σ_d (a_d − b_d)²)`, c0 excluded unless asked for (Kubichek
+ * 1993). The coefficients must be on SPTK's mel-cepstrum scale (melCepstrum's
+ * default); an orthonormal DCT (librosa's MFCC) would inflate it by `√(n/2)`.
  *
  * @throws `ShapeError` for malformed matrices, different widths, or (with
  *   `align: 'none'`) different lengths; `ConfigError` for bad options.

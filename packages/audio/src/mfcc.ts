@@ -20,5 +20,6 @@ export type MfccOptions = MelSpectrogramOptions & {
  */
 export function mfcc(signal: SampleArray, options: MfccOptions): Matrix {
   const mel = melSpectrogram(signal, { ...options, power: options?.power ?? 2 });
-  return melCepstrum(powerToDb(mel, { topDb: options.topDb === undefined ? 80 : options.topDb }), options.nMfcc ?? 20);
+  const db = powerToDb(mel, { topDb: options.topDb === undefined ? 80 : options.topDb });
+  return melCepstrum(db, options.nMfcc ?? 20, { normalization: 'ortho' });
 }
