@@ -5,7 +5,7 @@
 # sentences drawn first (seed 1), so no held-out sentence is trained on. A character Tacotron (embedding 96,
 # BiLSTM encoder 2×64, location-sensitive attention 64, one decoder LSTM of 160, reduction 4, post-net 3×64,
 # guided-attention loss weight 2) trained with Adam 4e-3 (warmup + cosine), batch 24, for STEPS steps
-# (default 424: what a 9 CPU-minute budget bought here) — or MINUTES of CLOCK time when MINUTES is set.
+# (default 1600: about 14 wall-clock minutes on this 2-core machine) — or MINUTES of CLOCK time when MINUTES is set.
 # Run from apps/speech after `pnpm build` (or `pnpm --filter @seqgen/app-speech pretrain`); needs espeak-ng.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ DATA="${DATA:-data/moby-espeak}"
 WORK="${WORK:-runs/pretrain}"
 OUT="${OUT:-pretrained/moby-espeak-tacotron}"
 node dist/cli.js prepare --sentences 1200 --valid 30 --test 30 --min-chars 12 --max-chars 48 --seed 1 --out "$DATA"
-BUDGET=(--steps "${STEPS:-424}")
+BUDGET=(--steps "${STEPS:-1600}")
 [ -n "${MINUTES:-}" ] && BUDGET=(--minutes "$MINUTES" --clock "${CLOCK:-cpu}")
 node dist/cli.js train --data "$DATA" --reduction 4 --decoder-units 160 --batch 24 --lr 4e-3 --validate-every 150 \
   --seed 1 "${BUDGET[@]}" --backend wasm --out "$WORK" --force
