@@ -221,7 +221,7 @@ export function buildProgram(): Command {
     });
     const m = report.metrics;
     output.result(
-      `mel L1 ${m.mel_l1.toFixed(3)} | MCD ${m.mcd_db.toFixed(2)} dB | stop accuracy ${m.stop_accuracy.toFixed(3)} | diagonal ${m.alignment_diagonality.toFixed(3)} | WER ${m.wer.toFixed(3)} | RTF ${m.real_time_factor.toFixed(2)} | ${report.examples} test sentences`,
+      `mel L1 ${m.mel_l1.toFixed(3)} | MCD ${m.mcd_db.toFixed(2)} dB (teacher-forced ${m.mcd_db_teacher_forced.toFixed(2)}) | stop accuracy ${m.stop_accuracy.toFixed(3)} | diagonal ${m.alignment_diagonality.toFixed(3)} | WER ${m.wer.toFixed(3)} | RTF ${m.real_time_factor.toFixed(2)} | ${report.examples} test sentences`,
     );
     for (const [name, b] of Object.entries(report.baselines)) {
       output.result(

@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dtwAlign, type Matrix, melCepstralDistortion, melCepstrum } from '@seqgen/audio';
-import { alignmentQuality, tacotronBatches, trimAtAlignmentEnd } from '@seqgen/models';
+import { alignmentQuality, type Tacotron, tacotronBatches, trimAtAlignmentEnd } from '@seqgen/models';
+import * as tf from '@tensorflow/tfjs';
 import { espeakAudio, espeakPhonemes } from './espeak.js';
 import { audioOfLogMel, framesToMatrix, logMelOf, matrixToFrames } from './features.js';
 import { recognize, wordErrors, wordsOf } from './recognizer.js';
@@ -33,6 +34,8 @@ export type SpeechReport = {
   examples: number;
   metrics: SpeechScores & {
     stop_accuracy: number;
+    /** MCD of the teacher-forced frames (each step fed the reference's previous frame): the model without its own feedback. */
+    mcd_db_teacher_forced: number;
     alignment_diagonality: number;
     alignment_monotonic: number;
     real_time_factor: number;
@@ -60,6 +63,29 @@ function alignedMeanAbs(a: Matrix, b: Matrix): number {
 }
 
 const mcd = (reference: Matrix, other: Matrix) => melCepstralDistortion(melCepstrum(reference), melCepstrum(other));
+
+/**
+ * The post-net frames `model` predicts for `ids` when every decoder step is fed
+ * the reference's previous frame (teacher forcing), as many rows as `reference`.
+ */
+function teacherForcedMel(model: Tacotron, ids: readonly number[], reference: Matrix): Matrix {
+  const [batch] = tacotronBatches([{ ids, mel: matrixToFrames(reference) }], {
+    batchSize: 1,
+    reduction: model.config.reduction,
+    melBins: reference.cols,
+  });
+  const b = batch as NonNullable<typeof batch>;
+  const data = tf.tidy(() => {
+    const out = model.forward(
+      tf.tensor2d(b.ids, [1, b.textLength], 'int32'),
+      b.textLengths,
+      tf.tensor3d(b.mels, [1, b.frameLength, reference.cols]),
+      b.frameLengths,
+    );
+    return out.melAfter.dataSync().slice(0, reference.rows * reference.cols) as Float32Array;
+  });
+  return { data, rows: reference.rows, cols: reference.cols };
+}
 
 /**
  * A second espeak-ng voice (British Received Pronunciation) saying the same
@@ -107,7 +133,7 @@ export async function evaluate(o: {
       ),
     );
     const sums = {
-      model: { mcd: 0, errors: 0 },
+      model: { mcd: 0, teacherForcedMcd: 0, errors: 0 },
       reference: { errors: 0 },
       vocoder: { mcd: 0, l1: 0, errors: 0 },
       otherVoice: { mcd: 0, l1: 0, errors: 0 },
@@ -135,6 +161,7 @@ export async function evaluate(o: {
       diagonal += quality.diagonal;
       monotonic += quality.monotonic;
       sums.model.mcd += mcd(r.mel, mel);
+      sums.model.teacherForcedMcd += mcd(r.mel, teacherForcedMel(sm.model, ids[i] as number[], r.mel));
       sums.model.errors += wordErrors(reference, wordsOf(recognize(samples, f.sampleRate)));
       sums.reference.errors += wordErrors(reference, wordsOf(recognize(r.audio.samples, r.audio.sampleRate)));
       const vocoded = audioOfLogMel(r.mel, f, iterations);
@@ -158,6 +185,7 @@ export async function evaluate(o: {
         mcd_db: sums.model.mcd / n,
         wer: sums.model.errors / words,
         stop_accuracy: teacher.stopAccuracy,
+        mcd_db_teacher_forced: sums.model.teacherForcedMcd / n,
         alignment_diagonality: diagonal / n,
         alignment_monotonic: monotonic / n,
         real_time_factor: audioSeconds / synthesisSeconds,

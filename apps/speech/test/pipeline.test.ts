@@ -137,7 +137,15 @@ describe.skipIf(!present)('seqgen-speech pipeline', () => {
     const report = await evaluate({ checkpoint: run, limit: 1, iterations: 4, maxFramesPerSymbol: 3 });
     expect(report.split).toBe('test');
     expect(report.examples).toBe(1);
-    for (const name of ['mel_l1', 'mcd_db', 'wer', 'stop_accuracy', 'alignment_diagonality', 'real_time_factor']) {
+    for (const name of [
+      'mel_l1',
+      'mcd_db',
+      'mcd_db_teacher_forced',
+      'wer',
+      'stop_accuracy',
+      'alignment_diagonality',
+      'real_time_factor',
+    ]) {
       expect(Number.isFinite(report.metrics[name as keyof typeof report.metrics])).toBe(true);
     }
     const floor = report.baselines['Griffin-Lim of the reference mel (vocoder floor)'] as SpeechScores;
