@@ -1,5 +1,5 @@
 import { initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
-import { checkGradient } from '@seqgen/test-utils';
+import { checkGradient, NATIVE_REQUIRED } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConvLSTM2DCell } from './conv-lstm-cell.js';
@@ -7,9 +7,8 @@ import { ConvLSTM2D } from './conv-lstm-layer.js';
 import { nativeConvLstmKernels } from './fused/native-conv-lstm.js';
 import { fusedKernelStatus, nativeKernels, setNativeKernels } from './fused/native-sequence.js';
 
-/** As in fused/native-sequence.test.ts: CI requires the native path except where SEQGEN_NATIVE=0 turns it off. */
+/** SEQGEN_NATIVE=0 turns the addon off on purpose; CI otherwise requires the native path (NATIVE_REQUIRED). */
 const disabled = /^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
-const required = process.env.SEQGEN_NATIVE_REQUIRED === '1' && !disabled;
 
 /** Largest |a − b| over the largest |b| (at least 1e-3, so that all-but-zero tensors compare absolutely). */
 async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -45,7 +44,7 @@ describe('ConvLSTM2D: native kernels and the pure-tfjs step loop', () => {
   it('takes the native path when it is built and not disabled, else the pure-tfjs one', () => {
     const status = fusedKernelStatus();
     if (disabled) expect(nativeConvLstmKernels()).toBeUndefined();
-    else if (required) expect(nativeConvLstmKernels(), status.reason).toBeDefined();
+    else if (NATIVE_REQUIRED) expect(nativeConvLstmKernels(), status.reason).toBeDefined();
     else expect(nativeConvLstmKernels() !== undefined).toBe(status.native);
   });
 

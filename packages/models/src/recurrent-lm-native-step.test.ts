@@ -1,5 +1,6 @@
 import { fusedKernelStatus, nativeKernels } from '@seqgen/cells';
 import { initBackend } from '@seqgen/core';
+import { NATIVE_REQUIRED } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
@@ -21,14 +22,6 @@ function taped(model: RecurrentLanguageModel, tokens: number[], state: tf.Tensor
   tf.dispose([value, ...Object.values(grads)]);
   return { logits, next };
 }
-
-/**
- * CI (`.ci/run`) sets SEQGEN_NATIVE_REQUIRED=1: there the fast path must run (a
- * comparison that cannot reach it fails instead of skipping), unless SEQGEN_NATIVE=0
- * turns it off on purpose.
- */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
 
 /** @seqgen/native's kernel-call counts, as seen by the module instance models' decoder calls. */
 const calls = () => {
@@ -52,7 +45,7 @@ describe('RecurrentLanguageModel.step: native decoder fast path', () => {
     it(`${cell}${tieWeights ? ' (tied)' : ''}: same logits and state as the tfjs ops (1e-5)`, (ctx) => {
       if (!nativeKernels()) {
         const why = fusedKernelStatus().reason;
-        if (required) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native decoder cannot run: ${why}`);
+        if (NATIVE_REQUIRED) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native decoder cannot run: ${why}`);
         ctx.skip(`nothing to compare: the native decoder does not run here (${why})`);
         return;
       }

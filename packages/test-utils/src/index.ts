@@ -12,6 +12,7 @@ export type { InterruptAndResumeOptions } from './interrupt-and-resume.js';
 export { checkpointWeights, interruptAndResume } from './interrupt-and-resume.js';
 export type { SliceOptions } from './moby-dick.js';
 export { mobyDickSlice, readMobyDick } from './moby-dick.js';
+export { NATIVE_REQUIRED } from './native-required.js';
 export type { GradientCheckOptions, GradientCheckResult } from './numeric.js';
 export { checkGradient, checkGradientHost, maxAbsDiff } from './numeric.js';
 export { rejected, thrown } from './thrown.js';

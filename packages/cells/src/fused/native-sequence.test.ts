@@ -1,17 +1,9 @@
 import { initBackend, Rng, randomNormal } from '@seqgen/core';
-import { maxAbsDiff } from '@seqgen/test-utils';
+import { maxAbsDiff, NATIVE_REQUIRED } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StackedRNN } from '../stacked-rnn.js';
 import { fusedKernelStatus, nativeKernels, setNativeKernels } from './native-sequence.js';
-
-/**
- * CI (`.ci/run`) sets SEQGEN_NATIVE_REQUIRED=1: there the native kernels must run
- * (a comparison that cannot reach them fails instead of skipping), except in the
- * projects that turn them off on purpose with SEQGEN_NATIVE=0.
- */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
 
 /** Kernel calls @seqgen/native made between two counts (the module instance cells uses). */
 type Counts = ReturnType<NonNullable<ReturnType<typeof nativeKernels>>['nativeCallCounts']>;
@@ -37,7 +29,7 @@ describe('fused kernels: native or pure-tfjs', () => {
     if (process.env.SEQGEN_NATIVE === '0') {
       expect(status).toEqual({ native: false, reason: 'disabled by SEQGEN_NATIVE=0' });
     } else {
-      if (required) expect(status.native, `SEQGEN_NATIVE_REQUIRED=1: ${status.reason}`).toBe(true);
+      if (NATIVE_REQUIRED) expect(status.native, `SEQGEN_NATIVE_REQUIRED=1: ${status.reason}`).toBe(true);
       expect(status.native).toBe(built);
       if (!built) expect(status.reason).toMatch(/not (built|installed)|failed to load/);
     }
@@ -48,7 +40,7 @@ describe('fused kernels: native or pure-tfjs', () => {
       const native = nativeKernels();
       if (!native) {
         const why = fusedKernelStatus().reason;
-        if (required) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native kernels do not run: ${why}`);
+        if (NATIVE_REQUIRED) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native kernels do not run: ${why}`);
         ctx.skip(`nothing to compare: the native kernels do not run here (${why})`);
         return;
       }

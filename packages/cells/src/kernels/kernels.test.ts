@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ConfigError, initBackend, Rng, randomNormal, ShapeError } from '@seqgen/core';
-import { maxAbsDiff } from '@seqgen/test-utils';
+import { maxAbsDiff, NATIVE_REQUIRED } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeKernels, setNativeKernels } from '../fused/native-sequence.js';
@@ -214,10 +214,6 @@ describe('swapAxes01', () => {
   });
 });
 
-/** CI sets SEQGEN_NATIVE_REQUIRED=1: there the native GEMM must run (except where SEQGEN_NATIVE=0 turns it off). */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
-
 describe('native matmul (linear and the embedding gradient in @seqgen/native)', () => {
   beforeAll(async () => {
     await initBackend();
@@ -225,7 +221,7 @@ describe('native matmul (linear and the embedding gradient in @seqgen/native)', 
 
   it('multiplies with either operand transposed and with a bias as tf.matMul does', async () => {
     const native = nativeKernels();
-    if (required) expect(native, 'SEQGEN_NATIVE_REQUIRED=1: the addon must be loaded').toBeDefined();
+    if (NATIVE_REQUIRED) expect(native, 'SEQGEN_NATIVE_REQUIRED=1: the addon must be loaded').toBeDefined();
     const a = randomNormal(new Rng(1), [7, 5]) as tf.Tensor2D;
     const b = randomNormal(new Rng(2), [5, 9]) as tf.Tensor2D;
     const bias = randomNormal(new Rng(3), [9]) as tf.Tensor1D;

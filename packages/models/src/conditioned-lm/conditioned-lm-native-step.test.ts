@@ -1,5 +1,6 @@
 import { fusedKernelStatus, nativeKernels } from '@seqgen/cells';
 import { initBackend } from '@seqgen/core';
+import { NATIVE_REQUIRED } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConditionedLanguageModel, type ConditionedLMState } from './conditioned-lm.js';
@@ -7,10 +8,6 @@ import { ConditionedLanguageModel, type ConditionedLMState } from './conditioned
 beforeAll(async () => {
   await initBackend();
 });
-
-/** CI sets SEQGEN_NATIVE_REQUIRED=1: there the fast path must run, unless SEQGEN_NATIVE=0 turns it off. */
-const required =
-  process.env.SEQGEN_NATIVE_REQUIRED === '1' && !/^(0|false|off)$/i.test(process.env.SEQGEN_NATIVE?.trim() ?? '');
 
 const decodeSteps = () => nativeKernels()?.nativeCallCounts().decodeStep ?? 0;
 
@@ -44,7 +41,7 @@ describe('ConditionedLanguageModel.step: native decoder fast path', () => {
     it(`${cell}, condition on ${conditionOn}: same logits, state and position as the tfjs ops (1e-5), one native call a step`, (ctx) => {
       if (!nativeKernels()) {
         const why = fusedKernelStatus().reason;
-        if (required) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native decoder cannot run: ${why}`);
+        if (NATIVE_REQUIRED) expect.fail(`SEQGEN_NATIVE_REQUIRED=1 but the native decoder cannot run: ${why}`);
         ctx.skip(`nothing to compare: the native decoder does not run here (${why})`);
         return;
       }
