@@ -9,6 +9,7 @@ import {
   noteDensityProcessor,
   parseChordSymbols,
   progressionTimeline,
+  soundingReleasesProcessor,
 } from '@seqgen/midi';
 import { type ConditionSchedule, ScheduledConditionModel } from '@seqgen/models';
 import { stream } from '@seqgen/samplers';
@@ -36,6 +37,11 @@ export type ComposeOptions = {
   density: number;
   /** Longest a note may sound, in seconds (default {@link DEFAULT_MAX_NOTE_SECONDS}); a release the model forgets ends it there. */
   maxNoteSeconds?: number;
+  /**
+   * Release only sounding pitches, keeping the model's chance of a release
+   * ({@link soundingReleasesProcessor}). Default true; false samples releases as the model gives them.
+   */
+  soundingReleases?: boolean;
   temperature: number;
   topK?: number;
   topP: number;
@@ -109,6 +115,10 @@ export async function compose(loaded: LoadedMusicModel, o: ComposeOptions): Prom
         ...(o.pitchRange ? { minPitch: o.pitchRange[0], maxPitch: o.pitchRange[1] } : {}),
       }).flatMap((ok, id) => (ok ? [id] : []))
     : undefined;
+  const processors = [
+    ...(o.density !== 1 ? [noteDensityProcessor(encoding, o.density)] : []),
+    ...(o.soundingReleases !== false ? [soundingReleasesProcessor(encoding)] : []),
+  ];
   const model = new ScheduledConditionModel(loaded.model, schedule);
   const started = performance.now();
   // Music runs ~40 events a second; the bound only stops a model that never moves time on.
@@ -124,7 +134,7 @@ export async function compose(loaded: LoadedMusicModel, o: ComposeOptions): Prom
       seed: o.seed,
       ...(allowedIds ? { allowedTokens: () => allowedIds } : {}),
     },
-    o.density !== 1 ? { logitsProcessors: [noteDensityProcessor(encoding, o.density)] } : {},
+    processors.length > 0 ? { logitsProcessors: processors } : {},
   );
   const events = [...prompt];
   let clock = prompt.reduce((t, id) => schedule.advance(t, id), 0);

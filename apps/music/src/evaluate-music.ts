@@ -32,6 +32,8 @@ export type EvalOptions = {
   sampleSeconds: number;
   /** The key of the constrained samples. */
   key: string;
+  /** Generate with `compose`'s `soundingReleases` (default true). */
+  soundingReleases?: boolean;
   seed: number;
 };
 
@@ -151,7 +153,15 @@ export async function evaluateMusic(o: EvalOptions): Promise<EvalReport> {
     const baseline = nats / count;
     const generated: NoteSequence[] = [];
     const inKey: NoteSequence[] = [];
-    const base = { seconds: o.sampleSeconds, qpm: 120, beatsPerChord: 4, density: 1, temperature: 1, topP: 1 };
+    const base = {
+      seconds: o.sampleSeconds,
+      qpm: 120,
+      beatsPerChord: 4,
+      density: 1,
+      temperature: 1,
+      topP: 1,
+      soundingReleases: o.soundingReleases !== false,
+    };
     for (let i = 0; i < o.samples; i++) {
       generated.push((await compose(loaded, { ...base, seed: o.seed + i })).sequence);
       inKey.push((await compose(loaded, { ...base, key, seed: o.seed + i })).sequence);

@@ -135,6 +135,10 @@ export function buildProgram(): Command {
         numberOption(0, 3600, { openMin: true }),
         DEFAULT_MAX_NOTE_SECONDS,
       )
+      .option(
+        '--no-sounding-releases',
+        "let the model release silent pitches too (default: only sounding ones, at the model's chance of a release)",
+      )
       .option('--temperature <t>', 'sampling temperature', numberOption(0, 100, { openMin: true }), 1)
       .option('--top-k <k>', 'sample among the k most likely events', integerOption(1))
       .option('--top-p <p>', 'nucleus sampling mass', numberOption(0, 1, { openMin: true }), 1)
@@ -171,6 +175,7 @@ export function buildProgram(): Command {
         ...(pitchRange ? { pitchRange } : {}),
         density: flags.density,
         maxNoteSeconds: flags.maxNote,
+        soundingReleases: flags.soundingReleases,
         temperature: flags.temperature,
         ...(flags.topK !== undefined ? { topK: flags.topK } : {}),
         topP: flags.topP,
@@ -218,7 +223,11 @@ export function buildProgram(): Command {
       .option('--baseline-order <n>', 'order of the n-gram event baseline', integerOption(1, 12), 5)
       .option('--samples <n>', 'pieces generated for the statistics (each also with --key)', integerOption(1, 100), 4)
       .option('--sample-seconds <n>', 'seconds of each generated piece', numberOption(1, 600), 20)
-      .option('--key <key>', 'key of the constrained samples', 'C major'),
+      .option('--key <key>', 'key of the constrained samples', 'C major')
+      .option(
+        '--no-sounding-releases',
+        "let the model release silent pitches too (default: only sounding ones, at the model's chance of a release)",
+      ),
     {
       seed: { default: 1, description: 'seed of the generated samples' },
       out: { description: 'also write the JSON report to this file', placeholder: 'file' },

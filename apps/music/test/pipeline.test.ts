@@ -173,6 +173,39 @@ describe.skipIf(!data)('seqgen-music pipeline', () => {
     }
   });
 
+  it('releases only sounding pitches by default; --no-sounding-releases samples releases as the model gives them', async () => {
+    const loaded = await loadMusicModel(run);
+    try {
+      const encoding = loaded.codecs.events;
+      /** Releases of pitches that were not sounding, over a composition's events. */
+      const silentReleases = (events: readonly number[]) => {
+        const sounding = new Map<number, number>();
+        let silent = 0;
+        for (const id of events) {
+          const e = encoding.event(id);
+          if (e.type === 'note-on') sounding.set(e.pitch, (sounding.get(e.pitch) ?? 0) + 1);
+          else if (e.type === 'note-off') {
+            const n = sounding.get(e.pitch) ?? 0;
+            if (n > 0) sounding.set(e.pitch, n - 1);
+            else silent++;
+          }
+        }
+        return silent;
+      };
+      const base = { seconds: 4, qpm: 120, beatsPerChord: 4, temperature: 1.5, topP: 1, density: 1 };
+      let free = 0;
+      for (const seed of [1, 2, 3]) {
+        const guarded = await compose(loaded, { ...base, seed });
+        expect(silentReleases(guarded.events)).toBe(0);
+        free += silentReleases((await compose(loaded, { ...base, seed, soundingReleases: false })).events);
+      }
+      // A few steps of training release silent pitches freely when nothing stops them.
+      expect(free).toBeGreaterThan(0);
+    } finally {
+      loaded.model.dispose();
+    }
+  });
+
   it('explain --json ranks units by their correlation with the beat and the notes sounding', async () => {
     const r = await runInProcess([
       'explain',

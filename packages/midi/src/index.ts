@@ -52,5 +52,7 @@ export type { MidiCodec } from './register-midi-codecs.js';
 export { midiCodecFromJSON, registerMidiCodecs } from './register-midi-codecs.js';
 export type { RenderWavOptions } from './render-wav.js';
 export { DEFAULT_SOUND_FONT, renderWav } from './render-wav.js';
+export type { SoundingReleasesProcessor } from './sounding-releases.js';
+export { soundingReleasesProcessor } from './sounding-releases.js';
 export type { MidiWriteOptions } from './write-midi.js';
 export { writeMidi } from './write-midi.js';

@@ -21,6 +21,16 @@ describe('pianoRollImage', () => {
     expect(pixel(img, 15, (71 - 60) * 2)).not.toEqual(soft);
   });
 
+  it('draws the top octave up to pitch 127, not past it', () => {
+    const img = pianoRollImage(sequence([note(121, 0, 1), note(127, 0, 1)]), {
+      pixelsPerSecond: 10,
+      pixelsPerPitch: 1,
+    });
+    // 120..127: eight rows (the octave of 120 would end at 131, beyond MIDI).
+    expect([img.width, img.height]).toEqual([10, 8]);
+    expect(pixel(img, 5, 0)[3]).toBe(255);
+  });
+
   it('keeps long pieces within maxWidth', () => {
     const img = pianoRollImage(sequence([note(60, 0, 300)]), { maxWidth: 600 });
     expect(img.width).toBeLessThanOrEqual(600);

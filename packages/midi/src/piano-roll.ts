@@ -45,7 +45,9 @@ export function pianoRollImage(sequence: NoteSequence, options: PianoRollOptions
   assertPositiveInteger('maxWidth', maxWidth);
   const pitches = sequence.notes.map((n) => n.pitch);
   const low = options.minPitch ?? (pitches.length ? Math.floor(Math.min(...pitches) / 12) * 12 : 48);
-  const high = options.maxPitch ?? (pitches.length ? Math.ceil((Math.max(...pitches) + 1) / 12) * 12 - 1 : 83);
+  // Whole octaves around the notes, but never past MIDI's top pitch (the octave of G9 ends at 131).
+  const high =
+    options.maxPitch ?? (pitches.length ? Math.min(127, Math.ceil((Math.max(...pitches) + 1) / 12) * 12 - 1) : 83);
   assertInRange('minPitch', low, 0, 127);
   assertInRange('maxPitch', high, low, 127);
   const seconds = Math.max(sequence.totalTime, 0.1);

@@ -48,6 +48,7 @@ describe('@seqgen/midi public API', () => {
       'registerMidiCodecs',
       'renderWav',
       'scalePitchClasses',
+      'soundingReleasesProcessor',
       'stretchNoteSequence',
       'transposeNoteSequence',
       'writeMidi',

@@ -1,4 +1,4 @@
-import { NO_CHORD_ID, PerformanceEncoding, registerMidiCodecs } from '@seqgen/midi';
+import { NO_CHORD_ID, PerformanceEncoding, registerMidiCodecs, soundingReleasesProcessor } from '@seqgen/midi';
 import { ConditionedLanguageModel, ScheduledConditionModel } from '@seqgen/models';
 import { stream } from '@seqgen/samplers';
 import type { MusicSettings, PlayedNote } from '../protocol.js';
@@ -44,11 +44,13 @@ export async function composeMusic(
   let clock = 0;
   // ~40 events a second; the bound only stops a model that never moves time on.
   const maxNewTokens = Math.ceil(settings.seconds * 400) + 16;
-  const tokens = stream(scheduled, prompt, {
-    maxNewTokens,
-    temperature: settings.temperature,
-    seed: settings.seed,
-  });
+  // As the music app's `generate` does by default: only sounding pitches can be released.
+  const tokens = stream(
+    scheduled,
+    prompt,
+    { maxNewTokens, temperature: settings.temperature, seed: settings.seed },
+    { logitsProcessors: [soundingReleasesProcessor(encoding)] },
+  );
   for await (const { token } of tokens) {
     events.push(token);
     clock = advance(clock, token);
