@@ -182,8 +182,8 @@ describe.skipIf(skipWithoutChromium())('the playground in headless Chromium', ()
         timeout: 30_000,
       },
     );
-    // The shipped model: one LSTM layer of 256 units, cell and hidden state each.
-    expect(await textOf('#explorer-status')).toBe(`512 units over ${text.length} characters`);
+    // The shipped model: two LSTM layers of 512 units, cell and hidden state each.
+    expect(await textOf('#explorer-status')).toBe(`2048 units over ${text.length} characters`);
     const colours = () =>
       page.$$eval('#explorer-text-view span', (spans) => spans.map((s) => (s as HTMLElement).style.backgroundColor));
     const before = await colours();

@@ -24,10 +24,11 @@ describe('seqgen-text explain on the shipped checkpoint', () => {
     expect(report.constant_features).toContain('bracket-depth');
     const words = report.features['inside-word'] ?? [];
     expect(words).toHaveLength(1);
-    expect(words[0]?.unit).toMatch(/^L0 [ch] \d+$/);
+    expect(words[0]?.unit).toMatch(/^L[01] [ch] \d+$/);
     expect(Math.abs(words[0]?.correlation ?? 0)).toBeGreaterThan(0.4);
     expect(words[0]?.loss_holds).toBeGreaterThan(0.5);
-    expect(report.gate_saturation.map((g) => g.gate)).toEqual(['i', 'f', 'o']);
+    // Each of the shipped model's two LSTM layers has its input, forget and output gates.
+    expect(report.gate_saturation.map((g) => g.gate)).toEqual(['i', 'f', 'o', 'i', 'f', 'o']);
     const html = readFileSync(join(out, 'explorer.html'), 'utf8');
     expect(html).toContain(words[0]?.unit as string);
     const png = PNG.sync.read(readFileSync(join(out, 'units.png')));

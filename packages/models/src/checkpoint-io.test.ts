@@ -19,7 +19,8 @@ import { modelFromCheckpoint } from './model-registry.js';
 import { RecurrentLanguageModel } from './recurrent-lm.js';
 
 /** The checkpoint apps/text ships, written in checkpoint format version 1 (one `tokenizer` slot). */
-const PRETRAINED = fileURLToPath(new URL('../../../apps/text/pretrained/moby-char-lstm', import.meta.url));
+/** apps/text's shipped Moby-Dick char-LSTM as it was in format version 1 (1 × 256; the app now ships a newer one). */
+const V1_CHECKPOINT = fileURLToPath(new URL('./test-fixtures/moby-char-lstm-v1', import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
@@ -30,9 +31,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('saveModel / loadModel: named preprocessors', () => {
   it('loads the shipped version-1 checkpoint: its tokenizer becomes the `tokenizer` preprocessor', async () => {
-    const raw = await loadCheckpoint(PRETRAINED);
+    const raw = await loadCheckpoint(V1_CHECKPOINT);
     expect(raw.manifest.formatVersion).toBe(1);
-    const { model, tokenizer, preprocessors, metadata } = await RecurrentLanguageModel.load(PRETRAINED);
+    const { model, tokenizer, preprocessors, metadata } = await RecurrentLanguageModel.load(V1_CHECKPOINT);
     try {
       expect(model.getConfig()).toMatchObject({ type: 'recurrent-lm', cell: 'lstm', vocabSize: 84, hiddenSize: 256 });
       expect(tokenizer).toBeInstanceOf(CharTokenizer);
