@@ -29,6 +29,12 @@ import { resumeTraining, type TrainOptions, type TrainSummary, train } from './t
 
 const NAME = 'seqgen-music';
 
+/** `generate` and `eval` sample the same way: `--no-sounding-releases` turns soundingReleasesProcessor off in both. */
+const SOUNDING_RELEASES_OPTION = [
+  '--no-sounding-releases',
+  "let the model release silent pitches too (default: only sounding ones, at the model's chance of a release)",
+] as const;
+
 /** What `--resume` takes from the run itself. */
 const RUN_SETTINGS = [
   'midi',
@@ -135,10 +141,7 @@ export function buildProgram(): Command {
         numberOption(0, 3600, { openMin: true }),
         DEFAULT_MAX_NOTE_SECONDS,
       )
-      .option(
-        '--no-sounding-releases',
-        "let the model release silent pitches too (default: only sounding ones, at the model's chance of a release)",
-      )
+      .option(...SOUNDING_RELEASES_OPTION)
       .option('--temperature <t>', 'sampling temperature', numberOption(0, 100, { openMin: true }), 1)
       .option('--top-k <k>', 'sample among the k most likely events', integerOption(1))
       .option('--top-p <p>', 'nucleus sampling mass', numberOption(0, 1, { openMin: true }), 1)
@@ -224,10 +227,7 @@ export function buildProgram(): Command {
       .option('--samples <n>', 'pieces generated for the statistics (each also with --key)', integerOption(1, 100), 4)
       .option('--sample-seconds <n>', 'seconds of each generated piece', numberOption(1, 600), 20)
       .option('--key <key>', 'key of the constrained samples', 'C major')
-      .option(
-        '--no-sounding-releases',
-        "let the model release silent pitches too (default: only sounding ones, at the model's chance of a release)",
-      ),
+      .option(...SOUNDING_RELEASES_OPTION),
     {
       seed: { default: 1, description: 'seed of the generated samples' },
       out: { description: 'also write the JSON report to this file', placeholder: 'file' },
