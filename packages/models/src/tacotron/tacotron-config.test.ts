@@ -118,6 +118,7 @@ describe('Tacotron config, checkpoints and metrics', () => {
       [{ maxFramesPerSymbol: Number.POSITIVE_INFINITY }, /maxFramesPerSymbol/],
       [{ padId: 6 }, /padId: must be a symbol id in \[0, 6\)/],
       [{ prenetDropoutAtInference: 'yes' }, /prenetDropoutAtInference: must be true or false/],
+      [{ scheduledSampling: 1.5 }, /scheduledSampling: must be a number in \[0, 1\]/],
       [{ melbins: 4 }, /melbins: is not a tacotron setting/],
       [{ type: 'seq2seq' }, /type: expected "tacotron"/],
     ];

@@ -54,6 +54,13 @@ export type TacotronConfig = {
   postnetKernel: number;
   /** Dropout after the encoder's and post-net's convolutions while training. */
   dropout: number;
+  /**
+   * Scheduled sampling while training (Bengio et al. 2015), in [0, 1]: the
+   * probability that a decoder step reads the model's own previous frames
+   * instead of the gold ones, drawn per row and step (0: full teacher forcing).
+   * The trainer's `teacherForcing` schedule can raise it (to 1 − its ratio).
+   */
+  scheduledSampling: number;
   /** `l1` or `mse`, on the mel before and after the post-net. */
   melLoss: TacotronMelLoss;
   /** Weight of the stop-token binary cross-entropy in the loss. */
@@ -97,6 +104,7 @@ export const DEFAULT_TACOTRON_CONFIG: Omit<TacotronConfig, 'vocabSize' | 'melBin
   postnetChannels: 128,
   postnetKernel: 5,
   dropout: 0.1,
+  scheduledSampling: 0,
   melLoss: 'l1',
   stopWeight: 1,
   guidedAttentionWeight: 1,
@@ -154,6 +162,9 @@ export function resolveTacotronConfig(options: TacotronOptions, limits: Partial<
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new ConfigError(field, `must be a number in [0, 1), got ${describeValue(rate)}`);
     }
+  }
+  if (typeof c.scheduledSampling !== 'number' || !(c.scheduledSampling >= 0 && c.scheduledSampling <= 1)) {
+    throw new ConfigError('scheduledSampling', `must be a number in [0, 1], got ${describeValue(c.scheduledSampling)}`);
   }
   if (typeof c.prenetDropoutAtInference !== 'boolean') {
     throw new ConfigError(

@@ -29,6 +29,7 @@ import type { LMConfigLimits } from '../lm-config.js';
 import { loadLimits } from '../load-limits.js';
 import { checkModelType } from '../model-type.js';
 import { cellStep, inputGates, type LayerWeights } from '../seq2seq/decoder-cell-step.js';
+import { withoutGradient } from '../without-gradient.js';
 import { AlignmentRecorder } from './alignment-recorder.js';
 import { guidedAttentionWeights } from './guided-attention.js';
 import { sameConv1d } from './same-conv1d.js';
@@ -101,8 +102,10 @@ export type TacotronLossResult = {
 export type TacotronLossContext = {
   /** Apply dropout (default false; the pre-net's follows `prenetDropoutAtInference` when false). */
   training?: boolean;
-  /** The trainer's seeded generator for dropout masks; saved in its checkpoints. */
+  /** The trainer's seeded generator for dropout masks and scheduled-sampling draws; saved in its checkpoints. */
   rng?: Rng;
+  /** The trainer's teacher-forcing ratio: below 1 it raises the scheduled-sampling probability to 1 − ratio. */
+  teacherForcingRatio?: number;
 };
 
 /** Options of {@link Tacotron.forward}: the loss context plus tracing. */
@@ -366,7 +369,8 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
    * Teacher-forced decoding of padded texts `ids` int32 `[B, S]` (real
    * lengths `textLengths`) against gold frames `mels` `[B, T, melBins]`, T a
    * multiple of `reduction`: each step is fed the last gold frame of the
-   * previous step. Frames before and after the post-net, stop logits and the
+   * previous step (or, while training with scheduled sampling, some rows
+   * the model's own, without its gradient). Frames before and after the post-net, stop logits and the
    * alignment.
    */
   forward(
@@ -382,6 +386,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
     const c = this.config;
     const [B, T, M] = mels.shape;
     const N = T / c.reduction;
+    const sampling = training ? Math.max(c.scheduledSampling, 1 - (options.teacherForcingRatio ?? 1)) : 0;
     return tf.tidy(() => {
       const condition = this.encodeTensors(ids, textLengths, training, rng);
       let state = this.startState(condition.memory, condition.mask as tf.Tensor2D);
@@ -391,12 +396,26 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
         [B, N, M],
       );
       const fed = tf.concat([tf.zeros([B, 1, M]), tf.slice(lastOfGroups, [0, 0, 0], [B, N - 1, M])], 1);
-      const prenetAll = this.prenet(fed, training || c.prenetDropoutAtInference, rng);
-      const steps = tf.unstack(prenetAll, 1) as tf.Tensor2D[];
+      const prenetDropout = training || c.prenetDropoutAtInference;
+      // Without scheduled sampling nothing fed to the pre-net depends on the recurrence: one pass for all steps.
+      const steps = sampling === 0 ? (tf.unstack(this.prenet(fed, prenetDropout, rng), 1) as tf.Tensor2D[]) : undefined;
+      const goldFed = sampling === 0 ? [] : (tf.unstack(fed, 1) as tf.Tensor2D[]);
       const hiddens: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
       const traces: Array<Record<string, tf.Tensor>[]> = [];
-      for (const p of steps) {
+      for (let n = 0; n < N; n++) {
+        let p = steps?.[n];
+        if (!p) {
+          // Scheduled sampling (Bengio et al. 2015): some rows read the model's own last frame of step n − 1.
+          let input = goldFed[n] as tf.Tensor2D;
+          const previous = hiddens[n - 1];
+          if (previous) {
+            const own = withoutGradient(tf.slice(this.projectFrames(previous), [0, this.frameSize - M], [B, M]));
+            const rows = Float32Array.from({ length: B }, () => (rng.float() < sampling ? 1 : 0));
+            input = tf.where(tf.tensor2d(rows, [B, 1]).cast('bool').tile([1, M]), own, input) as tf.Tensor2D;
+          }
+          p = this.prenet(input, prenetDropout, rng);
+        }
         const out = this.decodeStep(p, state, options.trace === true);
         state = out.state;
         hiddens.push(out.hidden);
