@@ -62,7 +62,17 @@ const MODEL_SETTINGS = [
   'guidedAttention',
   'maxFrames',
 ];
-const RUN_SETTINGS = ['data', ...CORPUS_SETTINGS, ...MODEL_SETTINGS, ...TRAINING_SETTINGS];
+const SAMPLING_SETTINGS = ['scheduledSampling', 'scheduledSamplingSteps'];
+const RUN_SETTINGS = [
+  'data',
+  'from',
+  ...CORPUS_SETTINGS,
+  ...MODEL_SETTINGS,
+  ...SAMPLING_SETTINGS,
+  ...TRAINING_SETTINGS,
+];
+/** What a fine-tuning run takes from its checkpoint. */
+const ARCHITECTURE_SETTINGS = MODEL_SETTINGS.filter((s) => s !== 'maxFrames');
 
 function summaryJson(s: TrainSummary): Record<string, unknown> {
   return trainSummaryJson(
@@ -132,11 +142,18 @@ export function buildProgram(): Command {
         .option('--postnet-channels <n>', 'post-net channels', integerOption(1, 4096), 64)
         .option('--reduction <r>', 'mel frames per decoder step', integerOption(1, 8), 3)
         .option('--guided-attention <w>', 'weight of the guided-attention loss (0: off)', numberOption(0, 100), 2)
+        .option('--max-frames <n>', 'longest training clip in frames (longer ones are left out)', integerOption(2), 400)
+        .option('--from <checkpoint>', 'fine-tune this speech checkpoint (its size and symbols) instead of new weights')
         .option(
-          '--max-frames <n>',
-          'longest training clip in frames (longer ones are left out)',
-          integerOption(2),
-          400,
+          '--scheduled-sampling <p>',
+          'probability that a decoder step reads its own previous frames instead of the recorded ones, reached by the end of the ramp (0: teacher forcing)',
+          numberOption(0, 1),
+          0,
+        )
+        .option(
+          '--scheduled-sampling-steps <n>',
+          'steps over which that probability rises linearly from 0 (default: half the run)',
+          integerOption(1),
         ),
     ),
     { batch: { default: 16, description: 'clips per batch (bucketed by length)' }, steps: 600, lr: 2e-3 },
@@ -148,6 +165,8 @@ export function buildProgram(): Command {
   }).action(async (flags, command: Command) => {
     const output = new Output({ name: NAME, json: flags.json, quiet: flags.quiet });
     if (flags.resume) refuseOptions(command, RUN_SETTINGS, 'with --resume (the run continues with its own settings)');
+    if (flags.from)
+      refuseOptions(command, ARCHITECTURE_SETTINGS, 'with --from (the model and its symbols come from the checkpoint)');
     await startBackend(flags);
     let summary: TrainSummary;
     if (flags.resume) summary = await resumeTraining(flags.resume, { ...resumeSettings(flags), output });

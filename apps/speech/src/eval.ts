@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dtwAlign, type Matrix, melCepstralDistortion, melCepstrum } from '@seqgen/audio';
+import { Rng } from '@seqgen/core';
 import { alignmentQuality, type Tacotron, tacotronBatches, trimAtAlignmentEnd } from '@seqgen/models';
 import * as tf from '@tensorflow/tfjs';
 import { espeakAudio, espeakPhonemes } from './espeak.js';
@@ -81,6 +82,8 @@ function teacherForcedMel(model: Tacotron, ids: readonly number[], reference: Ma
       b.textLengths,
       tf.tensor3d(b.mels, [1, b.frameLength, reference.cols]),
       b.frameLengths,
+      // Its own pre-net dropout draws: the free-running syntheses draw the same whether or not this ran.
+      { rng: new Rng(1) },
     );
     return out.melAfter.dataSync().slice(0, reference.rows * reference.cols) as Float32Array;
   });

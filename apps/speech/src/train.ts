@@ -18,6 +18,7 @@ import {
   Tacotron,
   type TacotronBatch,
   TacotronBatchSource,
+  type TacotronConfig,
   type TacotronUtterance,
   tacotronBatches,
 } from '@seqgen/models';
@@ -28,7 +29,7 @@ import { espeakPhonemes } from './espeak.js';
 import { matrixToFrames, SPEECH_FEATURES } from './features.js';
 import { type PrepareOptions, prepareCorpus } from './prepared-corpus.js';
 import { openSpeechFolder, readClips, type SpeechClip, type SpeechFolder } from './speech-folder.js';
-import type { SpeechMetadata } from './speech-model.js';
+import { loadSpeechModel, type SpeechMetadata } from './speech-model.js';
 import { characterTable, encodeSymbols, phonemeTable } from './symbols.js';
 
 /** The Tacotron's size, as `train` options. */
@@ -52,6 +53,12 @@ export type TrainOptions = SpeechModelOptions &
     phonemes: boolean;
     /** Longest training clip in frames (longer ones are left out). */
     maxFrames: number;
+    /** Start from this speech checkpoint (its architecture and symbols) instead of new weights: fine-tuning. */
+    from?: string;
+    /** Scheduled sampling: the probability, reached by the end of the ramp, that a decoder step reads its own frames (0: off). */
+    scheduledSampling?: number;
+    /** Steps over which that probability rises linearly from 0 (default: half the run). */
+    scheduledSamplingSteps?: number;
   };
 
 /** What `train` reports. */
@@ -132,6 +139,20 @@ export function buildModel(o: SpeechModelOptions & { seed: number }, vocabSize: 
   });
 }
 
+/** The `train` size options that rebuild `config` (what a fine-tuning run records). */
+function modelOptionsOf(config: TacotronConfig): SpeechModelOptions {
+  return {
+    embedding: config.embeddingSize,
+    encoderUnits: config.encoderUnits,
+    decoderUnits: config.decoderUnits,
+    prenetUnits: config.prenetUnits,
+    attentionUnits: config.attentionUnits,
+    postnetChannels: config.postnetChannels,
+    reduction: config.reduction,
+    guidedAttention: config.guidedAttentionWeight,
+  };
+}
+
 /**
  * `train`: prepares (or reuses) the spoken corpus, trains a {@link Tacotron}
  * in a staging folder beside `out` with a time budget, validation,
@@ -147,7 +168,22 @@ export async function train(o: TrainOptions): Promise<TrainSummary> {
     if (o.prepare && !existsSync(join(o.data, 'metadata.csv'))) {
       prepareCorpus({ ...o.prepare, out: o.data }, (line) => output.info(line));
     }
-    const prepared = prepareClips(openSpeechFolder(o.data), o);
+    const folder = openSpeechFolder(o.data);
+    if (o.from) {
+      const base = await loadSpeechModel(o.from, '--from');
+      const phonemes = base.metadata.symbols === 'phoneme';
+      const options = { ...o, ...modelOptionsOf(base.model.config), phonemes };
+      let prepared: Prepared;
+      try {
+        prepared = prepareClips(folder, options, base.symbols);
+      } catch (error) {
+        base.model.dispose();
+        throw error;
+      }
+      output.info(`fine-tuning ${base.path} (${base.metadata.steps} steps trained, ${base.metadata.symbols} symbols)`);
+      return await runTraining(options, run, base.model, prepared, budget, undefined, output);
+    }
+    const prepared = prepareClips(folder, o);
     const model = buildModel(o, prepared.symbols.vocabSize);
     return await runTraining(o, run, model, prepared, budget, undefined, output);
   } finally {
@@ -230,6 +266,12 @@ async function runTraining(
       );
     }
     const validateEvery = resumed?.validateEvery ?? o.validateEvery ?? Math.max(1, Math.round(maxSteps / 5));
+    const sampling = o.scheduledSampling ?? 0;
+    const samplingSteps = o.scheduledSamplingSteps ?? Math.max(1, Math.round(maxSteps / 2));
+    if (sampling > 0) {
+      // Exposure bias: free-running, the decoder reads its own blurred frames; train it on them too, more and more.
+      base.teacherForcing = { type: 'linear', start: 1, end: 1 - sampling, steps: samplingSteps };
+    }
     const record: RunRecord = {
       app: APP,
       command: 'train',
@@ -245,6 +287,9 @@ async function runTraining(
         postnetChannels: o.postnetChannels,
         reduction: o.reduction,
         guidedAttention: o.guidedAttention,
+        ...(o.from ? { from: resolve(o.from) } : {}),
+        scheduledSampling: sampling,
+        ...(sampling > 0 ? { scheduledSamplingSteps: samplingSteps } : {}),
         ...(o.minutes !== undefined ? { minutes: o.minutes, clock: budget.clock } : {}),
         steps: o.steps,
         batch: o.batch,

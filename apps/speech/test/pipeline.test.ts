@@ -188,6 +188,51 @@ describe.skipIf(!present)('seqgen-speech pipeline', () => {
     expect(readFileSync(out, 'utf8')).toBe('mine');
   });
 
+  it('train --from fine-tunes a checkpoint (its size and symbols) with scheduled sampling; the CLI refuses size flags with it', async () => {
+    const tuned = join(dir, 'tuned');
+    // Size options that disagree with the checkpoint: the checkpoint's win.
+    const summary = await train({
+      ...TINY,
+      decoderUnits: 99,
+      data,
+      out: tuned,
+      from: run,
+      scheduledSampling: 0.5,
+      scheduledSamplingSteps: 1,
+      steps: 2,
+    });
+    expect(summary.steps).toBe(2);
+    const after = await loadSpeechModel(tuned);
+    try {
+      expect(after.model.config).toEqual(speech.model.config);
+      expect(after.symbols.toJSON()).toEqual(speech.symbols.toJSON());
+      const kernel = (m: SpeechModel) => Array.from(m.model.variables['decoder/frames/kernel']!.dataSync());
+      expect(kernel(after)).not.toEqual(kernel(speech));
+      const log = readFileSync(join(tuned, 'train-log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const ratios = log.filter((e) => e.kind === 'step').map((e) => e.teacherForcingRatio);
+      expect(ratios).toEqual([1, 0.5]);
+      const info = JSON.parse(readFileSync(join(tuned, 'run.json'), 'utf8'));
+      expect(info.options).toMatchObject({
+        from: run,
+        scheduledSampling: 0.5,
+        scheduledSamplingSteps: 1,
+        decoderUnits: 16,
+      });
+    } finally {
+      after.model.dispose();
+    }
+    const r = runCli(['train', '--data', data, '--from', run, '--decoder-units', '32', '--out', join(dir, 'never')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--decoder-units does not apply with --from \(the model and its symbols come from the checkpoint\)/);
+    const missing = await train({ ...TINY, data, out: join(dir, 'never'), from: join(dir, 'nothing') }).catch((e) => e);
+    expect((missing as Error).message).toMatch(/checkpoint not found: .*nothing/);
+    expect(exitCodeFor(missing)).toBe(3);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
   it('names a corrupt WAV or a malformed metadata.csv of an LJSpeech folder', async () => {
     const broken = join(dir, 'broken');
     cpSync(data, broken, { recursive: true });
