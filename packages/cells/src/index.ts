@@ -25,6 +25,7 @@ export { ConvLSTM2D } from './conv-lstm-layer.js';
 export type { DoctorReport, NativeKernelsReport } from './doctor.js';
 export { doctor, formatDoctorReport } from './doctor.js';
 export { dropoutMask } from './dropout-mask.js';
+export { nativeAdditiveAttention } from './fused/native-additive-attention.js';
 export type { FusedKernelStatus, NativeKernels } from './fused/native-sequence.js';
 export { fusedKernelStatus, nativeKernels, setNativeKernels } from './fused/native-sequence.js';
 export type { GRUCellOptions } from './gru-cell.js';

@@ -28,6 +28,7 @@ describe('@seqgen/cells public API', () => {
       'layerFromConfig',
       'lengthMask',
       'linear',
+      'nativeAdditiveAttention',
       'nativeKernels',
       'registerBuiltinCells',
       'sameConv2d',

@@ -1,5 +1,5 @@
 // N-API binding of @seqgen/native: whole-sequence LSTM / GRU / RNN and ConvLSTM
-// forward and backward, a batch step for generation, and a GEMM, on Float32Arrays. Shapes are
+// forward and backward, a batch step for generation, an additive-attention step and a GEMM, on Float32Arrays. Shapes are
 // validated again here (the TypeScript layer validates first and throws seqgen's
 // typed errors); a mismatch throws a RangeError, never reads out of bounds.
 #include <napi.h>
@@ -717,6 +717,46 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// attentionForward(B, S, U, D, keys, q, v, mask, memory, tanh, out): one additive-attention step; writes
+// tanh [B, S, U] and out [B, S + D] (the weights, then the context).
+Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+  const int B = int_arg(info, 0, "B", 1), S = int_arg(info, 1, "S", 1), U = int_arg(info, 2, "U", 1),
+            D = int_arg(info, 3, "D", 1);
+  const size_t bs = static_cast<size_t>(B) * S;
+  const float* keys = f32(info, 4, "keys", bs * U);
+  const float* q = f32(info, 5, "q", static_cast<size_t>(B) * U);
+  const float* v = f32(info, 6, "v", static_cast<size_t>(U));
+  const float* mask = f32(info, 7, "mask", bs);
+  const float* memory = f32(info, 8, "memory", bs * D);
+  float* tanh = f32(info, 9, "tanh", bs * U);
+  float* out = f32(info, 10, "out", static_cast<size_t>(B) * (S + D));
+  ops().attn_forward(runner(), B, S, U, D, keys, q, v, mask, memory, tanh, out);
+  return info.Env().Undefined();
+}
+
+// attentionBackward(B, S, U, D, dy, tanh, out, v, memory, dkeys, dq, dv, dmemory): its gradients.
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int B = int_arg(info, 0, "B", 1), S = int_arg(info, 1, "S", 1), U = int_arg(info, 2, "U", 1),
+            D = int_arg(info, 3, "D", 1);
+  const size_t bs = static_cast<size_t>(B) * S;
+  const float* dy = f32(info, 4, "dy", static_cast<size_t>(B) * (S + D));
+  const float* tanh = f32(info, 5, "tanh", bs * U);
+  const float* out = f32(info, 6, "out", static_cast<size_t>(B) * (S + D));
+  const float* v = f32(info, 7, "v", static_cast<size_t>(U));
+  const float* memory = f32(info, 8, "memory", bs * D);
+  float* dkeys = f32(info, 9, "dkeys", bs * U);
+  float* dq = f32(info, 10, "dq", static_cast<size_t>(B) * U);
+  float* dv = f32(info, 11, "dv", static_cast<size_t>(U));
+  float* dmemory = f32(info, 12, "dmemory", bs * D);
+  try {
+    ops().attn_backward(runner(), B, S, U, D, dy, tanh, out, v, memory, dkeys, dq, dv, dmemory);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native attentionBackward: out of memory");
+  }
+  return env.Undefined();
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Ops& o = ops();
@@ -779,6 +819,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("packDecoder", Napi::Function::New(env, PackDecoder));
   exports.Set("decodeStep", Napi::Function::New(env, DecodeStep));
+  exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
+  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("configure", Napi::Function::New(env, Configure));
   return exports;

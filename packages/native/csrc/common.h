@@ -117,6 +117,13 @@ struct Ops {
   // out: time-major [T + 2, B, Hh, Ww, F] (every step's h, then the final h and c); saved state or null when !save.
   ConvSaved* (*conv_forward)(const Runner& r, const ConvArgs& a, float* out, int save);
   void (*conv_backward)(const Runner& r, const ConvSaved& s, const float* dy, const ConvGrads& g);
+  // One additive-attention step: tanh(keys + q) [B, S, U] and out [B, S + D] (weights, then context).
+  void (*attn_forward)(const Runner& r, int B, int S, int U, int D, const float* keys, const float* q, const float* v,
+                       const float* mask, const float* memory, float* tanh, float* out);
+  // Its gradients from dy [B, S + D], the forward's tanh and out: dkeys, dq [B, U], dv [U], dmemory.
+  void (*attn_backward)(const Runner& r, int B, int S, int U, int D, const float* dy, const float* tanh,
+                        const float* out, const float* v, const float* memory, float* dkeys, float* dq, float* dv,
+                        float* dmemory);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);

@@ -70,6 +70,8 @@ interface Binding {
   packStep(...args: unknown[]): unknown;
   step(w: unknown, B: number, x: Float32Array, h: Float32Array, c: Float32Array | null): void;
   gemm(...args: unknown[]): void;
+  attentionForward(...args: unknown[]): void;
+  attentionBackward(...args: unknown[]): void;
   packDecoder(...args: unknown[]): unknown;
   decodeStep(
     d: unknown,
@@ -221,6 +223,10 @@ export interface NativeCallCounts {
   decodeStep: number;
   /** Completed {@link gemm} calls. */
   gemm: number;
+  /** Completed {@link attentionForward} calls. */
+  attentionForward: number;
+  /** Completed {@link attentionBackward} calls. */
+  attentionBackward: number;
 }
 const calls: NativeCallCounts = {
   sequenceForward: 0,
@@ -230,6 +236,8 @@ const calls: NativeCallCounts = {
   convLstmBackward: 0,
   decodeStep: 0,
   gemm: 0,
+  attentionForward: 0,
+  attentionBackward: 0,
 };
 
 /**
@@ -582,6 +590,98 @@ export function gemm(
   f32(C, 'C', M * N, where);
   b.gemm(M, N, K, A, options.transA ?? false, B, options.transB ?? false, C, options.accumulate ?? false);
   calls.gemm++;
+}
+
+/** Sizes of an additive-attention step: batch rows, memory positions, score units, memory width. */
+export interface AttentionShape {
+  B: number;
+  S: number;
+  U: number;
+  D: number;
+}
+
+function attentionDims(a: AttentionShape, where: string): AttentionShape {
+  return { B: dim(a.B, 'B', where), S: dim(a.S, 'S', where), U: dim(a.U, 'U', where), D: dim(a.D, 'D', where) };
+}
+
+/**
+ * One step of additive (Bahdanau) attention from precomputed `keys`
+ * (`W·memory + b`, `[B, S, U]`) and a projected query `q` `[B, U]`: scores
+ * `v · tanh(keys + q)`, −1e9 added where `mask` `[B, S]` is 0, softmax over S,
+ * the weights multiplied by the mask, and the context `Σ_s weights · memory`
+ * (`memory` `[B, S, D]`). Writes `tanh` `[B, S, U]` (kept for
+ * {@link attentionBackward}) and `out` `[B, S + D]` (each row's weights, then
+ * its context). Rows are split among the pool's threads.
+ */
+export function attentionForward(
+  shape: AttentionShape,
+  a: {
+    keys: Float32Array;
+    q: Float32Array;
+    v: Float32Array;
+    mask: Float32Array;
+    memory: Float32Array;
+    tanh: Float32Array;
+    out: Float32Array;
+  },
+): void {
+  const where = 'attentionForward';
+  const b = need();
+  const { B, S, U, D } = attentionDims(shape, where);
+  b.attentionForward(
+    B,
+    S,
+    U,
+    D,
+    f32(a.keys, 'keys', B * S * U, where),
+    f32(a.q, 'q', B * U, where),
+    f32(a.v, 'v', U, where),
+    f32(a.mask, 'mask', B * S, where),
+    f32(a.memory, 'memory', B * S * D, where),
+    f32(a.tanh, 'tanh', B * S * U, where),
+    f32(a.out, 'out', B * (S + D), where),
+  );
+  calls.attentionForward++;
+}
+
+/**
+ * The gradients of {@link attentionForward} from `dy` `[B, S + D]` (of the
+ * weights and the context) and the forward's `tanh` and `out`: writes
+ * `dkeys` `[B, S, U]`, `dq` `[B, U]`, `dv` `[U]` and `dmemory` `[B, S, D]`.
+ */
+export function attentionBackward(
+  shape: AttentionShape,
+  a: {
+    dy: Float32Array;
+    tanh: Float32Array;
+    out: Float32Array;
+    v: Float32Array;
+    memory: Float32Array;
+    dkeys: Float32Array;
+    dq: Float32Array;
+    dv: Float32Array;
+    dmemory: Float32Array;
+  },
+): void {
+  const where = 'attentionBackward';
+  const b = need();
+  const { B, S, U, D } = attentionDims(shape, where);
+  b.attentionBackward(
+    B,
+    S,
+    U,
+    D,
+    f32(a.dy, 'dy', B * (S + D), where),
+    f32(a.tanh, 'tanh', B * S * U, where),
+    f32(a.out, 'out', B * (S + D), where),
+    f32(a.v, 'v', U, where),
+    f32(a.memory, 'memory', B * S * D, where),
+    f32(a.dkeys, 'dkeys', B * S * U, where),
+    f32(a.dq, 'dq', B * U, where),
+    f32(a.dv, 'dv', U, where),
+    f32(a.dmemory, 'dmemory', B * S * D, where),
+  );
+  calls.attentionBackward++;
 }
 
 /** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */

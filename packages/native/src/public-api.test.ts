@@ -7,6 +7,8 @@ describe('@seqgen/native public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
       'NATIVE_ENV',
+      'attentionBackward',
+      'attentionForward',
       'configureNative',
       'convLstmBackward',
       'convLstmForward',

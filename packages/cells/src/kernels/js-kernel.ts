@@ -48,7 +48,12 @@ const memories: Record<'wasm' | 'cpu', (backend: unknown) => Memory> = {
   },
 };
 
-function register<A extends Record<string, number>>(spec: JsKernelSpec<A>): void {
+/**
+ * Registers `spec` as a tfjs kernel on wasm and cpu: it reads its inputs
+ * (`x0`, `x1`, …) and writes its outputs in the backend's own memory. Kernels
+ * written in native code (`@seqgen/native`) go through this too.
+ */
+export function registerHeapKernel<A extends Record<string, number>>(spec: Omit<JsKernelSpec<A>, 'composed'>): void {
   for (const backendName of ['wasm', 'cpu'] as const) {
     tf.registerKernel({
       kernelName: spec.name,
@@ -95,7 +100,7 @@ export function jsKernel<A extends Record<string, number>>(spec: JsKernelSpec<A>
       if (x.dtype !== 'float32') throw new ShapeError(`input ${i}`, 'float32', x.dtype, spec.name);
     });
     if (!registered) {
-      register(spec);
+      registerHeapKernel(spec);
       registered = true;
     }
     const named: tf.NamedTensorMap = {};

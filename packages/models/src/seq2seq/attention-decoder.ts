@@ -490,9 +490,9 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
   ): { attentional: tf.Tensor2D; state: AttentionDecoderState } {
     const h = layers[layers.length - (this.shape.cell === 'lstm' ? 2 : 1)] as tf.Tensor2D;
     if (!this.attention) return { attentional: h, state: { layers } };
-    // The fused step pays off where a gradient follows (its backward is the big win); decoding keeps the tfjs ops,
-    // faster than this JavaScript loop at beam-search sizes.
-    const fused = taped && tf.engine().isTapeOn() ? this.fusedAttendStep(h, state) : undefined;
+    // The JavaScript fused step pays off only where a gradient follows (its backward is the big win); decoding
+    // keeps the tfjs ops, faster than that loop at beam-search sizes, unless the native kernel runs the step.
+    const fused = this.fusedAttendStep(h, state, !(taped && tf.engine().isTapeOn()));
     const { weights, context } = fused ?? this.composedAttendStep(h, state, taped);
     let attentional = tf.tanh(
       linear(tf.concat([h, context], 1), this.own['combine/kernel'] as tf.Tensor2D),
@@ -514,7 +514,11 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
    * backend keeps tensors in this process (fused-additive-attention.ts);
    * undefined for the other scores and backends.
    */
-  private fusedAttendStep(h: tf.Tensor2D, state: AttentionDecoderState): AdditiveAttentionStep | undefined {
+  private fusedAttendStep(
+    h: tf.Tensor2D,
+    state: AttentionDecoderState,
+    nativeOnly: boolean,
+  ): AdditiveAttentionStep | undefined {
     if (this.shape.attention !== 'bahdanau' || !fusedAttention) return undefined;
     const v = this.attention?.variables ?? {};
     const q = linear(h, v.queryKernel as tf.Tensor2D) as tf.Tensor2D;
@@ -525,6 +529,7 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
       vector,
       state.mask as tf.Tensor2D,
       state.memory as tf.Tensor3D,
+      { nativeOnly },
     );
   }
 

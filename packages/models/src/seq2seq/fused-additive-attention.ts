@@ -1,3 +1,4 @@
+import { nativeAdditiveAttention } from '@seqgen/cells';
 import * as tf from '@tensorflow/tfjs';
 
 /** Host copies of the memory and its keys: the same tensors every step of a sequence (tensors are immutable). */
@@ -35,8 +36,10 @@ export type AdditiveAttentionStep = {
  * backward each in one pass over `[B, S, U]`. Composed from tfjs ops the
  * same step is about a dozen kernels forward and two dozen on the gradient
  * tape, each walking `[B, S, U]`; a teacher-forced batch runs it once per
- * target position. Runs where tensors live in this process (wasm, cpu);
- * returns undefined elsewhere, so that the caller composes it from tfjs ops.
+ * target position. Runs in `@seqgen/native` where it applies, else in the
+ * JavaScript loops below where tensors live in this process (wasm, cpu), and
+ * returns undefined elsewhere (or, with `nativeOnly`, without the native
+ * kernels), so that the caller composes it from tfjs ops.
  */
 export function fusedAdditiveAttention(
   keys: tf.Tensor3D,
@@ -44,7 +47,11 @@ export function fusedAdditiveAttention(
   scoreVector: tf.Tensor1D,
   mask: tf.Tensor2D,
   memory: tf.Tensor3D,
+  options: { nativeOnly?: boolean } = {},
 ): AdditiveAttentionStep | undefined {
+  // @seqgen/native's kernel where it applies: the same step in vectorised C++ on the tensors' own memory.
+  const native = nativeAdditiveAttention(keys, q, scoreVector, mask, memory);
+  if (native || options.nativeOnly) return native;
   const backend = tf.getBackend();
   if (backend !== 'wasm' && backend !== 'cpu') return undefined;
   const [B, S, U] = keys.shape;
