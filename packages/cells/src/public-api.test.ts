@@ -29,6 +29,7 @@ describe('@seqgen/cells public API', () => {
       'lengthMask',
       'linear',
       'nativeAdditiveAttention',
+      'nativeCrossEntropy',
       'nativeKernels',
       'registerBuiltinCells',
       'sameConv2d',

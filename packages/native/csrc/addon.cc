@@ -1,5 +1,5 @@
 // N-API binding of @seqgen/native: whole-sequence LSTM / GRU / RNN and ConvLSTM
-// forward and backward, a batch step for generation, an additive-attention step and a GEMM, on Float32Arrays. Shapes are
+// forward and backward, a batch step for generation, an additive-attention step, a softmax cross-entropy and a GEMM, on Float32Arrays. Shapes are
 // validated again here (the TypeScript layer validates first and throws seqgen's
 // typed errors); a mismatch throws a RangeError, never reads out of bounds.
 #include <napi.h>
@@ -757,6 +757,50 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Every target an integer id in [0, V): the kernels index rows with them.
+void check_targets(const Napi::CallbackInfo& info, const float* targets, int rows, int V) {
+  for (int r = 0; r < rows; r++) {
+    const float t = targets[r];
+    if (!(t >= 0.f && t < static_cast<float>(V)) || t != static_cast<float>(static_cast<int>(t)))
+      fail(info.Env(), "targets[" + std::to_string(r) + "] must be an integer in [0, " + std::to_string(V) + ")");
+  }
+}
+
+// crossEntropyForward(rows, V, logits, targets, weights, epsilon, probs) → Σ weighted row losses.
+Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int rows = int_arg(info, 0, "rows", 1), V = int_arg(info, 1, "V", 1);
+  const size_t n = static_cast<size_t>(rows) * V;
+  const float* logits = f32(info, 2, "logits", n);
+  const float* targets = f32(info, 3, "targets", static_cast<size_t>(rows));
+  const float* weights = f32(info, 4, "weights", static_cast<size_t>(rows));
+  const float epsilon = info[5].ToNumber().FloatValue();
+  float* probs = f32(info, 6, "probs", n);
+  check_targets(info, targets, rows, V);
+  double total = 0.0;
+  try {
+    total = ops().xent_forward(runner(), rows, V, logits, targets, weights, epsilon, probs);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native crossEntropyForward: out of memory");
+  }
+  return Napi::Number::New(env, total);
+}
+
+// crossEntropyBackward(rows, V, probs, targets, weights, epsilon, scale, grad).
+Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
+  const int rows = int_arg(info, 0, "rows", 1), V = int_arg(info, 1, "V", 1);
+  const size_t n = static_cast<size_t>(rows) * V;
+  const float* probs = f32(info, 2, "probs", n);
+  const float* targets = f32(info, 3, "targets", static_cast<size_t>(rows));
+  const float* weights = f32(info, 4, "weights", static_cast<size_t>(rows));
+  const float epsilon = info[5].ToNumber().FloatValue();
+  const float scale = info[6].ToNumber().FloatValue();
+  float* grad = f32(info, 7, "grad", n);
+  check_targets(info, targets, rows, V);
+  ops().xent_backward(runner(), rows, V, probs, targets, weights, epsilon, scale, grad);
+  return info.Env().Undefined();
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Ops& o = ops();
@@ -821,6 +865,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeStep", Napi::Function::New(env, DecodeStep));
   exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
   exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
+  exports.Set("crossEntropyForward", Napi::Function::New(env, CrossEntropyForward));
+  exports.Set("crossEntropyBackward", Napi::Function::New(env, CrossEntropyBackward));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("configure", Napi::Function::New(env, Configure));
   return exports;

@@ -124,6 +124,12 @@ struct Ops {
   void (*attn_backward)(const Runner& r, int B, int S, int U, int D, const float* dy, const float* tanh,
                         const float* out, const float* v, const float* memory, float* dkeys, float* dq, float* dv,
                         float* dmemory);
+  // Label-smoothed softmax cross-entropy of logits [rows, V]: the softmax of counted rows to probs, the sum of the
+  // weighted row losses returned; and its gradient grad = scale · w · (probs − ε/V − (1 − ε)·onehot).
+  double (*xent_forward)(const Runner& r, int rows, int V, const float* logits, const float* targets,
+                         const float* weights, float epsilon, float* probs);
+  void (*xent_backward)(const Runner& r, int rows, int V, const float* probs, const float* targets,
+                        const float* weights, float epsilon, float scale, float* grad);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);

@@ -72,6 +72,8 @@ interface Binding {
   gemm(...args: unknown[]): void;
   attentionForward(...args: unknown[]): void;
   attentionBackward(...args: unknown[]): void;
+  crossEntropyForward(...args: unknown[]): number;
+  crossEntropyBackward(...args: unknown[]): void;
   packDecoder(...args: unknown[]): unknown;
   decodeStep(
     d: unknown,
@@ -227,6 +229,10 @@ export interface NativeCallCounts {
   attentionForward: number;
   /** Completed {@link attentionBackward} calls. */
   attentionBackward: number;
+  /** Completed {@link crossEntropyForward} calls. */
+  crossEntropyForward: number;
+  /** Completed {@link crossEntropyBackward} calls. */
+  crossEntropyBackward: number;
 }
 const calls: NativeCallCounts = {
   sequenceForward: 0,
@@ -238,6 +244,8 @@ const calls: NativeCallCounts = {
   gemm: 0,
   attentionForward: 0,
   attentionBackward: 0,
+  crossEntropyForward: 0,
+  crossEntropyBackward: 0,
 };
 
 /**
@@ -682,6 +690,88 @@ export function attentionBackward(
     f32(a.dmemory, 'dmemory', B * S * D, where),
   );
   calls.attentionBackward++;
+}
+
+function crossEntropyChecks(
+  a: { targets: Float32Array; epsilon: number },
+  rows: number,
+  V: number,
+  where: string,
+): void {
+  f32(a.targets, 'targets', rows, where);
+  for (let r = 0; r < rows; r++) {
+    const t = a.targets[r] as number;
+    if (!(Number.isInteger(t) && t >= 0 && t < V)) {
+      throw new ShapeError(`targets[${r}]`, `an integer id in [0, ${V})`, String(t), where);
+    }
+  }
+  if (typeof a.epsilon !== 'number' || !(a.epsilon >= 0 && a.epsilon < 1)) {
+    throw new ShapeError('epsilon', 'a number in [0, 1)', String(a.epsilon), where);
+  }
+}
+
+/**
+ * Label-smoothed softmax cross-entropy of `logits` `[rows, V]` against
+ * `targets` `[rows]` (integer ids as floats) weighted by `weights` `[rows]`:
+ * writes the softmax of every counted row (weight ≠ 0) to `probs` (0 for the
+ * others) and returns `Σ_r w_r · ((1 − ε)·(logZ − x_target) + ε·(logZ − mean x))`,
+ * not yet divided by the token count. Rows are split among the pool's threads.
+ */
+export function crossEntropyForward(
+  shape: { rows: number; V: number },
+  a: { logits: Float32Array; targets: Float32Array; weights: Float32Array; epsilon: number; probs: Float32Array },
+): number {
+  const where = 'crossEntropyForward';
+  const b = need();
+  const rows = dim(shape.rows, 'rows', where);
+  const V = dim(shape.V, 'V', where);
+  crossEntropyChecks(a, rows, V, where);
+  const total = b.crossEntropyForward(
+    rows,
+    V,
+    f32(a.logits, 'logits', rows * V, where),
+    f32(a.targets, 'targets', rows, where),
+    f32(a.weights, 'weights', rows, where),
+    a.epsilon,
+    f32(a.probs, 'probs', rows * V, where),
+  );
+  calls.crossEntropyForward++;
+  return total;
+}
+
+/**
+ * The gradient of {@link crossEntropyForward}'s loss times `scale` (the
+ * upstream gradient over the token count): `grad = scale · w · (probs − ε/V)`,
+ * less `scale · w · (1 − ε)` at each row's target; 0 on rows of weight 0.
+ */
+export function crossEntropyBackward(
+  shape: { rows: number; V: number },
+  a: {
+    probs: Float32Array;
+    targets: Float32Array;
+    weights: Float32Array;
+    epsilon: number;
+    scale: number;
+    grad: Float32Array;
+  },
+): void {
+  const where = 'crossEntropyBackward';
+  const b = need();
+  const rows = dim(shape.rows, 'rows', where);
+  const V = dim(shape.V, 'V', where);
+  crossEntropyChecks(a, rows, V, where);
+  if (!Number.isFinite(a.scale)) throw new ShapeError('scale', 'a finite number', String(a.scale), where);
+  b.crossEntropyBackward(
+    rows,
+    V,
+    f32(a.probs, 'probs', rows * V, where),
+    f32(a.targets, 'targets', rows, where),
+    f32(a.weights, 'weights', rows, where),
+    a.epsilon,
+    a.scale,
+    f32(a.grad, 'grad', rows * V, where),
+  );
+  calls.crossEntropyBackward++;
 }
 
 /** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */

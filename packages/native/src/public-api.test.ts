@@ -12,6 +12,8 @@ describe('@seqgen/native public API', () => {
       'configureNative',
       'convLstmBackward',
       'convLstmForward',
+      'crossEntropyBackward',
+      'crossEntropyForward',
       'decodeStep',
       'gemm',
       'nativeAvailable',

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerHeapKernel } from '../kernels/js-kernel.js';
+import { registerHeapKernel, runHeapKernel } from '../kernels/js-kernel.js';
 import { saveShared } from '../kernels/save-shared.js';
 import { nativeKernels } from './native-sequence.js';
 
@@ -52,14 +52,6 @@ function register(): void {
   });
 }
 
-function runKernel(name: string, inputs: tf.Tensor[], sizes: Sizes): tf.Tensor[] {
-  const named: tf.NamedTensorMap = {};
-  inputs.forEach((x, i) => {
-    named[`x${i}`] = x;
-  });
-  return tf.engine().runKernel(name, named, sizes as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
-}
-
 /**
  * One step of additive (Bahdanau) attention in `@seqgen/native`, forward and
  * backward each one native call on the tensors' own memory: from the
@@ -86,13 +78,13 @@ export function nativeAdditiveAttention(
   const step = tf.customGrad((...args: unknown[]) => {
     const [k, query, vector, mem] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, tf.Tensor3D];
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const [out, tanh] = runKernel(FORWARD, [k, query, vector, mask, mem], sizes) as [tf.Tensor2D, tf.Tensor3D];
+    const [out, tanh] = runHeapKernel(FORWARD, [k, query, vector, mask, mem], sizes) as [tf.Tensor2D, tf.Tensor3D];
     saveShared(save, [tanh, out, vector, mem]);
     return {
       value: out,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [t, o, sv, sm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        return runKernel(BACKWARD, [dy, t, o, sv, sm], sizes);
+        return runHeapKernel(BACKWARD, [dy, t, o, sv, sm], sizes);
       },
     };
   });

@@ -71,6 +71,19 @@ export function registerHeapKernel<A extends Record<string, number>>(spec: Omit<
   }
 }
 
+/** Runs a kernel registered by {@link registerHeapKernel} on `inputs` (passed as `x0`, `x1`, …). */
+export function runHeapKernel<A extends Record<string, number>>(
+  name: string,
+  inputs: tf.Tensor[],
+  attrs: A,
+): tf.Tensor[] {
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((x, i) => {
+    named[`x${i}`] = x;
+  });
+  return tf.engine().runKernel(name, named, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}
+
 type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [T, ...R]>;
 
 /** The first `n` arrays of a kernel's inputs, typed as present (a `run` receives what its caller passed). */
@@ -103,11 +116,7 @@ export function jsKernel<A extends Record<string, number>>(spec: JsKernelSpec<A>
       registerHeapKernel(spec);
       registered = true;
     }
-    const named: tf.NamedTensorMap = {};
-    inputs.forEach((x, i) => {
-      named[`x${i}`] = x;
-    });
-    return tf.engine().runKernel(spec.name, named, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    return runHeapKernel(spec.name, inputs, attrs);
   };
   return Object.assign(run, { composed: spec.composed });
 }

@@ -1,3 +1,4 @@
+import { nativeCrossEntropy } from '@seqgen/cells';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -7,9 +8,10 @@ import * as tf from '@tensorflow/tfjs';
  * `(softmax − (1−ε)·onehot − ε/V) · mask / tokens`, written directly. Composed
  * from tfjs ops the same loss costs a `[rows, V]` one-hot, its cast, a
  * log-softmax and half a dozen `[rows, V]` element-wise ops and their
- * gradients (for a translation batch, 5.1 M values each). Runs where tensors
- * live in this process (wasm, cpu backends); returns undefined elsewhere, so
- * that the caller composes it from tfjs ops.
+ * gradients (for a translation batch, 5.1 M values each). Runs in
+ * `@seqgen/native` where it applies, else in the JavaScript loops below where
+ * tensors live in this process (wasm, cpu backends); returns undefined
+ * elsewhere, so that the caller composes it from tfjs ops.
  */
 export function fusedCrossEntropy(
   logits: tf.Tensor,
@@ -18,6 +20,9 @@ export function fusedCrossEntropy(
   tokens: number,
   epsilon: number,
 ): tf.Scalar | undefined {
+  // @seqgen/native's kernel where it applies: the same passes in vectorised C++ on the tensors' own memory.
+  const native = nativeCrossEntropy(logits, targets, mask, tokens, epsilon);
+  if (native) return native;
   const backend = tf.getBackend();
   if (backend !== 'wasm' && backend !== 'cpu') return undefined;
   const V = logits.shape[logits.rank - 1] as number;

@@ -18,26 +18,6 @@ beforeAll(async () => {
 const inProcess = () => ['wasm', 'cpu'].includes(tf.getBackend());
 
 describe('fused seq2seq training ops', () => {
-  it('the fused cross-entropy equals the composed one, with and without label smoothing, padding ignored', async () => {
-    const logits = tf.mul(randomNormal(new Rng(1), [2, 3, 7]), 3);
-    const targets = tf.tensor2d([1, 6, 0, 3, 3, 2], [2, 3], 'int32');
-    const mask = tf.tensor2d([1, 1, 1, 1, 0, 0], [2, 3]);
-    for (const epsilon of [0, 0.1]) {
-      const fused = fusedCrossEntropy(logits, targets, mask, 4, epsilon);
-      if (!inProcess()) {
-        expect(fused).toBeUndefined();
-        continue;
-      }
-      const want = composedCrossEntropy(logits, targets, mask, 4, epsilon);
-      expect(Math.abs((fused as tf.Scalar).dataSync()[0]! - want.dataSync()[0]!)).toBeLessThan(1e-5);
-      const [got] = tf.grads((x: tf.Tensor) => fusedCrossEntropy(x, targets, mask, 4, epsilon) as tf.Scalar)([logits]);
-      const [ref] = tf.grads((x: tf.Tensor) => composedCrossEntropy(x, targets, mask, 4, epsilon))([logits]);
-      expect(await maxAbsDiff(got as tf.Tensor, ref as tf.Tensor), `ε = ${epsilon}`).toBeLessThan(1e-6);
-      // Padded positions get no gradient at all.
-      expect(Math.max(...(await tf.abs(tf.slice(got as tf.Tensor, [1, 1, 0], [1, 2, 7])).data()))).toBe(0);
-    }
-  });
-
   /** Runs `body` with @seqgen/native's kernels (where the addon loaded) and without them (the JavaScript loops). */
   const eachKernel = async (body: (kernel: string) => Promise<void>) => {
     const kernels = nativeKernels() ? ['native', 'JavaScript'] : ['JavaScript'];
@@ -50,6 +30,32 @@ describe('fused seq2seq training ops', () => {
       }
     }
   };
+
+  it('the fused cross-entropy equals the composed one, with and without label smoothing, padding ignored', () =>
+    eachKernel(async (kernel) => {
+      const logits = tf.mul(randomNormal(new Rng(1), [2, 3, 7]), 3);
+      const targets = tf.tensor2d([1, 6, 0, 3, 3, 2], [2, 3], 'int32');
+      const mask = tf.tensor2d([1, 1, 1, 1, 0, 0], [2, 3]);
+      for (const epsilon of [0, 0.1]) {
+        const fused = fusedCrossEntropy(logits, targets, mask, 4, epsilon);
+        if (!inProcess()) {
+          expect(fused).toBeUndefined();
+          continue;
+        }
+        const calls = () => nativeKernels()?.nativeCallCounts().crossEntropyBackward ?? 0;
+        const before = calls();
+        const want = composedCrossEntropy(logits, targets, mask, 4, epsilon);
+        expect(Math.abs((fused as tf.Scalar).dataSync()[0]! - want.dataSync()[0]!)).toBeLessThan(1e-5);
+        const [got] = tf.grads((x: tf.Tensor) => fusedCrossEntropy(x, targets, mask, 4, epsilon) as tf.Scalar)([
+          logits,
+        ]);
+        const [ref] = tf.grads((x: tf.Tensor) => composedCrossEntropy(x, targets, mask, 4, epsilon))([logits]);
+        expect(await maxAbsDiff(got as tf.Tensor, ref as tf.Tensor), `ε = ${epsilon}`).toBeLessThan(1e-6);
+        // Padded positions get no gradient at all.
+        expect(Math.max(...(await tf.abs(tf.slice(got as tf.Tensor, [1, 1, 0], [1, 2, 7])).data()))).toBe(0);
+        expect(calls() > before, kernel).toBe(kernel === 'native');
+      }
+    }));
 
   it('the fused Bahdanau step agrees with finite differences, padding getting exactly zero weight', () =>
     eachKernel(async (kernel) => {
