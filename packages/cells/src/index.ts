@@ -29,6 +29,7 @@ export { nativeAdditiveAttention } from './fused/native-additive-attention.js';
 export { nativeCrossEntropy } from './fused/native-cross-entropy.js';
 export type { FusedKernelStatus, NativeKernels } from './fused/native-sequence.js';
 export { fusedKernelStatus, nativeKernels, setNativeKernels } from './fused/native-sequence.js';
+export { stackSteps, unstackSteps } from './fused/time-order.js';
 export type { GRUCellOptions } from './gru-cell.js';
 export { GRUCell } from './gru-cell.js';
 export type { LSTMCellOptions } from './lstm-cell.js';

@@ -34,6 +34,8 @@ describe('@seqgen/cells public API', () => {
       'registerBuiltinCells',
       'sameConv2d',
       'setNativeKernels',
+      'stackSteps',
+      'unstackSteps',
     ]);
   });
 });

@@ -18,6 +18,33 @@ export function steps(x: tf.Tensor): tf.Tensor[] {
   return unstackRows(x);
 }
 
+/**
+ * Every step of a batch-major tensor `[B, T, ...rest]` as its own `[B, ...rest]`
+ * tensor: `tf.unstack(x, 1)` in two kernels (one transpose, one row split)
+ * where tfjs-wasm's own Unpack copies the whole input out of the heap once per
+ * step. Differentiable.
+ */
+export function unstackSteps(x: tf.Tensor): tf.Tensor[] {
+  return x.rank < 2 ? tf.unstack(x, 1) : unstackRows(swapAxes01(x));
+}
+
+/**
+ * Steps `[B, ...rest]` stacked batch-major into `[B, T, ...rest]`: `tf.stack(xs, 1)`,
+ * whose gradient unstacks with {@link unstackSteps} instead of tfjs-wasm's
+ * Unpack (one copy of the whole gradient out of the heap per step).
+ */
+export function stackSteps(xs: tf.Tensor[]): tf.Tensor {
+  if (xs.length === 0 || (xs[0] as tf.Tensor).rank < 1) return tf.stack(xs, 1);
+  const stack = tf.customGrad((...args: unknown[]) => {
+    const steps = args.slice(0, xs.length) as tf.Tensor[];
+    return {
+      value: swapAxes01(tf.stack(steps, 0)),
+      gradFunc: (dy: tf.Tensor) => unstackSteps(dy),
+    };
+  });
+  return stack(...xs) as tf.Tensor;
+}
+
 /** Step `t` of a time-major tensor `[T, ...rest]` as `[...rest]` (for composed kernel forms). */
 export function stepOf(x: tf.Tensor, t: number): tf.Tensor {
   const begin = x.shape.map((_, i) => (i === 0 ? t : 0));

@@ -1,4 +1,13 @@
-import { BahdanauAttention, dropoutMask, embeddingLookup, LuongAttention, linear, StackedRNN } from '@seqgen/cells';
+import {
+  BahdanauAttention,
+  dropoutMask,
+  embeddingLookup,
+  LuongAttention,
+  linear,
+  StackedRNN,
+  stackSteps,
+  unstackSteps,
+} from '@seqgen/cells';
 import {
   type AttentionMemory,
   assertPositiveInteger,
@@ -331,7 +340,7 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
       const E = this.shape.embeddingSize;
       const embeddingKernel = recurrentFeed ? (tf.slice(first.kernel, [0, 0], [E, -1]) as tf.Tensor2D) : first.kernel;
       const feedKernel = recurrentFeed ? (tf.slice(first.kernel, [E, 0], [-1, -1]) as tf.Tensor2D) : undefined;
-      const gateSteps = tf.unstack(linear(x, embeddingKernel, first.bias), 1) as tf.Tensor2D[];
+      const gateSteps = unstackSteps(linear(x, embeddingKernel, first.bias)) as tf.Tensor2D[];
       const gold = sampling > 0 ? (ids.arraySync() as number[][]) : undefined;
       const attentionals: tf.Tensor2D[] = [];
       const stepLogits: tf.Tensor2D[] = [];
@@ -357,8 +366,8 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
         if (state.weights) weights.push(state.weights);
         if (gold) stepLogits.push(this.project(out.attentional) as tf.Tensor2D);
       }
-      const logits = (gold ? tf.stack(stepLogits, 1) : this.project(tf.stack(attentionals, 1))) as tf.Tensor3D;
-      return this.attention ? { logits, attention: tf.stack(weights, 1) as tf.Tensor3D } : { logits };
+      const logits = (gold ? stackSteps(stepLogits) : this.project(stackSteps(attentionals))) as tf.Tensor3D;
+      return this.attention ? { logits, attention: stackSteps(weights) as tf.Tensor3D } : { logits };
     });
   }
 

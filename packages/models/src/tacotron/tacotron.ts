@@ -5,6 +5,8 @@ import {
   linear,
   type RecurrentCell,
   StackedRNN,
+  stackSteps,
+  unstackSteps,
 } from '@seqgen/cells';
 import {
   type AttentionMemory,
@@ -398,8 +400,8 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
       const fed = tf.concat([tf.zeros([B, 1, M]), tf.slice(lastOfGroups, [0, 0, 0], [B, N - 1, M])], 1);
       const prenetDropout = training || c.prenetDropoutAtInference;
       // Without scheduled sampling nothing fed to the pre-net depends on the recurrence: one pass for all steps.
-      const steps = sampling === 0 ? (tf.unstack(this.prenet(fed, prenetDropout, rng), 1) as tf.Tensor2D[]) : undefined;
-      const goldFed = sampling === 0 ? [] : (tf.unstack(fed, 1) as tf.Tensor2D[]);
+      const steps = sampling === 0 ? (unstackSteps(this.prenet(fed, prenetDropout, rng)) as tf.Tensor2D[]) : undefined;
+      const goldFed = sampling === 0 ? [] : (unstackSteps(fed) as tf.Tensor2D[]);
       const hiddens: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
       const traces: Array<Record<string, tf.Tensor>[]> = [];
@@ -422,7 +424,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
         weights.push(state.weights);
         if (out.trace) traces.push(out.trace);
       }
-      const hidden = tf.stack(hiddens, 1);
+      const hidden = stackSteps(hiddens);
       const melBefore = tf.reshape(this.projectFrames(hidden), [B, T, M]) as tf.Tensor3D;
       const stopLogits = tf.reshape(this.projectStop(hidden), [B, N]) as tf.Tensor2D;
       const frameMask = lengthMask(frameLengths, T);
@@ -431,7 +433,7 @@ export class Tacotron implements ContinuousSequenceModel<TacotronState, Tacotron
         melBefore,
         melAfter,
         stopLogits,
-        alignment: tf.stack(weights, 1) as tf.Tensor3D,
+        alignment: stackSteps(weights) as tf.Tensor3D,
       };
       if (options.trace) result.trace = stackStepTraces(traces);
       return result;
