@@ -10,7 +10,7 @@ import {
   prepareConfig,
   withText,
 } from './generation-setup.js';
-import { assertNoNaN, logSoftmax, noTokenLeft } from './logits-math.js';
+import { logNormalizer, noTokenLeft } from './logits-math.js';
 import { buildLogitsProcessors } from './logits-processors/build-logits-processors.js';
 import { applyLogitsProcessors } from './logits-processors/logits-processor.js';
 import {
@@ -150,17 +150,17 @@ export async function beamSearchBatch<State, Condition>(
       for (const [p, search] of searches.entries()) {
         if (search.done) continue;
         const { prompt, beams, firstRow } = search;
-        const logProbs = beams.map((beam, b) => {
-          const row = applyLogitsProcessors(processors, rows[firstRow + b] as Float32Array, {
+        const beamRows = beams.map((beam, b) =>
+          applyLogitsProcessors(processors, rows[firstRow + b] as Float32Array, {
             step,
             sequence: [...prompt, ...beam.tokens],
             promptLength: prompt.length,
-          });
-          assertNoNaN(row, 'beam search');
-          return logSoftmax(row);
-        });
+          }),
+        );
+        // Each row's log-softmax is row − logZ; only the entries topCandidates looks at are computed.
+        const normalizers = beamRows.map((row) => logNormalizer(row, 'beam search'));
         // 2·width candidates: enough that `width` of them continue even if up to `width` end here.
-        const candidates = topCandidates(beams, logProbs, 2 * width);
+        const candidates = topCandidates(beams, beamRows, normalizers, 2 * width);
         if (candidates.length === 0) throw noTokenLeft('beam search');
         const next: Beam[] = [];
         const nextParents: number[] = [];
@@ -358,13 +358,23 @@ function searchIsDone(c: GenerationConfig, finished: readonly GeneratedSequence[
   return bestPossible <= worst;
 }
 
-/** The `k` best (beam, token) extensions, best first; ties keep the lower beam, then the lower token id. */
-function topCandidates(beams: readonly Beam[], logProbs: readonly Float64Array[], k: number): Candidate[] {
+/**
+ * The `k` best (beam, token) extensions, best first; ties keep the lower beam, then the lower token id. A token's
+ * log-probability is `rows[beam][token] − logZ[beam]` (the log-softmax, in float64, as `logSoftmax` computes it).
+ */
+function topCandidates(
+  beams: readonly Beam[],
+  rows: readonly Float32Array[],
+  logZ: readonly number[],
+  k: number,
+): Candidate[] {
   const best: Candidate[] = [];
   beams.forEach((beam, parent) => {
-    const row = logProbs[parent] as Float64Array;
+    const row = rows[parent] as Float32Array;
+    const z = logZ[parent] as number;
+    if (z === Number.NEGATIVE_INFINITY) return; // every token masked
     for (let token = 0; token < row.length; token++) {
-      const logProb = beam.logProb + (row[token] as number);
+      const logProb = beam.logProb + ((row[token] as number) - z);
       if (logProb === Number.NEGATIVE_INFINITY) continue;
       if (best.length === k && logProb <= (best[k - 1] as Candidate).logProb) continue;
       let at = best.length;

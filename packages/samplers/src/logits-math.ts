@@ -46,6 +46,25 @@ export function logSoftmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * `log Σ exp(row)` (float64), the number {@link logSoftmax} subtracts from
+ * every entry, in two passes and no allocation; -Infinity when every entry
+ * is. A NaN entry throws as {@link assertNoNaN} does. Beam search scores
+ * `row[i] − logNormalizer(row)` only for the tokens it looks at.
+ */
+export function logNormalizer(row: ArrayLike<number>, context: string): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i] as number;
+    if (v > max) max = v;
+    else if (Number.isNaN(v)) throw new NonFiniteError('logits', `${context}: entry ${i} is NaN`);
+  }
+  if (max === Number.NEGATIVE_INFINITY) return max;
+  let total = 0;
+  for (let i = 0; i < row.length; i++) total += Math.exp((row[i] as number) - max);
+  return max + Math.log(total);
+}
+
 /** Indices of the row sorted by value, largest first (stable: lower index first on ties). */
 export function indicesByDescendingValue(row: ArrayLike<number>): number[] {
   const order = Array.from({ length: row.length }, (_, i) => i);

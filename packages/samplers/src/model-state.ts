@@ -239,7 +239,9 @@ export async function readLogitRows(logits: tf.Tensor, context: string): Promise
   if (logits.rank !== 2)
     throw new ShapeError('logits', 'rank 2 [batch, vocabSize]', `shape [${logits.shape}]`, context);
   const [rows, vocab] = logits.shape as [number, number];
-  const data = Float32Array.from(await logits.data());
+  const values = await logits.data();
+  // wasm (and the GPU backends) return a fresh copy already; the cpu backend may return its own array.
+  const data = tf.getBackend() !== 'cpu' && values instanceof Float32Array ? values : Float32Array.from(values);
   return Array.from({ length: rows }, (_, r) => data.subarray(r * vocab, (r + 1) * vocab));
 }
 
