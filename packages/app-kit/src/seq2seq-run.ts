@@ -79,9 +79,9 @@ export async function fitSeq2SeqInRun(o: Seq2SeqRunOptions): Promise<Seq2SeqRunR
   let maxSteps = o.resumed?.maxSteps ?? o.steps;
   if (!o.resumed && o.budget.limited) {
     // Length buckets make batches differ tenfold in size: size the run by time per target token, from the
-    // same four batches the calibration takes (one warm-up, three timed), not by the time of those steps.
+    // three batches the calibration times (after a warm-up pass over them), not by the time of those steps.
     const cursor = source.getState();
-    const timed = [source.next(), source.next(), source.next(), source.next()].slice(1);
+    const timed = [source.next(), source.next(), source.next()];
     source.setState(cursor);
     const sized = await stepsForBudget(o.model, config, source, o.budget);
     const perToken = (sized.secondsPerStep * timed.length) / timed.reduce((n, b) => n + tokensOf(b), 0);

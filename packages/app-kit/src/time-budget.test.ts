@@ -1,6 +1,6 @@
 import { initBackend } from '@seqgen/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TinyData, TinyModel } from './test-fixtures/tiny-model.js';
+import { type TinyBatch, TinyData, TinyModel } from './test-fixtures/tiny-model.js';
 import { clockMs, secondsPerStep, stepsForBudget, TimeBudget } from './time-budget.js';
 
 beforeAll(async () => {
@@ -42,6 +42,30 @@ describe('time budgets', () => {
     expect(data.i).toBe(7);
     const sized = await stepsForBudget(model, config, data, new TimeBudget(0.01, 'wall'));
     expect(sized.maxSteps).toBeGreaterThanOrEqual(1);
+    model.dispose();
+  });
+
+  it('times batches after a warm-up on the same batches: a slow first sighting of a batch is not counted', async () => {
+    // A model whose step costs 60 ms the first time it sees a batch and nothing after (as a backend's per-shape setup).
+    class FirstSightSlow extends TinyModel {
+      readonly seen = new Set<number>();
+      override loss(batch: TinyBatch) {
+        const key = batch.x[0] as number;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          const until = performance.now() + 60;
+          while (performance.now() < until);
+        }
+        return super.loss(batch);
+      }
+    }
+    const model = new FirstSightSlow();
+    const data = new TinyData();
+    const config = { optimizer: { type: 'sgd' as const, learningRate: 0.1 }, maxSteps: 100 };
+    const perStep = await secondsPerStep(model, config, data, { clock: 'wall', steps: 3 });
+    expect(model.seen.size).toBe(3); // the three timed batches, each seen once before it was timed
+    expect(perStep).toBeLessThan(0.03);
+    expect(data.i).toBe(0);
     model.dispose();
   });
 });

@@ -58,15 +58,20 @@ export class TimeBudget {
 
 export interface CalibrationOptions {
   clock?: Clock;
-  /** Timed steps after one untimed warm-up step (which also compiles kernels). Default 3. */
+  /** Batches timed, each after an untimed warm-up step on the same batches. Default 3. */
   steps?: number;
 }
 
 /**
  * Seconds one training step of `model` takes on `clock`: a throwaway trainer
- * with `config`'s optimizer runs a warm-up step and `steps` timed ones, then
- * the model's weights and the data source's cursor are put back as they
- * were, so the real run starts exactly where it would have without this.
+ * with `config`'s optimizer runs the first `steps` batches once untimed, then
+ * the same batches again timed, then the model's weights and the data
+ * source's cursor are put back as they were, so the real run starts exactly
+ * where it would have without this. The warm-up is on the same batches
+ * because the first step at a new shape is several times slower than the
+ * next ones (the backends set up kernels per shape: a seq2seq step of batch
+ * 128 took 1,241 ms the first time its lengths came up and 137 ms after), and
+ * timing first sightings sized runs 2–3× too short.
  */
 export async function secondsPerStep<Batch, State extends RecurrentState>(
   model: TrainableModel<Batch, State>,
@@ -87,9 +92,10 @@ export async function secondsPerStep<Batch, State extends RecurrentState>(
     earlyStopping: _early,
     ...step
   } = config as TrainerConfig & Record<string, unknown>;
-  const probe = new Trainer(model, { ...(step as TrainerConfig), maxSteps: steps + 1, progressBar: false });
+  const probe = new Trainer(model, { ...(step as TrainerConfig), maxSteps: 2 * steps, progressBar: false });
   try {
-    await probe.trainStep(data.next());
+    for (let i = 0; i < steps; i++) await probe.trainStep(data.next());
+    data.setState(cursor);
     const started = clockMs(clock);
     for (let i = 0; i < steps; i++) await probe.trainStep(data.next());
     return Math.max(1e-6, (clockMs(clock) - started) / 1000 / steps);
