@@ -27,7 +27,7 @@ describe('the shipped en→de checkpoint', () => {
     }
   });
 
-  it('eval without --checkpoint scores it on its own held-out test set beside the copy baseline', async () => {
+  it('eval without --checkpoint scores it on its own held-out test set, above the copy baseline', async () => {
     const report = await evaluate({ beams: 1, limit: 40 });
     expect(report.checkpoint).toBe(PRETRAINED_CHECKPOINT);
     expect(report.examples).toBe(40);
@@ -39,7 +39,9 @@ describe('the shipped en→de checkpoint', () => {
     const refs = pairs.map(([, t]) => t);
     expect(report.baselines.copy_source?.bleu).toBeCloseTo(corpusBleu(sources, refs).score, 9);
     expect(report.baselines.copy_source?.chrf).toBeCloseTo(corpusChrF(sources, refs).score, 9);
-    expect(report.metrics.bleu).toBeGreaterThanOrEqual(0);
-    expect(report.metrics.chrf).toBeGreaterThanOrEqual(0);
+    // It translates better than copying the English source (on these 40 pairs: BLEU 22.4 / chrF 37.7 against
+    // 14.5 / 29.8), with a margin that stays clear of the noise of a retrain.
+    expect(report.metrics.bleu).toBeGreaterThan((report.baselines.copy_source?.bleu ?? 0) + 4);
+    expect(report.metrics.chrf).toBeGreaterThan((report.baselines.copy_source?.chrf ?? 0) + 4);
   });
 });
