@@ -226,7 +226,9 @@ describe.skipIf(!present)('seqgen-speech pipeline', () => {
     }
     const r = runCli(['train', '--data', data, '--from', run, '--decoder-units', '32', '--out', join(dir, 'never')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--decoder-units does not apply with --from \(the model and its symbols come from the checkpoint\)/);
+    expect(r.stderr).toMatch(
+      /--decoder-units does not apply with --from \(the model and its symbols come from the checkpoint\)/,
+    );
     const missing = await train({ ...TINY, data, out: join(dir, 'never'), from: join(dir, 'nothing') }).catch((e) => e);
     expect((missing as Error).message).toMatch(/checkpoint not found: .*nothing/);
     expect(exitCodeFor(missing)).toBe(3);
