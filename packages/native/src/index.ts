@@ -602,9 +602,13 @@ export function gemm(
 
 /** Sizes of an additive-attention step: batch rows, memory positions, score units, memory width. */
 export interface AttentionShape {
+  /** Batch rows. */
   B: number;
+  /** Memory positions per row. */
   S: number;
+  /** Units of the score layer (width of keys and query). */
   U: number;
+  /** Width of the memory (and of the context). */
   D: number;
 }
 

@@ -52,6 +52,14 @@ function register(): void {
   });
 }
 
+/** What {@link nativeAdditiveAttention} returns. */
+export type NativeAttentionStep = {
+  /** Masked attention weights `[B, S]` (exactly 0 where the mask is 0). */
+  weights: tf.Tensor2D;
+  /** `Σ_s weights · memory` `[B, D]`. */
+  context: tf.Tensor2D;
+};
+
 /**
  * One step of additive (Bahdanau) attention in `@seqgen/native`, forward and
  * backward each one native call on the tensors' own memory: from the
@@ -69,7 +77,7 @@ export function nativeAdditiveAttention(
   v: tf.Tensor1D,
   mask: tf.Tensor2D,
   memory: tf.Tensor3D,
-): { weights: tf.Tensor2D; context: tf.Tensor2D } | undefined {
+): NativeAttentionStep | undefined {
   if (![keys, q, v, mask, memory].every((t) => t.dtype === 'float32') || !nativeKernels()) return undefined;
   register();
   const [B, S, U] = keys.shape;
