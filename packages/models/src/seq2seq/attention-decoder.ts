@@ -4,6 +4,7 @@ import {
   embeddingLookup,
   LuongAttention,
   linear,
+  nativeKernels,
   StackedRNN,
   stackSteps,
   unstackSteps,
@@ -529,6 +530,8 @@ export class AttentionDecoder implements SequenceModel<AttentionDecoderState, Se
     nativeOnly: boolean,
   ): AdditiveAttentionStep | undefined {
     if (this.shape.attention !== 'bahdanau' || !fusedAttention) return undefined;
+    // Decoding without the native kernels keeps the composed ops: do not project the query for nothing.
+    if (nativeOnly && !nativeKernels()) return undefined;
     const v = this.attention?.variables ?? {};
     const q = linear(h, v.queryKernel as tf.Tensor2D) as tf.Tensor2D;
     const vector = tf.reshape(v.scoreVector as tf.Tensor2D, [-1]) as tf.Tensor1D;
