@@ -127,6 +127,7 @@ const RUN_SETTINGS = [
   ...SEQ2SEQ_MODEL_SETTINGS,
   'turns',
   'format',
+  'encoder',
   'maxContext',
   'maxReply',
   ...TRAINING_SETTINGS,
@@ -190,6 +191,14 @@ export function buildProgram(): Command {
               .choices(['speaker-markers', 'plain'])
               .default('speaker-markers'),
           )
+          .addOption(
+            new Option(
+              '--encoder <type>',
+              'flat: one encoder over the context; hierarchical: each turn encoded alone, then a turn encoder',
+            )
+              .choices(['flat', 'hierarchical'])
+              .default('flat'),
+          )
           .option(
             '--max-context <n>',
             'context tokens kept (the most recent)',
@@ -235,6 +244,7 @@ export function buildProgram(): Command {
         force: flags.force,
         turns: flags.turns,
         format: flags.format,
+        encoder: flags.encoder,
         maxContext: flags.maxContext,
         maxReply: flags.maxReply,
         cell: flags.cell,

@@ -15,7 +15,7 @@ import {
   type TrainRunSummary,
   writeRunInfo,
 } from '@seqgen/app-kit';
-import type { Seq2Seq } from '@seqgen/models';
+import type { Seq2Seq, Seq2SeqEncoderType } from '@seqgen/models';
 import type { ContextFormat } from '@seqgen/text';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import { BEST_CHECKPOINT, LAST_CHECKPOINT } from '@seqgen/trainer';
@@ -25,7 +25,13 @@ import { encodeExamples } from './examples.js';
 import { type PreparedData, type PrepareOptions, prepareData, readPrepared } from './prepared-data.js';
 
 /** The encoder-decoder's settings (the app kit's joint-vocabulary model; input feeding always on). */
-export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed' | 'inputFeeding'>;
+export type ModelOptions = Omit<JointSeq2SeqOptions, 'seed' | 'inputFeeding' | 'encoderType' | 'turnSeparatorId'> & {
+  /**
+   * `flat` (default): one encoder over the context's tokens; `hierarchical`: each turn (a line of the
+   * context) encoded on its own, then a turn encoder over the turns.
+   */
+  encoder?: Seq2SeqEncoderType;
+};
 
 export interface TrainOptions extends ModelOptions, TrainingRunOptions {
   /** A folder written by `prepare`; without it the data are prepared into `<out>/data` from `prepare`. */
@@ -57,7 +63,21 @@ const CLI = 'seqgen-chat';
 
 /** Builds the model a run's options describe; one vocabulary (and so one BPE) on both sides. */
 export function buildModel(o: ModelOptions & { seed: number }, tokenizer: SeqgenTokenizer): Seq2Seq {
-  return buildJointSeq2Seq({ ...o, inputFeeding: true }, tokenizer, CLI);
+  const { encoder = 'flat', ...rest } = o;
+  const hierarchy =
+    encoder === 'hierarchical' ? { encoderType: encoder, turnSeparatorId: turnSeparatorId(tokenizer) } : {};
+  return buildJointSeq2Seq({ ...rest, inputFeeding: true, ...hierarchy }, tokenizer, CLI);
+}
+
+/** The context's turns are lines (`formatContext`): the newline is the turn separator, and must be one token. */
+function turnSeparatorId(tokenizer: SeqgenTokenizer): number {
+  const ids = tokenizer.encode('\n');
+  if (ids.length !== 1) {
+    throw new InputError(
+      `--encoder hierarchical needs the newline to be one token; this tokenizer gives ${ids.length}`,
+    );
+  }
+  return ids[0] as number;
 }
 
 /**

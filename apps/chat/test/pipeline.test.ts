@@ -10,7 +10,7 @@ import { historyContext } from '../src/examples.js';
 import { prepareData, readPrepared } from '../src/prepared-data.js';
 import { DEFAULT_REPLY_SETTINGS, replyBatch, streamReply } from '../src/reply.js';
 import { serveCheckpoint } from '../src/serve.js';
-import { train } from '../src/train.js';
+import { type TrainOptions, train } from '../src/train.js';
 import { fixtureDialogue } from './run-cli.js';
 
 let dir: string;
@@ -18,6 +18,29 @@ let data: string;
 let run: string;
 let bot: LoadedChatbot;
 const quiet = { info: () => {}, result: () => {} };
+
+/** The tiny model's settings; `data` is set once prepared. */
+let tinyRun: TrainOptions = {
+  out: '',
+  turns: 2,
+  format: 'speaker-markers',
+  maxContext: 24,
+  maxReply: 24,
+  cell: 'gru',
+  attention: 'bahdanau',
+  layers: 1,
+  hidden: 16,
+  embedding: 8,
+  bidirectional: false,
+  dropout: 0,
+  labelSmoothing: 0,
+  steps: 2,
+  batch: 16,
+  lr: 3e-3,
+  seed: 1,
+  quiet: true,
+  output: quiet,
+};
 
 // One tiny model trained for two steps on 24 real conversations, shared by the tests below: they check the
 // pipeline and its contracts, not reply quality (the README's table does that for the shipped checkpoint).
@@ -27,28 +50,8 @@ beforeAll(async () => {
   data = join(dir, 'data');
   run = join(dir, 'run');
   prepareData({ out: data, jsonl: fixtureDialogue, test: 4, valid: 3, vocab: 300, seed: 1 });
-  await train({
-    data,
-    out: run,
-    turns: 2,
-    format: 'speaker-markers',
-    maxContext: 24,
-    maxReply: 24,
-    cell: 'gru',
-    attention: 'bahdanau',
-    layers: 1,
-    hidden: 16,
-    embedding: 8,
-    bidirectional: false,
-    dropout: 0,
-    labelSmoothing: 0,
-    steps: 2,
-    batch: 16,
-    lr: 3e-3,
-    seed: 1,
-    quiet: true,
-    output: quiet,
-  });
+  tinyRun = { ...tinyRun, data };
+  await train({ ...tinyRun, out: run });
   bot = await loadChatbot(run);
 });
 
@@ -80,6 +83,26 @@ describe('train', () => {
     });
     expect(readFileSync(join(run, 'test.jsonl'), 'utf8')).toBe(readFileSync(join(data, 'test.jsonl'), 'utf8'));
     expect(bot.model.config.targetVocabSize).toBe(bot.tokenizer.vocabSize);
+  });
+
+  it('--encoder hierarchical: each line of the context is a turn, encoded alone, then a turn encoder', async () => {
+    const out = join(dir, 'hierarchical');
+    await train({ ...tinyRun, out, encoder: 'hierarchical', turns: 3 });
+    const loaded = await loadChatbot(out);
+    try {
+      expect(loaded.model.config.encoderType).toBe('hierarchical');
+      expect(loaded.model.config.turnSeparatorId).toBe(loaded.tokenizer.encode('\n')[0]);
+      expect(Object.keys(loaded.model.variables).some((name) => name.startsWith('encoder/turn-rnn/'))).toBe(true);
+      const history = [
+        { role: 'user' as const, text: 'Where to?' },
+        { role: 'bot' as const, text: 'North.' },
+        { role: 'user' as const, text: 'Why?' },
+      ];
+      const reply = await streamReply(loaded, history, { ...DEFAULT_REPLY_SETTINGS, seed: 3 });
+      expect(reply.length).toBeGreaterThan(0);
+    } finally {
+      loaded.model.dispose();
+    }
   });
 });
 

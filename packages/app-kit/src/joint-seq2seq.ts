@@ -1,4 +1,4 @@
-import { Seq2Seq, type Seq2SeqAttention } from '@seqgen/models';
+import { Seq2Seq, type Seq2SeqAttention, type Seq2SeqEncoderType } from '@seqgen/models';
 import type { SeqgenTokenizer } from '@seqgen/tokenizers';
 import { InputError } from './errors.js';
 
@@ -15,6 +15,10 @@ export type JointSeq2SeqOptions = {
   dropout: number;
   labelSmoothing: number;
   seed: number;
+  /** `flat` (default) or `hierarchical` (a turn encoder over per-turn encodings; needs `turnSeparatorId`). */
+  encoderType?: Seq2SeqEncoderType;
+  /** The token that ends a turn of the source (hierarchical encoders). */
+  turnSeparatorId?: number;
 };
 
 /**
@@ -52,6 +56,8 @@ export function buildJointSeq2Seq(options: JointSeq2SeqOptions, tokenizer: Seqge
     inputFeeding: options.inputFeeding && options.attention !== 'none',
     dropout: options.dropout,
     labelSmoothing: options.labelSmoothing,
+    ...(options.encoderType ? { encoderType: options.encoderType } : {}),
+    ...(options.turnSeparatorId !== undefined ? { turnSeparatorId: options.turnSeparatorId } : {}),
     ...specialTokenIds(tokenizer, cli),
     seed: options.seed,
   });

@@ -34,7 +34,7 @@ export type { GRUCellOptions } from './gru-cell.js';
 export { GRUCell } from './gru-cell.js';
 export type { LSTMCellOptions } from './lstm-cell.js';
 export { LSTMCell } from './lstm-cell.js';
-export { embeddingLookup } from './ops/embedding.js';
+export { type EmbeddingLookupOptions, embeddingLookup } from './ops/embedding.js';
 export { linear } from './ops/linear.js';
 export type { ApplyOptions, LayerResult, RecurrentLayerOptions } from './recurrent-layer.js';
 export { lengthMask, RecurrentLayer } from './recurrent-layer.js';

@@ -118,12 +118,15 @@ export type {
   Seq2SeqAttention,
   Seq2SeqCell,
   Seq2SeqConfig,
+  Seq2SeqEncoderType,
   Seq2SeqOptions,
   Seq2SeqTag,
 } from './seq2seq/seq2seq-config.js';
 export { DEFAULT_SEQ2SEQ_CONFIG, resolveSeq2SeqConfig, SEQ2SEQ_TYPE } from './seq2seq/seq2seq-config.js';
 export type { TranslateOptions, Translation, TranslationResult } from './seq2seq/translate-batch.js';
 export { translateBatch } from './seq2seq/translate-batch.js';
+export type { TurnLayout } from './seq2seq/turn-layout.js';
+export { turnLayout } from './seq2seq/turn-layout.js';
 export { stepsUntilAlignmentEnd, trimAtAlignmentEnd } from './tacotron/alignment-end.js';
 export type { AlignmentQuality } from './tacotron/alignment-metrics.js';
 export { alignmentQuality, stopTokenAccuracy } from './tacotron/alignment-metrics.js';

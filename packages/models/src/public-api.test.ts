@@ -82,6 +82,7 @@ describe('@seqgen/models public API', () => {
       'toPatches',
       'translateBatch',
       'trimAtAlignmentEnd',
+      'turnLayout',
       'unregisterModelType',
     ]);
   });

@@ -12,6 +12,18 @@ function useOneHotMatMul(count: number, vocab: number): boolean {
   return count >= 64 && vocab <= 1024;
 }
 
+/** How {@link embeddingLookup} reads its rows. */
+export interface EmbeddingLookupOptions {
+  /**
+   * `'auto'` (default): a one-hot product for a batch of lookups into a small
+   * table, else a gather. `'gather'`: always copy rows (and scatter-add the
+   * gradient on wasm/cpu): for tables that are activations, not a vocabulary,
+   * where most rows are read once and a one-hot product would cost
+   * `count · rows · dim` multiply-adds for a copy.
+   */
+  strategy?: 'auto' | 'gather';
+}
+
 /** One-hot rows as float32 (tfjs-backend-wasm's OneHot ignores a float32 dtype and writes integer bits). */
 function floatOneHot(ids: tf.Tensor1D, vocab: number): tf.Tensor2D {
   return tf.cast(tf.oneHot(ids, vocab) as tf.Tensor2D, 'float32');
@@ -47,9 +59,10 @@ function scatterRows(ids: tf.Tensor1D, dy: tf.Tensor, vocab: number): tf.Tensor2
  * tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks,
  * so an embedding built on it cannot train there; this one's gradient is
  * `oneHot(ids)ᵀ · dY` (explicitly transposed), which every backend runs, or on
- * wasm and cpu a scatter-add of `dY`'s rows into their ids' rows.
+ * wasm and cpu a scatter-add of `dY`'s rows into their ids' rows. It is a
+ * differentiable row gather of any table (`options.strategy`).
  */
-export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
+export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D, options: EmbeddingLookupOptions = {}): tf.Tensor {
   if (ids.dtype !== 'int32') throw new ShapeError('ids', 'int32', ids.dtype, 'embeddingLookup');
   const [vocab, dim] = table.shape;
   const run = tf.customGrad((...args: unknown[]) => {
@@ -58,7 +71,8 @@ export function embeddingLookup(ids: tf.Tensor, table: tf.Tensor2D): tf.Tensor {
     const flat = tf.reshape(idsIn, [-1]) as tf.Tensor1D;
     // wasm's gather costs ~2 µs a row; oneHot·E is far cheaper for a training batch over a small vocabulary (the one-hot
     // serves the gradient too); otherwise rows are copied whole on wasm/cpu (gather-rows.ts).
-    const oneHot = useOneHotMatMul(flat.size, vocab) ? floatOneHot(flat, vocab) : undefined;
+    const oneHot =
+      options.strategy !== 'gather' && useOneHotMatMul(flat.size, vocab) ? floatOneHot(flat, vocab) : undefined;
     saveShared(save, [oneHot ?? flat]);
     const rows = oneHot ? matMul2d(oneHot, E) : (gatherRows(E, flat) as tf.Tensor2D);
     return {

@@ -85,4 +85,29 @@ describe('wasm-friendly linear and embedding ops', () => {
     );
     expect(await maxAbsDiff(grads[table.name]!, tf.tensor2d(expected))).toBeLessThan(1e-5);
   });
+
+  it("strategy 'gather' reads the same rows of a computed table, and its gradient reaches what made the table", async () => {
+    const rng = new Rng(9);
+    const rows = 5;
+    const ids = Array.from({ length: 80 }, () => rng.int(rows));
+    const x = randomNormal(rng, [rows, 3]);
+    const weights = randomNormal(rng, [80, 3]);
+    // The table is an activation (tanh of x): the gradient must flow through it into x.
+    const loss = (strategy: 'auto' | 'gather') => (xx: tf.Tensor) =>
+      tf.sum(tf.mul(embeddingLookup(tf.tensor1d(ids, 'int32'), tf.tanh(xx) as tf.Tensor2D, { strategy }), weights));
+    const gathered = embeddingLookup(tf.tensor1d(ids, 'int32'), tf.tanh(x) as tf.Tensor2D, { strategy: 'gather' });
+    expect(await maxAbsDiff(gathered, tf.gather(tf.tanh(x), ids))).toBe(0);
+    const viaGather = tf.grad(loss('gather'))(x);
+    const viaOneHot = tf.grad(loss('auto'))(x);
+    const w = (await weights.array()) as number[][];
+    const t = (await tf.tanh(x).array()) as number[][];
+    const expected = Array.from({ length: rows }, (_, v) =>
+      [0, 1, 2].map(
+        (d) =>
+          (1 - (t[v]![d] as number) ** 2) * ids.reduce((sum, id, k) => sum + (id === v ? (w[k]![d] as number) : 0), 0),
+      ),
+    );
+    expect(await maxAbsDiff(viaGather, tf.tensor2d(expected))).toBeLessThan(1e-5);
+    expect(await maxAbsDiff(viaGather, viaOneHot)).toBeLessThan(1e-5);
+  });
 });

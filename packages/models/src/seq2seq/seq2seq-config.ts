@@ -13,6 +13,16 @@ export type Seq2SeqAttention = 'bahdanau' | 'luong-dot' | 'luong-general' | 'non
 export type Seq2SeqCell = 'lstm' | 'gru';
 
 /**
+ * How the encoder reads the source: `flat` runs its stack over the whole
+ * source; `hierarchical` (Serban et al. 2016) splits the source into turns at
+ * `turnSeparatorId`, runs the stack over each turn on its own (an utterance
+ * encoder), then a one-layer turn encoder over the turns' final states; each
+ * source token's memory is its utterance state followed by the turn
+ * encoder's state after its turn.
+ */
+export type Seq2SeqEncoderType = 'flat' | 'hierarchical';
+
+/**
  * Everything that defines an encoder–decoder, as plain JSON: what a checkpoint
  * stores and `Seq2Seq.fromConfig` rebuilds the model from.
  */
@@ -35,6 +45,10 @@ export type Seq2SeqConfig = {
   cell: Seq2SeqCell;
   /** The encoder reads the source both ways; its memory is `2·hiddenSize` wide. */
   bidirectional: boolean;
+  /** `flat` (one encoder over the source) or `hierarchical` (utterance encoder per turn, then a turn encoder). */
+  encoderType: Seq2SeqEncoderType;
+  /** Source token that ends a turn (belongs to the turn it closes); required by, and only read by, `hierarchical`. */
+  turnSeparatorId: number | null;
   /** How the decoder attends over the encoder's outputs: `bahdanau`, `luong-dot`, `luong-general` or `none`. */
   attention: Seq2SeqAttention;
   /** Luong's input feeding: the last attentional vector goes into the next step with the token. */
@@ -78,6 +92,8 @@ export const DEFAULT_SEQ2SEQ_CONFIG: Omit<
   decoderLayers: 1,
   cell: 'gru',
   bidirectional: false,
+  encoderType: 'flat',
+  turnSeparatorId: null,
   attention: 'bahdanau',
   inputFeeding: true,
   tieWeights: false,
@@ -127,6 +143,23 @@ export function resolveSeq2SeqConfig(options: Seq2SeqOptions, limits: Partial<LM
   atMost(c.decoderLayers, max.maxLayers, 'decoderLayers');
   if (c.cell !== 'lstm' && c.cell !== 'gru') {
     throw new ConfigError('cell', `must be "lstm" or "gru", got ${describeValue(c.cell)}`);
+  }
+  if (c.encoderType !== 'flat' && c.encoderType !== 'hierarchical') {
+    throw new ConfigError('encoderType', `must be "flat" or "hierarchical", got ${describeValue(c.encoderType)}`);
+  }
+  if (c.turnSeparatorId !== null) {
+    const id = c.turnSeparatorId;
+    if (!Number.isInteger(id) || id < 0 || id >= c.sourceVocabSize) {
+      throw new ConfigError(
+        'turnSeparatorId',
+        `must be a source token id in [0, ${c.sourceVocabSize}) or null, got ${describeValue(id)}`,
+      );
+    }
+    if (c.encoderType !== 'hierarchical') {
+      throw new ConfigError('turnSeparatorId', 'is only read by encoderType "hierarchical"; leave it null');
+    }
+  } else if (c.encoderType === 'hierarchical') {
+    throw new ConfigError('turnSeparatorId', 'is required by encoderType "hierarchical": the token that ends a turn');
   }
   if (!['bahdanau', 'luong-dot', 'luong-general', 'none'].includes(c.attention)) {
     throw new ConfigError(
@@ -179,9 +212,29 @@ export function resolveSeq2SeqConfig(options: Seq2SeqOptions, limits: Partial<LM
   return c;
 }
 
-/** Width of the encoder's outputs (the memory the decoder attends over). */
-export function memorySizeOf(c: Pick<Seq2SeqConfig, 'hiddenSize' | 'bidirectional'>): number {
+/** Width of the (utterance) encoder's outputs. */
+export function utteranceSizeOf(c: Pick<Seq2SeqConfig, 'hiddenSize' | 'bidirectional'>): number {
   return c.bidirectional ? 2 * c.hiddenSize : c.hiddenSize;
+}
+
+/** Width of the memory the decoder attends over: the encoder's outputs, plus the turn encoder's state when hierarchical. */
+export function memorySizeOf(c: Pick<Seq2SeqConfig, 'hiddenSize' | 'bidirectional' | 'encoderType'>): number {
+  return utteranceSizeOf(c) + (c.encoderType === 'hierarchical' ? c.hiddenSize : 0);
+}
+
+/** Width of what the bridge maps: the encoder's final state (both directions), or the turn encoder's. */
+export function bridgeInputSizeOf(c: Pick<Seq2SeqConfig, 'hiddenSize' | 'bidirectional' | 'encoderType'>): number {
+  return c.encoderType === 'hierarchical' ? c.hiddenSize : utteranceSizeOf(c);
+}
+
+/** The turn encoder of a hierarchical config: one unidirectional layer over the utterance vectors. */
+export function turnEncoderShapeOf(c: Seq2SeqConfig): {
+  cell: Seq2SeqCell;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+} {
+  return { cell: c.cell, inputSize: utteranceSizeOf(c), hiddenSize: c.hiddenSize, numLayers: 1 };
 }
 
 /** The decoder's shape parameters of an encoder–decoder config. */
@@ -253,10 +306,14 @@ export function seq2seqWeightShapes(c: Seq2SeqConfig): Record<string, number[]> 
     bidirectional: c.bidirectional,
   });
   for (const [name, shape] of Object.entries(encoder)) out[`encoder/rnn/${name}`] = shape;
-  const directions = c.bidirectional ? 2 : 1;
+  if (c.encoderType === 'hierarchical') {
+    for (const [name, shape] of Object.entries(StackedRNN.weightShapes(turnEncoderShapeOf(c)))) {
+      out[`encoder/turn-rnn/${name}`] = shape;
+    }
+  }
   for (let l = 0; l < c.decoderLayers; l++) {
     for (const part of bridgeParts(c.cell)) {
-      out[`bridge/layers.${l}/${part}/kernel`] = [directions * c.hiddenSize, c.hiddenSize];
+      out[`bridge/layers.${l}/${part}/kernel`] = [bridgeInputSizeOf(c), c.hiddenSize];
       out[`bridge/layers.${l}/${part}/bias`] = [c.hiddenSize];
     }
   }

@@ -21,8 +21,10 @@ import { checkModelType } from '../model-type.js';
 import { variableFrom } from '../variable-from.js';
 import { AttentionDecoder, type AttentionDecoderState, type Seq2SeqCondition } from './attention-decoder.js';
 import { fusedCrossEntropy } from './fused-cross-entropy.js';
+import { hierarchicalEncode } from './hierarchical-encode.js';
 import type { Seq2SeqBatch } from './seq2seq-batches.js';
 import {
+  bridgeInputSizeOf,
   bridgeParts,
   decoderShapeOf,
   resolveSeq2SeqConfig,
@@ -30,7 +32,9 @@ import {
   type Seq2SeqConfig,
   type Seq2SeqOptions,
   seq2seqWeightShapes,
+  turnEncoderShapeOf,
 } from './seq2seq-config.js';
+import { turnLayout } from './turn-layout.js';
 
 const NAME = 'Seq2Seq';
 
@@ -89,8 +93,10 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
   readonly config: Readonly<Seq2SeqConfig>;
   /** Target vocabulary (the samplers' `vocabSize`). */
   readonly vocabSize: number;
-  /** The source encoder: stacked, optionally bidirectional recurrent layers over the embedded source. */
+  /** The source encoder: stacked, optionally bidirectional recurrent layers over the embedded source (each turn of it, when hierarchical). */
   readonly encoder: StackedRNN;
+  /** A hierarchical encoder's turn encoder (one layer over the turns' final states); null when `flat`. */
+  readonly turnEncoder: StackedRNN | null;
   /** The attention decoder over the encoder's outputs, stepped by the samplers. */
   readonly decoder: AttentionDecoder;
   /** A token-NLL loss in nats: the trainer reports perplexity and bits per token. */
@@ -113,12 +119,14 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
       dropout: c.dropout,
       seed: c.seed + 3,
     });
+    this.turnEncoder =
+      c.encoderType === 'hierarchical' ? new StackedRNN({ ...turnEncoderShapeOf(c), seed: c.seed + 7 }) : null;
     this.decoder = new AttentionDecoder({ ...decoderShapeOf(c), dropout: c.dropout, seed: c.seed + 5 });
     const rng = new Rng(c.seed);
     const own: Record<string, tf.Variable> = {
       'encoder/embedding': variableFrom(glorotUniform(rng, [c.sourceVocabSize, c.embeddingSize])),
     };
-    const width = (c.bidirectional ? 2 : 1) * c.hiddenSize;
+    const width = bridgeInputSizeOf(c);
     for (let l = 0; l < c.decoderLayers; l++) {
       for (const part of bridgeParts(c.cell)) {
         own[`bridge/layers.${l}/${part}/kernel`] = variableFrom(glorotUniform(rng, [width, c.hiddenSize]));
@@ -172,10 +180,16 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     return { ...loaded, source: loaded.preprocessors.source ?? null, target: loaded.preprocessors.target ?? null };
   }
 
-  /** Trainable weights: `encoder/embedding`, `encoder/rnn/…`, `bridge/layers.{l}/{h,c}/{kernel,bias}`, `decoder/…`. */
+  /**
+   * Trainable weights: `encoder/embedding`, `encoder/rnn/…`, `encoder/turn-rnn/…` (hierarchical),
+   * `bridge/layers.{l}/{h,c}/{kernel,bias}`, `decoder/…`.
+   */
   get variables(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = { 'encoder/embedding': this.own['encoder/embedding'] as tf.Variable };
     for (const [name, v] of Object.entries(this.encoder.variables)) out[`encoder/rnn/${name}`] = v;
+    if (this.turnEncoder) {
+      for (const [name, v] of Object.entries(this.turnEncoder.variables)) out[`encoder/turn-rnn/${name}`] = v;
+    }
     for (const [name, v] of Object.entries(this.own)) if (name.startsWith('bridge/')) out[name] = v;
     for (const [name, v] of Object.entries(this.decoder.variables)) out[`decoder/${name}`] = v;
     return out;
@@ -194,10 +208,9 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
   encode(sources: readonly (readonly number[])[]): Seq2SeqCondition {
     this.assertLive();
     const { ids, lengths } = this.padSources(sources);
-    return tf.tidy(() => {
-      const t = tf.tensor2d(ids, [lengths.length, ids.length / lengths.length], 'int32');
-      return this.encodeTensors(t, lengths, false, this.rng) as unknown as tf.TensorContainer;
-    }) as unknown as Seq2SeqCondition;
+    return tf.tidy(
+      () => this.encodeTensors(ids, lengths, false, this.rng) as unknown as tf.TensorContainer,
+    ) as unknown as Seq2SeqCondition;
   }
 
   /** The decoder's starting state from `encode`'s condition (core's `SequenceModel`); the condition is required. */
@@ -274,7 +287,7 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
         return this.decoder.forward(targetInputs, condition).attention as tf.Tensor3D;
       });
     } finally {
-      tf.dispose([sources, targetInputs, targetOutputs, mask]);
+      tf.dispose([targetInputs, targetOutputs, mask]);
     }
   }
 
@@ -289,6 +302,7 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     if (this.disposed) return;
     this.disposed = true;
     this.encoder.dispose();
+    this.turnEncoder?.dispose();
     this.decoder.dispose();
     for (const v of Object.values(this.own)) v.dispose();
   }
@@ -305,17 +319,32 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
       const condition = this.encodeTensors(sources, batch.sourceLengths, training, rng);
       return this.decoder.forward(targetInputs, condition, { training, rng, scheduledSampling: sampling }).logits;
     });
-    tf.dispose([sources, targetInputs]);
+    tf.dispose(targetInputs);
     return { logits, tokens, targets: targetOutputs, mask };
   }
 
-  /** Encoder + bridge on padded ids `[B, S]` (inside the caller's tidy). */
-  private encodeTensors(ids: tf.Tensor2D, lengths: readonly number[], training: boolean, rng: Rng): Seq2SeqCondition {
+  /** Encoder + bridge on host padded ids `[B, S]` (row-major, `B = lengths.length`; inside the caller's tidy). */
+  private encodeTensors(ids: Int32Array, lengths: readonly number[], training: boolean, rng: Rng): Seq2SeqCondition {
     const c = this.config;
-    const [B, S] = ids.shape;
-    let x = embeddingLookup(ids, this.own['encoder/embedding'] as tf.Tensor2D);
-    if (training && c.dropout > 0) x = tf.mul(x, dropoutMask(rng, [B, S, c.embeddingSize], c.dropout));
-    const { output, states } = this.encoder.apply(x, { lengths, training, rng });
+    const B = lengths.length;
+    const S = ids.length / B;
+    let memory: tf.Tensor3D;
+    let finalStates: tf.Tensor[];
+    if (this.turnEncoder) {
+      const layout = turnLayout(ids, B, S, lengths, c.turnSeparatorId as number, c.padId);
+      const turns = tf.tensor2d(layout.turnIds, [layout.turnCount, layout.turnLength], 'int32');
+      const { output, states } = this.encodeIds(turns, layout.turnLengths, training, rng);
+      const encoded = hierarchicalEncode(layout, output, this.finalOutput(states), this.turnEncoder, S, {
+        training,
+        rng,
+      });
+      memory = encoded.memory;
+      finalStates = encoded.states;
+    } else {
+      const { output, states } = this.encodeIds(tf.tensor2d(ids, [B, S], 'int32'), lengths, training, rng);
+      memory = output;
+      finalStates = this.finalStates(states);
+    }
     const maskValues = new Float32Array(B * S);
     lengths.forEach((n, b) => {
       maskValues.fill(1, b * S, b * S + n);
@@ -323,18 +352,52 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     const parts = bridgeParts(c.cell);
     const initialStates: tf.Tensor2D[] = [];
     for (let l = 0; l < c.decoderLayers; l++) {
-      // Deeper decoder layers than encoder layers start from the encoder's top layer.
-      const layer = states[Math.min(l, c.encoderLayers - 1)] as tf.Tensor[];
       parts.forEach((part, k) => {
-        const final = c.bidirectional
-          ? tf.concat([layer[k] as tf.Tensor, layer[parts.length + k] as tf.Tensor], 1)
-          : layer[k];
+        // Deeper decoder layers than encoder layers start from the encoder's top layer.
+        const final = this.turnEncoder
+          ? (finalStates[k] as tf.Tensor)
+          : (finalStates[Math.min(l, c.encoderLayers - 1) * parts.length + k] as tf.Tensor);
         const kernel = this.own[`bridge/layers.${l}/${part}/kernel`] as tf.Tensor2D;
         const bias = this.own[`bridge/layers.${l}/${part}/bias`] as tf.Tensor1D;
-        initialStates.push(tf.tanh(linear(final as tf.Tensor, kernel, bias)) as tf.Tensor2D);
+        initialStates.push(tf.tanh(linear(final, kernel, bias)) as tf.Tensor2D);
       });
     }
-    return { memory: output as tf.Tensor3D, mask: tf.tensor2d(maskValues, [B, S]), initialStates };
+    return { memory, mask: tf.tensor2d(maskValues, [B, S]), initialStates };
+  }
+
+  /** Embedding (with dropout) and the encoder stack over padded ids `[rows, width]` with per-row lengths. */
+  private encodeIds(
+    ids: tf.Tensor2D,
+    lengths: readonly number[],
+    training: boolean,
+    rng: Rng,
+  ): { output: tf.Tensor3D; states: tf.Tensor[][] } {
+    const c = this.config;
+    let x = embeddingLookup(ids, this.own['encoder/embedding'] as tf.Tensor2D);
+    if (training && c.dropout > 0) x = tf.mul(x, dropoutMask(rng, [...ids.shape, c.embeddingSize], c.dropout));
+    const { output, states } = this.encoder.apply(x, { lengths, training, rng });
+    return { output: output as tf.Tensor3D, states };
+  }
+
+  /** Each encoder layer's final state parts (`h`, and `c` for an LSTM), both directions side by side, layer-major. */
+  private finalStates(states: tf.Tensor[][]): tf.Tensor[] {
+    const parts = bridgeParts(this.config.cell);
+    return states.flatMap((layer) =>
+      parts.map((_, k) =>
+        this.config.bidirectional
+          ? tf.concat([layer[k] as tf.Tensor, layer[parts.length + k] as tf.Tensor], 1)
+          : (layer[k] as tf.Tensor),
+      ),
+    );
+  }
+
+  /** The top layer's final output `h` (both directions side by side): a turn's vector. */
+  private finalOutput(states: tf.Tensor[][]): tf.Tensor2D {
+    const top = states[states.length - 1] as tf.Tensor[];
+    const parts = bridgeParts(this.config.cell).length;
+    return (
+      this.config.bidirectional ? tf.concat([top[0] as tf.Tensor, top[parts] as tf.Tensor], 1) : top[0]
+    ) as tf.Tensor2D;
   }
 
   private padSources(sources: readonly (readonly number[])[]): { ids: Int32Array; lengths: number[] } {
@@ -408,7 +471,7 @@ export function composedCrossEntropy(
 function checkBatch(
   batch: Seq2SeqBatch,
   c: Seq2SeqConfig,
-): { sources: tf.Tensor2D; targetInputs: tf.Tensor2D; targetOutputs: tf.Tensor2D; mask: tf.Tensor2D } {
+): { sources: Int32Array; targetInputs: tf.Tensor2D; targetOutputs: tf.Tensor2D; mask: tf.Tensor2D } {
   const context = `${NAME}.loss`;
   if (typeof batch !== 'object' || batch === null) {
     throw new ShapeError('batch', 'a Seq2SeqBatch (from seq2seqBatches)', describeValue(batch), context);
@@ -444,7 +507,7 @@ function checkBatch(
   checkIds(batch.targetInputs, c.targetVocabSize, 'batch.targetInputs', context);
   checkIds(batch.targetOutputs, c.targetVocabSize, 'batch.targetOutputs', context);
   return {
-    sources: tf.tensor2d(Int32Array.from(batch.sources), [B, S], 'int32'),
+    sources: Int32Array.from(batch.sources),
     targetInputs: tf.tensor2d(Int32Array.from(batch.targetInputs), [B, T], 'int32'),
     targetOutputs: tf.tensor2d(Int32Array.from(batch.targetOutputs), [B, T], 'int32'),
     mask: tf.tensor2d(Float32Array.from(batch.targetMask), [B, T]),
