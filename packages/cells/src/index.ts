@@ -25,6 +25,7 @@ export { ConvLSTM2D } from './conv-lstm-layer.js';
 export type { DoctorReport, NativeKernelsReport } from './doctor.js';
 export { doctor, formatDoctorReport } from './doctor.js';
 export { dropoutMask } from './dropout-mask.js';
+export { type AdamUpdateResult, nativeAdamUpdate } from './fused/native-adam.js';
 export { type NativeAttentionStep, nativeAdditiveAttention } from './fused/native-additive-attention.js';
 export { nativeCrossEntropy } from './fused/native-cross-entropy.js';
 export type { FusedKernelStatus, NativeKernels } from './fused/native-sequence.js';

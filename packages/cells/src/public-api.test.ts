@@ -28,6 +28,7 @@ describe('@seqgen/cells public API', () => {
       'layerFromConfig',
       'lengthMask',
       'linear',
+      'nativeAdamUpdate',
       'nativeAdditiveAttention',
       'nativeCrossEntropy',
       'nativeKernels',

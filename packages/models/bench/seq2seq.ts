@@ -1,7 +1,8 @@
 /**
  * Speed of @seqgen/models' Seq2Seq: a GRU encoder–decoder with Bahdanau
  * attention (input feeding on, as the model's default), on random token data.
- * Prints training target tokens/s (Adam, teacher forcing, masked loss) and
+ * Prints training target tokens/s (@seqgen/trainer's Adam, as `Trainer` applies
+ * it; teacher forcing, masked loss) and
  * batched beam-search translation sentences/s (`translateBatch`: every
  * sentence × beam advances in one decoder step). Defaults match the PyTorch
  * peer, apps/translate/bench/torch_seq2seq.py --mode speed.
@@ -12,6 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend, Rng } from '@seqgen/core';
+import { Adam } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { Seq2Seq } from '../src/seq2seq/seq2seq.js';
 import { type Seq2SeqPair, seq2seqBatches } from '../src/seq2seq/seq2seq-batches.js';
@@ -86,12 +88,16 @@ const tokens = (length: number) => Array.from({ length }, () => 3 + rng.int(V - 
 const pairs: Seq2SeqPair[] = Array.from({ length: B }, () => ({ source: tokens(S), target: tokens(T - 1) }));
 const [batch] = seq2seqBatches(pairs, { batchSize: B, padId: PAD, bosId: BOS, eosId: EOS });
 if (!batch) throw new Error('no batch');
-const optimizer = tf.train.adam(1e-3);
-const variables = Object.values(model.variables);
+const optimizer = new Adam();
+const variables = Object.fromEntries(Object.values(model.variables).map((v) => [v.name, v]));
 const trainStep = () => {
-  const cost = optimizer.minimize(() => model.loss(batch, undefined, { training: true }).loss, true, variables);
-  cost?.dataSync();
-  cost?.dispose();
+  const { value, grads } = tf.variableGrads(
+    () => model.loss(batch, undefined, { training: true }).loss,
+    Object.values(variables),
+  );
+  optimizer.apply(variables, grads, () => 1e-3);
+  value.dataSync();
+  tf.dispose([value, ...Object.values(grads)]);
 };
 console.log(
   `backend ${backend.active}; GRU ${args.attention} seq2seq, vocab ${V}, embedding ${n('embedding')}, hidden ${n('hidden')}, layers ${n('layers')}, input feeding ${!args['no-input-feeding']}`,

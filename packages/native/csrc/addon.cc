@@ -801,6 +801,26 @@ Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// adamUpdate(n, param, grad, m, v, paramOut, mOut, vOut, lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2,
+// epsilon, decay).
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  const int n = int_arg(info, 0, "n", 1);
+  const size_t len = static_cast<size_t>(n);
+  const float* param = f32(info, 1, "param", len);
+  const float* grad = f32(info, 2, "grad", len);
+  const float* m = f32(info, 3, "m", len);
+  const float* v = f32(info, 4, "v", len);
+  float* param_out = f32(info, 5, "paramOut", len);
+  float* m_out = f32(info, 6, "mOut", len);
+  float* v_out = f32(info, 7, "vOut", len);
+  AdamConstants k;
+  float* fields[] = {&k.lr, &k.beta1, &k.one_minus_beta1, &k.beta2, &k.one_minus_beta2,
+                     &k.c1, &k.c2,    &k.epsilon,         &k.decay};
+  for (size_t i = 0; i < 9; i++) *fields[i] = info[8 + i].ToNumber().FloatValue();
+  ops().adam_update(runner(), len, param, grad, m, v, param_out, m_out, v_out, k);
+  return info.Env().Undefined();
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Ops& o = ops();
@@ -867,6 +887,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
   exports.Set("crossEntropyForward", Napi::Function::New(env, CrossEntropyForward));
   exports.Set("crossEntropyBackward", Napi::Function::New(env, CrossEntropyBackward));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("configure", Napi::Function::New(env, Configure));
   return exports;

@@ -89,6 +89,11 @@ struct ConvGrads {
   float* dc0;
 };
 
+// Adam's per-step constants, each the float32 the tfjs op path multiplies or divides by.
+struct AdamConstants {
+  float lr, beta1, one_minus_beta1, beta2, one_minus_beta2, c1, c2, epsilon, decay;
+};
+
 struct Ops {
   const char* isa;
   // out: [B, T + S, H] where S = 2 (LSTM) or 1; returns saved state (or null when !save).
@@ -130,6 +135,9 @@ struct Ops {
                          const float* weights, float epsilon, float* probs);
   void (*xent_backward)(const Runner& r, int rows, int V, const float* probs, const float* targets,
                         const float* weights, float epsilon, float scale, float* grad);
+  // One Adam/AdamW update of n values: new param, m and v (outputs do not alias inputs).
+  void (*adam_update)(const Runner& r, size_t n, const float* param, const float* grad, const float* m,
+                      const float* v, float* param_out, float* m_out, float* v_out, const AdamConstants& k);
 };
 
 [[noreturn]] void sgn_throw_oom(size_t bytes);

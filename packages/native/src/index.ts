@@ -74,6 +74,7 @@ interface Binding {
   attentionBackward(...args: unknown[]): void;
   crossEntropyForward(...args: unknown[]): number;
   crossEntropyBackward(...args: unknown[]): void;
+  adamUpdate(...args: unknown[]): void;
   packDecoder(...args: unknown[]): unknown;
   decodeStep(
     d: unknown,
@@ -233,6 +234,8 @@ export interface NativeCallCounts {
   crossEntropyForward: number;
   /** Completed {@link crossEntropyBackward} calls. */
   crossEntropyBackward: number;
+  /** Completed {@link adamUpdate} calls. */
+  adamUpdate: number;
 }
 const calls: NativeCallCounts = {
   sequenceForward: 0,
@@ -246,6 +249,7 @@ const calls: NativeCallCounts = {
   attentionBackward: 0,
   crossEntropyForward: 0,
   crossEntropyBackward: 0,
+  adamUpdate: 0,
 };
 
 /**
@@ -776,6 +780,73 @@ export function crossEntropyBackward(
     f32(a.grad, 'grad', rows * V, where),
   );
   calls.crossEntropyBackward++;
+}
+
+/** The constants of one {@link adamUpdate}: each the float32 that the tfjs op path uses. */
+export interface AdamConstants {
+  /** Learning rate of this parameter at this step. */
+  lr: number;
+  /** Decay of the first-moment average (β1). */
+  beta1: number;
+  /** `1 − β1`, as the caller computes it (passed, not recomputed in float32). */
+  oneMinusBeta1: number;
+  /** Decay of the second-moment average (β2). */
+  beta2: number;
+  /** `1 − β2`, as the caller computes it. */
+  oneMinusBeta2: number;
+  /** `1 − β1^t`: the first moment's bias correction. */
+  c1: number;
+  /** `1 − β2^t`: the second moment's bias correction. */
+  c2: number;
+  /** Added to `√(v'/c2)` in the denominator. */
+  epsilon: number;
+  /** Multiplies the parameter before the step: `1 − lr·weightDecay` (AdamW), 1 for Adam. */
+  decay: number;
+}
+
+/**
+ * One Adam (AdamW) update of a parameter in one pass, over the pool's threads:
+ * `m' = β1·m + (1−β1)·g`, `v' = β2·v + (1−β2)·g²`,
+ * `param' = param·decay − lr·(m'/c1)/(√(v'/c2) + ε)`, written to the three
+ * outputs (which must not alias the inputs).
+ */
+export function adamUpdate(
+  a: {
+    param: Float32Array;
+    grad: Float32Array;
+    m: Float32Array;
+    v: Float32Array;
+    paramOut: Float32Array;
+    mOut: Float32Array;
+    vOut: Float32Array;
+  },
+  k: AdamConstants,
+): void {
+  const where = 'adamUpdate';
+  const b = need();
+  const n = dim(a.param?.length, 'param.length', where);
+  const constants = [k.lr, k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2, k.c1, k.c2, k.epsilon, k.decay];
+  constants.forEach((value, i) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      const names = ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'c1', 'c2', 'epsilon', 'decay'];
+      throw new ShapeError(names[i] as string, 'a finite number', String(value), where);
+    }
+  });
+  if (!(k.c1 > 0 && k.c2 > 0)) {
+    throw new ShapeError('c1, c2', 'bias corrections > 0', `${k.c1}, ${k.c2}`, where);
+  }
+  b.adamUpdate(
+    n,
+    f32(a.param, 'param', n, where),
+    f32(a.grad, 'grad', n, where),
+    f32(a.m, 'm', n, where),
+    f32(a.v, 'v', n, where),
+    f32(a.paramOut, 'paramOut', n, where),
+    f32(a.mOut, 'mOut', n, where),
+    f32(a.vOut, 'vOut', n, where),
+    ...constants,
+  );
+  calls.adamUpdate++;
 }
 
 /** A whole recurrent language model packed for {@link decodeStep} (freed by GC). */

@@ -7,6 +7,7 @@ describe('@seqgen/native public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
       'NATIVE_ENV',
+      'adamUpdate',
       'attentionBackward',
       'attentionForward',
       'configureNative',

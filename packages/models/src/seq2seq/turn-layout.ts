@@ -3,7 +3,7 @@
  * encoder (Serban et al. 2016): the turns of every row, one per row of an
  * utterance batch `[N, L]`, and the index maps that put the utterance
  * encoder's outputs and the turn encoder's states back in source order.
- * Host-side bookkeeping only; {@link hierarchicalEncode} does the tensor work.
+ * Host-side bookkeeping only; `Seq2Seq`'s hierarchical encoder does the tensor work.
  */
 export interface TurnLayout {
   /** Turns in the whole batch (N): the rows of the utterance batch. */

@@ -1,3 +1,4 @@
+import { nativeAdamUpdate } from '@seqgen/cells';
 import type { JsonObject } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
 import { Optimizer } from './optimizer.js';
@@ -31,15 +32,43 @@ export class Adam extends Optimizer {
     this.epsilon = options.epsilon ?? 1e-8;
   }
 
-  /** Updates the moments `m`, `v` and applies the bias-corrected step to one parameter. */
+  /**
+   * Updates the moments `m`, `v` and applies the bias-corrected step to one
+   * parameter: in one native pass where `@seqgen/native` runs (wasm, cpu), else
+   * as tfjs ops; both compute the same float32 chain.
+   */
   protected update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
     const { m, v } = slots as { m: tf.Variable; v: tf.Variable };
     const t = this.iterations;
+    const decay = this.decayFactor(param, lr);
+    const fused = nativeAdamUpdate(param, grad, m, v, {
+      lr,
+      beta1: this.beta1,
+      oneMinusBeta1: 1 - this.beta1,
+      beta2: this.beta2,
+      oneMinusBeta2: 1 - this.beta2,
+      c1: 1 - this.beta1 ** t,
+      c2: 1 - this.beta2 ** t,
+      epsilon: this.epsilon,
+      decay,
+    });
+    if (fused) {
+      m.assign(fused.m);
+      v.assign(fused.v);
+      param.assign(fused.param);
+      return;
+    }
+    if (decay !== 1) param.assign(tf.mul(param, decay));
     m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1)));
     v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2)));
     const mHat = tf.div(m, 1 - this.beta1 ** t);
     const vHat = tf.div(v, 1 - this.beta2 ** t);
     param.assign(tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), lr)));
+  }
+
+  /** What the parameter is multiplied by before the step: 1 for Adam (AdamW decays). */
+  protected decayFactor(_param: tf.Variable, _lr: number): number {
+    return 1;
   }
 
   getConfig(): JsonObject {

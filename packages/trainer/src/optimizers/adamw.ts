@@ -1,5 +1,5 @@
 import type { JsonObject } from '@seqgen/core';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { Adam, type AdamOptions } from './adam.js';
 
 /** Hyperparameters of {@link AdamW}: Adam's plus the decoupled weight decay. */
@@ -25,10 +25,9 @@ export class AdamW extends Adam {
     this.weightDecay = options.weightDecay ?? 0.01;
   }
 
-  /** Decays a matrix parameter by `lr·weightDecay`, then takes Adam's step. */
-  protected override update(param: tf.Variable, grad: tf.Tensor, slots: Record<string, tf.Variable>, lr: number): void {
-    if (param.rank >= 2 && this.weightDecay > 0) param.assign(tf.mul(param, 1 - lr * this.weightDecay));
-    super.update(param, grad, slots, lr);
+  /** A matrix parameter is decayed by `lr·weightDecay` before Adam's step; vectors are not. */
+  protected override decayFactor(param: tf.Variable, lr: number): number {
+    return param.rank >= 2 && this.weightDecay > 0 ? 1 - lr * this.weightDecay : 1;
   }
 
   override getConfig(): JsonObject {
