@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 data=runs/bench-data
 py=/usr/bin/python3
+bash ../../scripts/bench/torch-blas.sh "$py" >&2 || exit 2
 npx tsx bench/export-events.ts "$data"
 echo "== seqgen speed (one core: wasm and the native kernels on one thread each)"
 SEQGEN_NATIVE_THREADS=1 npx tsx bench/speed.ts --train-steps "${TRAIN_STEPS:-20}"

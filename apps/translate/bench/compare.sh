@@ -7,10 +7,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 echo "== seqgen (pnpm --filter @seqgen/models bench:seq2seq)"
-ours=$(cd "$root" && pnpm --silent --filter @seqgen/models bench:seq2seq 2>&1)
+# Both sides time STEPS training steps (default 20) after their warm-up: fewer leave the first, slower steps
+# at a new shape too much weight (5 steps gave 2,670 and 4,015 tokens/s in two runs minutes apart).
+steps="${STEPS:-20}"
+ours=$(cd "$root" && pnpm --silent --filter @seqgen/models bench:seq2seq -- --steps "$steps" 2>&1)
 echo "$ours"
 echo "== PyTorch peer (apps/translate/bench/torch_peer_best.sh)"
-peer=$(bash "$here/torch_peer_best.sh" "$@" 2>&1)
+peer=$(bash "$here/torch_peer_best.sh" --steps "$steps" "$@" 2>&1)
 echo "$peer"
 # The first figure before "target tokens/s" (training) and before "sentences/s" (beam search) in each output;
 # for the peer, its best line.

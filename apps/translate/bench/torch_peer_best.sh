@@ -4,12 +4,13 @@
 # Compare seqgen against the best figures, measured in the same run as seqgen's (`pnpm bench` does).
 # Usage: torch_peer_best.sh [torch_seq2seq.py speed options, e.g. --steps 5 --sentences 32]
 # This machine sets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (older OpenBLAS builds need them); they slow Debian's
-# OpenBLAS on AVX-512, so the peer runs with them unset, in its own command only.
+# OpenBLAS on AVX-512, so the peer runs with them unset, in its own command only. A PyTorch on the reference
+# (netlib) BLAS is refused (scripts/bench/torch-blas.sh): it is ~10x slower, not the peer at its best.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 args=("$@")
 py=/usr/bin/python3
-"$py" -c 'import torch' 2>/dev/null || { echo "python3-torch missing: apt-get install -y python3-torch libopenblas0-pthread" >&2; exit 2; }
+bash "$here/../../../scripts/bench/torch-blas.sh" "$py" >&2 || exit 2
 best_train="" best_beam=""
 for cfg in "1 1" "1 2" "2 1" "2 2"; do
   set -- $cfg

@@ -191,6 +191,10 @@ def speed():
         f"torch {torch.__version__} seq2seq gru+bahdanau {count_params(m)} params threads={a.threads} "
         f"train: {dt * 1000:.1f} ms/step, {B * T / dt:.0f} target tokens/s ({cpu * 1000:.0f} CPU ms/step)"
     )
+    # A fresh, untrained model (the same initial weights): EOS comes only by chance, so every sentence runs the
+    # full --max-new steps whatever --steps trained, as in seqgen's bench.
+    torch.manual_seed(a.seed)
+    m = Seq2Seq(V, V, a.embedding, a.hidden, a.layers, a.input_feeding)
     m.eval()
     n = a.sentences
     s = torch.randint(4, V, (n, S))

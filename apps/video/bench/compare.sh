@@ -11,7 +11,7 @@ SEQGEN_BACKEND="${SEQGEN_BACKEND:-wasm}" npx tsx bench/convlstm-step.ts --hidden
 # The same forecaster with @seqgen/native turned off: the pure-tfjs ConvLSTM (one frame at a time, tfjs ops).
 SEQGEN_NATIVE=0 SEQGEN_BACKEND="${SEQGEN_BACKEND:-wasm}" npx tsx bench/convlstm-step.ts --hidden="$HIDDEN" --kernel="$KERNEL" \
   --steps="$STEPS" --no-layers
-/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "python3-torch missing: apt-get install -y python3-torch libopenblas0-pthread" >&2; exit 2; }
+bash ../../scripts/bench/torch-blas.sh /usr/bin/python3 >&2 || exit 2
 for threads in 1 2; do
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_convlstm.py \
     --threads "$threads" --hidden "$HIDDEN" --kernel "$KERNEL" --steps "$STEPS"

@@ -22,7 +22,7 @@ SEED="${SEED:-1}"
 WORK="${WORK:-runs/equal-budget}"
 PYTHON="${SEQGEN_PYTHON:-/usr/bin/python3}"
 export SEQGEN_BACKEND="${SEQGEN_BACKEND:-wasm}"
-"$PYTHON" -c 'import torch' 2>/dev/null || { echo "python3-torch missing: apt-get install -y python3-torch" >&2; exit 2; }
+bash ../../scripts/bench/torch-blas.sh "$PYTHON" >&2 || exit 2
 mkdir -p "$WORK"
 # Enough training sequences for PyTorch's steps at ~0.04 s each (batch 4), at least 20,000.
 TRAIN=$(node -e "console.log(Math.max(20000, Math.ceil($MINUTES * 60 / 0.04) * 4))")

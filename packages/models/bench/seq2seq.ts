@@ -17,7 +17,7 @@ import { Adam } from '@seqgen/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { Seq2Seq } from '../src/seq2seq/seq2seq.js';
 import { type Seq2SeqPair, seq2seqBatches } from '../src/seq2seq/seq2seq-batches.js';
-import type { Seq2SeqAttention } from '../src/seq2seq/seq2seq-config.js';
+import type { Seq2SeqAttention, Seq2SeqOptions } from '../src/seq2seq/seq2seq-config.js';
 import { translateBatch } from '../src/seq2seq/translate-batch.js';
 
 const { values: args } = parseArgs({
@@ -68,7 +68,7 @@ const T = n('tgt-len');
 const PAD = 0;
 const BOS = 1;
 const EOS = 2;
-const model = Seq2Seq.create({
+const options: Seq2SeqOptions = {
   sourceVocabSize: V,
   targetVocabSize: V,
   embeddingSize: n('embedding'),
@@ -82,7 +82,8 @@ const model = Seq2Seq.create({
   bosId: BOS,
   eosId: EOS,
   seed: 1,
-});
+};
+const model = Seq2Seq.create(options);
 const rng = new Rng(1);
 const tokens = (length: number) => Array.from({ length }, () => 3 + rng.int(V - 3));
 const pairs: Seq2SeqPair[] = Array.from({ length: B }, () => ({ source: tokens(S), target: tokens(T - 1) }));
@@ -118,14 +119,17 @@ console.log(
 );
 
 const sources = Array.from({ length: n('sentences') }, () => tokens(S));
-// EOS banned by an untrained model's chance: every sentence runs the full --max-new steps, as in the peer.
-await translateBatch(model, sources.slice(0, 2), { numBeams: n('beams'), maxLength: 2 });
+// A fresh, untrained model (the same initial weights): EOS comes only by chance, so every sentence runs the full
+// --max-new steps whatever --steps trained, as in the peer.
+model.dispose();
+const decoder = Seq2Seq.create(options);
+await translateBatch(decoder, sources.slice(0, 2), { numBeams: n('beams'), maxLength: 2 });
 const t1 = performance.now();
 const c1 = process.cpuUsage();
-const out = await translateBatch(model, sources, { numBeams: n('beams'), maxLength: n('max-new') });
+const out = await translateBatch(decoder, sources, { numBeams: n('beams'), maxLength: n('max-new') });
 const beamSeconds = (performance.now() - t1) / 1000;
 const generated = out.reduce((s, r) => s + (r.sequences[0]?.tokens.length ?? 0), 0);
 console.log(
   `beam-${n('beams')} translation of ${sources.length} sentences (≤ ${n('max-new')} new tokens, ${generated} generated): ${(beamSeconds * 1000).toFixed(0)} ms, ${(sources.length / beamSeconds).toFixed(2)} sentences/s (${cpuMs(c1).toFixed(0)} CPU ms)`,
 );
-model.dispose();
+decoder.dispose();
