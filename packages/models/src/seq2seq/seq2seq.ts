@@ -329,21 +329,21 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     const B = lengths.length;
     const S = ids.length / B;
     let memory: tf.Tensor3D;
-    let finalStates: tf.Tensor[];
+    // Part k (`h`, or the LSTM's `c`) of the final state the bridge maps into decoder layer l.
+    let finalState: (l: number, k: number) => tf.Tensor;
     if (this.turnEncoder) {
       const layout = turnLayout(ids, B, S, lengths, c.turnSeparatorId as number, c.padId);
       const turns = tf.tensor2d(layout.turnIds, [layout.turnCount, layout.turnLength], 'int32');
       const { output, states } = this.encodeIds(turns, layout.turnLengths, training, rng);
-      const encoded = hierarchicalEncode(layout, output, this.finalOutput(states), this.turnEncoder, S, {
-        training,
-        rng,
-      });
+      const turnVectors = this.bothDirections(states[states.length - 1] as tf.Tensor[], 0) as tf.Tensor2D;
+      const encoded = hierarchicalEncode(layout, output, turnVectors, this.turnEncoder, S, { training, rng });
       memory = encoded.memory;
-      finalStates = encoded.states;
+      finalState = (_, k) => encoded.states[k] as tf.Tensor;
     } else {
       const { output, states } = this.encodeIds(tf.tensor2d(ids, [B, S], 'int32'), lengths, training, rng);
       memory = output;
-      finalStates = this.finalStates(states);
+      // Deeper decoder layers than encoder layers start from the encoder's top layer.
+      finalState = (l, k) => this.bothDirections(states[Math.min(l, c.encoderLayers - 1)] as tf.Tensor[], k);
     }
     const maskValues = new Float32Array(B * S);
     lengths.forEach((n, b) => {
@@ -353,10 +353,7 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     const initialStates: tf.Tensor2D[] = [];
     for (let l = 0; l < c.decoderLayers; l++) {
       parts.forEach((part, k) => {
-        // Deeper decoder layers than encoder layers start from the encoder's top layer.
-        const final = this.turnEncoder
-          ? (finalStates[k] as tf.Tensor)
-          : (finalStates[Math.min(l, c.encoderLayers - 1) * parts.length + k] as tf.Tensor);
+        const final = finalState(l, k);
         const kernel = this.own[`bridge/layers.${l}/${part}/kernel`] as tf.Tensor2D;
         const bias = this.own[`bridge/layers.${l}/${part}/bias`] as tf.Tensor1D;
         initialStates.push(tf.tanh(linear(final, kernel, bias)) as tf.Tensor2D);
@@ -379,25 +376,11 @@ export class Seq2Seq implements SequenceModel<AttentionDecoderState, Seq2SeqCond
     return { output: output as tf.Tensor3D, states };
   }
 
-  /** Each encoder layer's final state parts (`h`, and `c` for an LSTM), both directions side by side, layer-major. */
-  private finalStates(states: tf.Tensor[][]): tf.Tensor[] {
-    const parts = bridgeParts(this.config.cell);
-    return states.flatMap((layer) =>
-      parts.map((_, k) =>
-        this.config.bidirectional
-          ? tf.concat([layer[k] as tf.Tensor, layer[parts.length + k] as tf.Tensor], 1)
-          : (layer[k] as tf.Tensor),
-      ),
-    );
-  }
-
-  /** The top layer's final output `h` (both directions side by side): a turn's vector. */
-  private finalOutput(states: tf.Tensor[][]): tf.Tensor2D {
-    const top = states[states.length - 1] as tf.Tensor[];
+  /** Part k of an encoder layer's final state (`[h]` or `[h, c]` per direction), both directions side by side. */
+  private bothDirections(layer: tf.Tensor[], k: number): tf.Tensor {
+    if (!this.config.bidirectional) return layer[k] as tf.Tensor;
     const parts = bridgeParts(this.config.cell).length;
-    return (
-      this.config.bidirectional ? tf.concat([top[0] as tf.Tensor, top[parts] as tf.Tensor], 1) : top[0]
-    ) as tf.Tensor2D;
+    return tf.concat([layer[k] as tf.Tensor, layer[parts + k] as tf.Tensor], 1);
   }
 
   private padSources(sources: readonly (readonly number[])[]): { ids: Int32Array; lengths: number[] } {
