@@ -3,9 +3,9 @@ import { initBackend, Rng, randomNormal } from '@seqgen/core';
 import { checkGradient, maxAbsDiff } from '@seqgen/test-utils';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fusedCrossEntropy } from '../fused-cross-entropy.js';
 import { AttentionDecoder, setFusedAttention } from './attention-decoder.js';
 import { fusedAdditiveAttention } from './fused-additive-attention.js';
-import { fusedCrossEntropy } from './fused-cross-entropy.js';
 import { composedCrossEntropy } from './seq2seq.js';
 
 // The fused training ops of the seq2seq decoder against the composed tfjs

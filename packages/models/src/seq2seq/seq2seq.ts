@@ -15,12 +15,12 @@ import {
 import { assertMatchesVocab } from '@seqgen/tokenizers';
 import * as tf from '@tensorflow/tfjs';
 import { type AnyCodec, type LoadedModel, loadModel, type SaveModelOptions, saveModel } from '../checkpoint-io.js';
+import { fusedCrossEntropy } from '../fused-cross-entropy.js';
 import type { LMConfigLimits } from '../lm-config.js';
 import { loadLimits } from '../load-limits.js';
 import { checkModelType } from '../model-type.js';
 import { variableFrom } from '../variable-from.js';
 import { AttentionDecoder, type AttentionDecoderState, type Seq2SeqCondition } from './attention-decoder.js';
-import { fusedCrossEntropy } from './fused-cross-entropy.js';
 import { hierarchicalEncode } from './hierarchical-encode.js';
 import type { Seq2SeqBatch } from './seq2seq-batches.js';
 import {
