@@ -53,7 +53,14 @@ export {
 export type { FileStats } from './file-kind.js';
 export { fileKind } from './file-kind.js';
 export { GATHER_ROWS, gatherRows } from './gather-rows.js';
-export { glorotUniform, orthogonal, randomNormal, randomUniform, truncatedNormal } from './initializers.js';
+export {
+  glorotUniform,
+  orthogonal,
+  randomNormal,
+  randomUniform,
+  truncatedNormal,
+  withoutOrthogonalization,
+} from './initializers.js';
 export type { ConfigFactory, ConfigKind, TypedConfig } from './registry.js';
 export {
   buildFromConfig,

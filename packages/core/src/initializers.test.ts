@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { ConfigError } from './errors.js';
-import { glorotUniform, orthogonal, randomNormal, truncatedNormal } from './initializers.js';
+import { glorotUniform, orthogonal, randomNormal, truncatedNormal, withoutOrthogonalization } from './initializers.js';
 import { Rng } from './rng.js';
 
 describe('initializers', () => {
@@ -52,6 +52,33 @@ describe('initializers', () => {
     const a = await orthogonal(new Rng(3), [8, 8]).data();
     const b = await orthogonal(new Rng(4), [8, 8]).data();
     expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+
+  it('withoutOrthogonalization returns zeros but leaves the generator where a normal build does', async () => {
+    for (const shape of [
+      [6, 20],
+      [20, 6],
+    ] as Array<[number, number]>) {
+      const usual = new Rng(9);
+      const skipped = new Rng(9);
+      orthogonal(usual, shape).dispose();
+      const q = withoutOrthogonalization(() => orthogonal(skipped, shape));
+      expect(q.shape).toEqual(shape);
+      expect(Array.from(await q.data()).every((v) => v === 0)).toBe(true);
+      // The draws that follow (e.g. the next layer's weights) are the same.
+      expect(skipped.normal()).toBe(usual.normal());
+      q.dispose();
+    }
+    // Nested and thrown-through scopes restore the mode: orthogonal orthonormalizes again.
+    expect(() =>
+      withoutOrthogonalization(() => {
+        withoutOrthogonalization(() => undefined);
+        throw new Error('build failed');
+      }),
+    ).toThrow('build failed');
+    const q = orthogonal(new Rng(1), [4, 4]);
+    expect(Math.abs((await tf.sum(tf.square(q)).data())[0]! - 4)).toBeLessThan(1e-5);
+    q.dispose();
   });
 
   it('normal and truncated normal have the requested spread', async () => {

@@ -60,6 +60,7 @@ describe('@seqgen/core public API', () => {
       'truncatedNormal',
       'unregisterConfigType',
       'weightsToTensors',
+      'withoutOrthogonalization',
     ]);
   });
 
