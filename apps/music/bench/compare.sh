@@ -13,7 +13,7 @@ echo "== seqgen speed (one core: wasm and the native kernels on one thread each)
 SEQGEN_NATIVE_THREADS=1 npx tsx bench/speed.ts --train-steps "${TRAIN_STEPS:-20}"
 echo "== PyTorch peer speed, each thread setting (OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset)"
 for t in 1 2; do
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$t "$py" bench/torch_music.py --data "$data" --threads "$t" --steps "${TRAIN_STEPS:-20}" | head -1
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$t "$py" bench/torch_music.py --data "$data" --threads "$t" --steps "${TRAIN_STEPS:-20}" | sed -n 1p
 done
 echo "== the same training wall-clock time: seqgen trains STEPS_BUDGET steps (default 60), PyTorch as long; held-out NLL per event"
 rm -rf runs/bench-model
