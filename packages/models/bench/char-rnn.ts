@@ -140,8 +140,9 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Timing {
   const rnn = new StackedRNN({ cell, inputSize: E, hiddenSize: H, numLayers: L, fused, seed: 1 });
   const wOut = tf.variable(glorotUniform(rng, [H, V]));
   const bOut = tf.variable(tf.zeros([V]));
-  const params: Record<string, tf.Variable> = { emb, wOut, bOut, ...rnn.variables };
-  const vars = Object.values(params);
+  const vars = [emb, wOut, bOut, ...Object.values(rnn.variables)];
+  // Keyed as tf.variableGrads keys the gradients: by each variable's own name.
+  const params = Object.fromEntries(vars.map((v) => [v.name, v]));
   const optimizer = new Adam();
   const data = batch(rng);
   const ids = tf.tidy(() => tf.argMax(data.x, 2));
@@ -152,16 +153,11 @@ function benchSeqgen(cell: 'lstm' | 'gru', fused: boolean, n: number): Timing {
       const logits = linear(tf.reshape(out, [B * T, H]), wOut as tf.Tensor2D, bOut as tf.Tensor1D);
       return maskedCrossEntropy(tf.reshape(logits, [B, T, V]), targets, undefined, B * T);
     });
-  const names = Object.keys(params);
   const { ms, cpuMs } = time(() => {
     const { value, grads } = tf.variableGrads(loss, vars);
     value.dispose();
-    const named: Record<string, tf.Tensor> = {};
-    names.forEach((name, i) => {
-      named[name] = grads[(vars[i] as tf.Variable).name] as tf.Tensor;
-    });
-    const norm = globalNorm(Object.values(named));
-    const clipped = clipGradients(named, norm, { type: 'norm', maxNorm: 5 });
+    const norm = globalNorm(Object.values(grads));
+    const clipped = clipGradients(grads, norm, { type: 'norm', maxNorm: 5 });
     optimizer.apply(params, clipped, () => 2e-3);
     tf.dispose([norm, ...Object.values(grads), ...Object.values(clipped)]);
   }, n);

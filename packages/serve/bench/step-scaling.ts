@@ -1,9 +1,9 @@
 // What batching can buy a served model, from its decoding step alone: `pnpm --filter @seqgen/serve bench:steps [checkpoint]`.
 // Times the work the continuous batcher does per shared step (model.step on B rows, then reading the logits)
-// for B = 1 … 64 and prints µs per generated token. Batched serving's tokens/s over one-at-a-time's can exceed
-// the ratio of the B = 1 and B = 64 figures only by what the per-token work around the step (sampling,
-// streaming) adds to both; when the batch-1 step is already efficient (its weights read once per token from
-// cache, as the native decoder does), that ratio is the ceiling. Default checkpoint: apps/text's moby-char-lstm.
+// for B = 1 … 64 and prints µs per generated token. The ratio of the B = 1 and B = 64 figures bounds batched
+// serving's tokens/s over one-at-a-time's: the per-token work around the step (sampling, streaming) is the same
+// in both modes, so adding it can only bring the served ratio down. For unconditioned language models
+// (`initialState(rows)`); default checkpoint: apps/text's moby-char-lstm.
 import { fileURLToPath } from 'node:url';
 import { initBackend, WASM_THREADS_ENV } from '@seqgen/core';
 import * as tf from '@tensorflow/tfjs';
