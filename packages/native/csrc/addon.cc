@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,36 +63,6 @@ bool cpu_has(const char* feature) {
   return false;
 }
 
-// Times the AVX2 and AVX-512 GEMMs, single-threaded, on the shapes of a training step (a recurrent
-// step [32 x 256]·[256 x 1024] and an input projection [2048 x 64]·[64 x 1024]); best of 5, alternating,
-// about 10 ms in all, once per process. True when AVX-512 is at least 3% faster.
-bool avx512_measures_faster(double* us_avx2, double* us_avx512) {
-  struct Shape {
-    int M, N, K;
-  };
-  const Shape shapes[] = {{32, 1024, 256}, {2048, 1024, 64}};
-  size_t na = 0, nb = 0, nc = 0;
-  for (const Shape& s : shapes) {
-    na = std::max(na, (size_t)s.M * s.K), nb = std::max(nb, (size_t)s.K * s.N), nc = std::max(nc, (size_t)s.M * s.N);
-  }
-  std::vector<float> A(na), B(nb), C(nc);
-  for (size_t i = 0; i < na; i++) A[i] = (float)((i * 7919) % 101) / 101.f - 0.5f;
-  for (size_t i = 0; i < nb; i++) B[i] = (float)((i * 104729) % 97) / 97.f - 0.5f;
-  const Runner serial{1, nullptr};
-  const Ops* set[2] = {ops_avx2(), ops_avx512()};
-  double best[2] = {1e30, 1e30};
-  for (int rep = 0; rep < 6; rep++) {
-    for (int k = 0; k < 2; k++) {
-      auto t0 = std::chrono::steady_clock::now();
-      for (const Shape& s : shapes) set[k]->gemm(serial, s.M, s.N, s.K, A.data(), 0, B.data(), 0, C.data(), 0);
-      double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-      if (rep > 0 && us < best[k]) best[k] = us;  // rep 0 warms caches and clocks
-    }
-  }
-  *us_avx2 = best[0], *us_avx512 = best[1];
-  return best[1] < 0.97 * best[0];
-}
-
 // Picks the best kernel set this CPU runs, capped by `want` ("auto", "avx512", "avx2", "generic").
 const Ops* pick(const std::string& want, std::string* reason) {
   const bool avx2 = cpu_has("avx2") && cpu_has("fma") && ops_avx2();
@@ -114,16 +83,12 @@ const Ops* pick(const std::string& want, std::string* reason) {
     *reason = "CPU lacks avx2/fma, using generic";
     return ops_generic();
   }
-  // auto: AVX-512 when the CPU has it and it measures faster than AVX2 on the GEMM shapes the
-  // char-RNN kernels run (some CPUs lower their clocks under AVX-512, some have one 512-bit FMA unit).
+  // auto: the widest set the CPU has. Chosen from the CPU's features alone, never by timing: the two sets
+  // round differently (vector widths, reduction order), so a choice that could differ between processes
+  // on one machine would break reproducible seeds and exact resume across processes.
   if (avx512) {
-    double t2 = 0, t5 = 0;
-    const bool faster = avx512_measures_faster(&t2, &t5);
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "CPU has avx512f; measured %s (avx512 %.0f us, avx2 %.0f us on the step GEMMs)",
-                  faster ? "faster" : "not faster", t5, t2);
-    *reason = buf;
-    return faster ? ops_avx512() : ops_avx2();
+    *reason = "CPU has avx512f";
+    return ops_avx512();
   }
   if (avx2) {
     *reason = "CPU has avx2 and fma";

@@ -148,6 +148,14 @@ describe.skipIf(!status.loaded && !required)('native kernels', () => {
     expect(status.threads).toBeGreaterThanOrEqual(1);
   });
 
+  it('picks its kernel set from the CPU alone (no timing), so every process on a machine computes the same bits', () => {
+    if (process.env.SEQGEN_NATIVE_ISA) return; // a forced set is tested per set below
+    const cpu = status.cpu as { avx2: boolean; fma: boolean; avx512f: boolean };
+    const widest = cpu.avx512f && cpu.avx2 && cpu.fma ? 'avx512' : cpu.avx2 && cpu.fma ? 'avx2' : 'generic';
+    expect(status.isa).toBe(widest);
+    expect(status.isaReason).not.toMatch(/measured/);
+  });
+
   for (const isa of isas) {
     describe(`${isa}`, () => {
       it('gemm matches a naive product for every shape edge, transpose and accumulate', () => {
